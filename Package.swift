@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "seinhuis",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "seinhuis", targets: ["seinhuis"]),
+        .executable(name: "simulator", targets: ["simulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(
+            name: "SeinhuisCore",
+            dependencies: [.product(name: "Collections", package: "swift-collections")]
+        ),
+        .target(name: "SeinhuisStore", dependencies: ["SeinhuisCore", "CSQLite"]),
+        .target(
+            name: "SeinhuisService",
+            dependencies: [
+                "SeinhuisCore", "SeinhuisStore", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "seinhuis",
+            dependencies: [
+                "SeinhuisService", "SeinhuisStore", "SeinhuisCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "simulator",
+            dependencies: [
+                "SeinhuisCore", "SeinhuisStore", "ZeroMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "simulator/Sources/simulator"
+        ),
+        .testTarget(name: "SeinhuisCoreTests", dependencies: ["SeinhuisCore"]),
+        .testTarget(name: "SeinhuisStoreTests", dependencies: ["SeinhuisStore", "SeinhuisCore"]),
+        .testTarget(name: "SeinhuisServiceTests", dependencies: ["SeinhuisService", "SeinhuisStore", "SeinhuisCore", "ZeroMQ"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "SeinhuisCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,165 @@
+/// The life of an alert (PROTOCOL 4.3).
+public enum AlertState: String, Sendable, CaseIterable {
+    case open, acknowledged, responded, closed
+}
+
+/// The queues of PROTOCOL 4.2, in their canonical order.
+public enum Queue: String, Sendable, CaseIterable, Comparable {
+    case vcet, coordinator, cic, police, cell
+
+    public static func < (a: Queue, b: Queue) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// An alert: a breach occurrence (or a review notice) as routed to queues (PROTOCOL 4.3).
+public struct Alert: Sendable, Equatable {
+    public var id: String
+    public var dossier: String
+    /// Nil for review notices.
+    public var device: String?
+    /// A breach kind's name, or `review_due` / `review_overdue`.
+    public var breach: String
+    public var severity: String
+    public var radex: Bool
+    /// Every queue the alert has reached, in canonical order.
+    public var queues: [Queue]
+    public var zone: String?
+    public var eventTs: Timestamp
+    public var detectedAt: Timestamp
+    public var clearedAt: Timestamp?
+    public var state: AlertState
+    public var escalation: Int
+    public var policy: String
+    /// Review notices: the review deadline (`YYYY-MM-DD`).
+    public var deadline: String?
+
+    public init(
+        id: String, dossier: String, device: String?, breach: String, severity: String, radex: Bool,
+        queues: [Queue], zone: String?, eventTs: Timestamp, detectedAt: Timestamp, clearedAt: Timestamp? = nil,
+        state: AlertState = .open, escalation: Int = 0, policy: String, deadline: String? = nil
+    ) {
+        self.id = id
+        self.dossier = dossier
+        self.device = device
+        self.breach = breach
+        self.severity = severity
+        self.radex = radex
+        self.queues = queues
+        self.zone = zone
+        self.eventTs = eventTs
+        self.detectedAt = detectedAt
+        self.clearedAt = clearedAt
+        self.state = state
+        self.escalation = escalation
+        self.policy = policy
+        self.deadline = deadline
+    }
+
+    /// `A-000000123` from the alert's sequence number.
+    public static func id(forNumber n: Int64) -> String {
+        let digits = String(n)
+        return "A-" + String(repeating: "0", count: max(0, 9 - digits.count)) + digits
+    }
+
+    /// The PROTOCOL 4.3 JSON object, fields in the contract's order, on one line.
+    public var json: String {
+        var o = JSONObjectWriter()
+        o.int("v", 1)
+        o.string("id", id)
+        o.string("dossier", dossier)
+        o.string("device", device)
+        o.string("breach", breach)
+        o.string("severity", severity)
+        o.bool("radex", radex)
+        o.strings("queues", queues.map(\.rawValue))
+        o.string("zone", zone)
+        o.string("event_ts", eventTs.rfc3339)
+        o.string("detected_at", detectedAt.rfc3339)
+        if let clearedAt { o.string("cleared_at", clearedAt.rfc3339) }
+        o.string("state", state.rawValue)
+        o.int("escalation", escalation)
+        o.string("policy", policy)
+        if let deadline { o.string("deadline", deadline) }
+        return o.finish()
+    }
+}
+
+/// Writes one JSON object by hand: exact field order and no Foundation on the publishing path.
+public struct JSONObjectWriter {
+    private var out = "{"
+    private var first = true
+
+    public init() {}
+
+    private mutating func key(_ k: String) {
+        if !first { out += "," }
+        first = false
+        out += "\""
+        out += k
+        out += "\":"
+    }
+
+    public mutating func string(_ k: String, _ v: String?) {
+        key(k)
+        if let v { JSONObjectWriter.appendQuoted(v, to: &out) } else { out += "null" }
+    }
+    public mutating func int<I: BinaryInteger>(_ k: String, _ v: I) {
+        key(k)
+        out += String(v)
+    }
+    public mutating func double(_ k: String, _ v: Double) {
+        key(k)
+        out += v.isFinite ? String(v) : "null"
+    }
+    public mutating func bool(_ k: String, _ v: Bool) {
+        key(k)
+        out += v ? "true" : "false"
+    }
+    public mutating func strings(_ k: String, _ vs: [String]) {
+        key(k)
+        out += "["
+        for (i, v) in vs.enumerated() {
+            if i > 0 { out += "," }
+            JSONObjectWriter.appendQuoted(v, to: &out)
+        }
+        out += "]"
+    }
+    /// Inserts already-encoded JSON.
+    public mutating func raw(_ k: String, _ json: String) {
+        key(k)
+        out += json
+    }
+
+    public mutating func finish() -> String {
+        out += "}"
+        return out
+    }
+
+    public static func quoted(_ s: String) -> String {
+        var o = ""
+        appendQuoted(s, to: &o)
+        return o
+    }
+
+    public static func appendQuoted(_ s: String, to out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        out += "\""
+    }
+}

@@ -1,0 +1,139 @@
+/// A point in time as milliseconds since the Unix epoch, UTC.
+///
+/// The contract's times are RFC 3339 in UTC with milliseconds, so the whole pipeline works in integer
+/// milliseconds: comparisons and arithmetic on the hot path never touch `Date` or `Calendar`.
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var milliseconds: Int64
+
+    @inlinable public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+
+    @inlinable public static func < (a: Timestamp, b: Timestamp) -> Bool { a.milliseconds < b.milliseconds }
+    @inlinable public static func + (a: Timestamp, ms: Int64) -> Timestamp { Timestamp(milliseconds: a.milliseconds + ms) }
+    @inlinable public static func - (a: Timestamp, ms: Int64) -> Timestamp { Timestamp(milliseconds: a.milliseconds - ms) }
+    @inlinable public static func - (a: Timestamp, b: Timestamp) -> Int64 { a.milliseconds - b.milliseconds }
+
+    public static let distantPast = Timestamp(milliseconds: .min / 2)
+    public static let distantFuture = Timestamp(milliseconds: .max / 2)
+
+    /// `2026-11-22T09:00:00.000Z`
+    public var description: String { rfc3339 }
+
+    /// RFC 3339, UTC, always with milliseconds: `2026-11-22T09:00:00.000Z`.
+    public var rfc3339: String {
+        var ms = milliseconds
+        var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        ms -= days * 86_400_000
+        let (y, m, d) = CivilDate.civil(fromDays: days)
+        days = 0
+        let h = ms / 3_600_000, mi = (ms / 60_000) % 60, s = (ms / 1000) % 60, f = ms % 1000
+        var out = ""
+        out.reserveCapacity(24)
+        func pad(_ v: Int64, _ w: Int) {
+            let str = String(v)
+            if str.count < w { out += String(repeating: "0", count: w - str.count) }
+            out += str
+        }
+        pad(y, 4); out += "-"; pad(m, 2); out += "-"; pad(d, 2); out += "T"
+        pad(h, 2); out += ":"; pad(mi, 2); out += ":"; pad(s, 2); out += "."; pad(f, 3); out += "Z"
+        return out
+    }
+
+    /// Parses RFC 3339: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`. Fractions beyond milliseconds are truncated.
+    /// Returns nil for anything else, including impossible dates (`2026-02-30`).
+    public init?(rfc3339 text: String) {
+        var text = text
+        guard let value = text.withUTF8({ Timestamp.parse($0) }) else { return nil }
+        self = value
+    }
+
+    /// Parses RFC 3339 from raw UTF-8 bytes (the event decoder's path: no String is created).
+    public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        let n = b.count
+        guard n >= 20 else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int64? {
+            let c = b[i]
+            return c >= 48 && c <= 57 ? Int64(c - 48) : nil
+        }
+        @inline(__always) func num(_ i: Int, _ len: Int) -> Int64? {
+            var v: Int64 = 0
+            for k in i..<(i + len) {
+                guard let d = digit(k) else { return nil }
+                v = v * 10 + d
+            }
+            return v
+        }
+        guard let y = num(0, 4), b[4] == 45, let mo = num(5, 2), b[7] == 45, let d = num(8, 2),
+            b[10] == 84 || b[10] == 116, let h = num(11, 2), b[13] == 58, let mi = num(14, 2), b[16] == 58,
+            let s = num(17, 2)
+        else { return nil }
+        guard (1...12).contains(mo), d >= 1, d <= CivilDate.daysInMonth(year: y, month: mo), h <= 23, mi <= 59,
+            s <= 59
+        else { return nil }
+        var i = 19
+        var frac: Int64 = 0
+        if i < n, b[i] == 46 {
+            i += 1
+            var digits = 0
+            while i < n, let dg = digit(i) {
+                if digits < 3 { frac = frac * 10 + dg }
+                digits += 1
+                i += 1
+            }
+            guard digits > 0 else { return nil }
+            while digits < 3 { frac *= 10; digits += 1 }
+        }
+        guard i < n else { return nil }
+        var offsetMinutes: Int64 = 0
+        switch b[i] {
+        case 90, 122:  // Z z
+            i += 1
+        case 43, 45:  // + -
+            guard i + 6 == n, let oh = num(i + 1, 2), b[i + 3] == 58, let om = num(i + 4, 2), oh <= 23, om <= 59
+            else { return nil }
+            offsetMinutes = (oh * 60 + om) * (b[i] == 45 ? -1 : 1)
+            i += 6
+        default:
+            return nil
+        }
+        guard i == n else { return nil }
+        let days = CivilDate.days(fromYear: y, month: mo, day: d)
+        let ms = ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + frac - offsetMinutes * 60_000
+        return Timestamp(milliseconds: ms)
+    }
+}
+
+/// Proleptic Gregorian calendar arithmetic on days since 1970-01-01 (Howard Hinnant's algorithms).
+public enum CivilDate {
+    public static func days(fromYear y0: Int64, month m: Int64, day d: Int64) -> Int64 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (m + 9) % 12
+        let doy = (153 * mp + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public static func civil(fromDays z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    public static func isLeap(_ y: Int64) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+
+    public static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}

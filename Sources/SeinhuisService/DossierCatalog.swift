@@ -1,0 +1,86 @@
+import Foundation
+import SeinhuisCore
+import SeinhuisStore
+
+/// The dossiers in force, as the pipeline needs them: parsed conditions, radex flags, known devices.
+public struct DossierCatalog: Sendable {
+    public private(set) var dossiers: [Dossier]
+    public private(set) var radexByDossier: [String: Bool]
+    public private(set) var devices: Set<String>
+
+    public init(_ dossiers: [Dossier]) {
+        self.dossiers = dossiers
+        radexByDossier = Dictionary(dossiers.map { ($0.id, $0.radex) }, uniquingKeysWith: { $1 })
+        devices = Set(dossiers.flatMap(\.devices))
+    }
+
+    /// Loads the stored dossiers.
+    public static func load(from store: Store) throws -> DossierCatalog {
+        var out: [Dossier] = []
+        for r in try store.dossiers() {
+            do {
+                out.append(contentsOf: try Dossier.parse(Data(r.json.utf8)))
+            } catch {
+                throw DossierImportError(message: "stored dossier \(r.id) no longer parses: \(error)")
+            }
+        }
+        return DossierCatalog(out)
+    }
+}
+
+/// A dossier file that cannot be imported; nothing of it was stored.
+public struct DossierImportError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}
+
+/// `seinhuis dossier import`: validates a file of one dossier or an array, checks device bindings against the
+/// stored dossiers, and stores all of it or nothing (PROTOCOL 3).
+public enum DossierImport {
+    @discardableResult
+    public static func run(file: String, store: Store, by actor: String, at: Timestamp) throws -> [DossierRecord] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw DossierImportError(message: "cannot read \(file): \(error.localizedDescription)")
+        }
+        return try run(data: data, source: file, store: store, by: actor, at: at)
+    }
+
+    @discardableResult
+    public static func run(data: Data, source: String, store: Store, by actor: String, at: Timestamp) throws
+        -> [DossierRecord]
+    {
+        let incoming: [Dossier]
+        do {
+            incoming = try Dossier.parse(data)
+        } catch {
+            throw DossierImportError(message: "\(source): \(error)")
+        }
+        var seen = Set<String>()
+        for d in incoming where !seen.insert(d.id).inserted {
+            throw DossierImportError(message: "\(source): dossier \(d.id) appears twice")
+        }
+        // A device may be bound to at most one active dossier: check the file against itself and the store.
+        let stored = try DossierCatalog.load(from: store).dossiers.filter { !seen.contains($0.id) }
+        let all = stored + incoming
+        for d in incoming {
+            for other in all where other.id != d.id {
+                let shared = Set(d.devices).intersection(other.devices)
+                if let dev = shared.sorted().first, d.overlapsActivePeriod(of: other) {
+                    throw DossierImportError(
+                        message:
+                            "\(source): dossier \(d.id): device \(dev) is already bound to dossier \(other.id) in an overlapping period"
+                    )
+                }
+            }
+        }
+        let records = incoming.map { d in
+            DossierRecord(
+                id: d.id, subject: d.subject, radex: d.radex, mandate: d.mandate.rawValue, start: d.start.description,
+                end: d.end?.description, timezone: d.timezone, devices: d.devices, json: d.canonicalJSON)
+        }
+        return try store.importDossiers(records, by: actor, at: at)
+    }
+}

@@ -1,0 +1,254 @@
+import Logging
+import SeinhuisCore
+import SeinhuisStore
+import Synchronization
+import ZeroMQ
+
+/// Tells the ingest thread to stop (set from the lifecycle's graceful shutdown).
+public final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func set() { flag.store(true, ordering: .releasing) }
+    public var isSet: Bool { flag.load(ordering: .acquiring) }
+}
+
+/// The live pipeline on one thread: it owns the PULL, ROUTER and PUB sockets, the write connection, the rule
+/// engine and the alert book. Each turn takes a batch of frames, evaluates them on arrival, commits journal,
+/// quarantine and alerts in one transaction, then acks reliable batches and publishes the alerts (PROTOCOL 2.3:
+/// acks only after the events are durable; 4.3: alerts stored before they are published).
+final class IngestLoop {
+    let config: ServeConfig
+    let metrics: PipelineMetrics
+    let logger: Logger
+    /// Called once the sockets are bound and state is rebuilt (tests and the CLI wait for it).
+    var onReady: @Sendable () -> Void = {}
+
+    init(config: ServeConfig, metrics: PipelineMetrics, logger: Logger) {
+        self.config = config
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    private struct PendingAck {
+        var identity: [UInt8]
+        var batchID: [UInt8]
+        var accepted = 0, duplicates = 0, rejected = 0
+    }
+
+    func run(stop: StopFlag) throws {
+        let ctx = try ZMQContext()
+        let pull = try ZMQSocket(ctx, .pull)
+        let router = try ZMQSocket(ctx, .router)
+        let pub = try ZMQSocket(ctx, .pub)
+        try pull.setHighWaterMarks(send: 100_000, receive: 100_000)
+        try pull.bind(config.ingestEndpoint)
+        try router.bind(config.reliableEndpoint)
+        try pub.setHighWaterMarks(send: 100_000, receive: 1000)
+        try pub.bind(config.alertsEndpoint)
+
+        let store = try Store(path: config.databasePath, durability: config.durability)
+        var catalog = try DossierCatalog.load(from: store)
+        let known = DeviceSet(catalog.devices)
+        var engine = RuleEngine(config: config.rules)
+        var changes: [BreachChange] = []
+        let startedAt = WallClock.now()
+        engine.load(catalog.dossiers, at: Timestamp.distantPast, into: &changes)
+        let ingest = Ingestor(store: store, isKnownDevice: { known.contains($0) })
+        var book = AlertBook(policy: config.policy, nextNumber: try store.nextAlertNumber())
+        book.radex = catalog.radexByDossier
+
+        // Rebuild: the duplicate filter and the rule state from the journal, then reconcile with stored alerts.
+        var openAtStart: [BreachKey: Timestamp] = [:]
+        var lastCleared: [BreachKey: Timestamp] = [:]
+        func track(_ cs: [BreachChange]) {
+            for c in cs {
+                switch c {
+                case .raised(let k, let at): openAtStart[k] = at
+                case .cleared(let k, let at):
+                    openAtStart[k] = nil
+                    lastCleared[k] = at
+                }
+            }
+        }
+        track(changes)
+        changes.removeAll()
+        let replayed = try ingest.rebuild { e in
+            engine.advance(to: e.ts, into: &changes)
+            _ = engine.process(e, into: &changes)
+            track(changes)
+            changes.removeAll(keepingCapacity: true)
+        }
+        engine.advance(to: startedAt, into: &changes)
+        track(changes)
+        changes.removeAll()
+        var recovered: [Alert] = []
+        for a in try store.alerts(Store.AlertFilter(state: nil)) where a.clearedAt == nil && a.device != nil {
+            guard let kind = BreachKind(rawValue: a.breach) else { continue }
+            let key = BreachKey(dossier: a.dossier, device: a.device!, kind: kind, zone: a.zone)
+            if openAtStart.removeValue(forKey: key) != nil {
+                book.adopt(a, key: key)
+            } else {
+                var cleared = a
+                cleared.clearedAt = lastCleared[key] ?? startedAt
+                recovered.append(cleared)
+            }
+        }
+        for (key, at) in openAtStart.sorted(by: { $0.value < $1.value }) {
+            if let a = book.apply(.raised(key, at: at), detectedAt: startedAt) { recovered.append(a) }
+        }
+        if !recovered.isEmpty {
+            try store.transaction { for a in recovered { try store.save(a, at: startedAt) } }
+        }
+        ingest.counts = IngestCounts()
+        logger.info(
+            "pipeline ready",
+            metadata: [
+                "ingest": "\(config.ingestEndpoint)", "reliable": "\(config.reliableEndpoint)",
+                "alerts": "\(config.alertsEndpoint)", "db": "\(config.databasePath)",
+                "dossiers": "\(catalog.dossiers.count)", "journal.events": "\(replayed)",
+                "alerts.open": "\(book.open.count)",
+            ])
+        onReady()
+
+        var poller = ZMQPoller([pull, router])
+        var acks: [PendingAck] = []
+        var alerts: [Alert] = []
+        var counts = IngestCounts()
+        var lastVersion = try store.db.dataVersion()
+        var lastDossierStamp = try store.meta("dossiers.changed_at")
+        var lastCheck = WallClock.monotonicNanos()
+        var now = WallClock.now()
+
+        func handle(_ frame: UnsafeRawBufferPointer, source: String) throws {
+            guard let e = try ingest.take(frame, source: source) else { return }
+            if e.ts.milliseconds > now.milliseconds + config.maxClockSkewMs {
+                ingest.counts.clockSkewed += 1
+                return
+            }
+            switch engine.process(e, into: &changes) {
+            case .late: ingest.counts.late += 1
+            case .outsidePeriod, .noDossier: ingest.counts.notEvaluated += 1
+            case .evaluated: break
+            }
+        }
+
+        while !stop.isSet {
+            now = WallClock.now()
+            var timeout = 50
+            if let d = engine.nextDeadline { timeout = Int(max(0, min(Int64(timeout), d - now))) }
+            let ready = try poller.poll(timeoutMs: timeout)
+            let arrival = WallClock.monotonicNanos()
+            now = WallClock.now()
+            engine.advance(to: now, into: &changes)
+            var frames = 0
+            var pullCounts = IngestCounts()
+            if ready[0] {
+                while frames < config.maxBatch {
+                    let got: Bool? = try pull.receive(dontWait: true) { bytes, _ in
+                        try handle(bytes, source: "pull")
+                        return true
+                    }
+                    if got == nil { break }
+                    frames += 1
+                }
+                pullCounts = ingest.counts
+                ingest.counts = IngestCounts()
+            }
+            if ready[1] {
+                while frames < config.maxBatch {
+                    guard let identity = try router.receive(dontWait: true, { bytes, more in (Array(bytes), more) })
+                    else { break }
+                    guard identity.1 else { continue }
+                    var ack = PendingAck(identity: identity.0, batchID: [])
+                    var more = true
+                    var first = true
+                    let before = ingest.counts
+                    while more {
+                        _ = try router.receive { bytes, m in
+                            if first { ack.batchID = Array(bytes) } else { try handle(bytes, source: "reliable") }
+                            more = m
+                        }
+                        if !first { frames += 1 }
+                        first = false
+                    }
+                    ack.accepted = ingest.counts.accepted - before.accepted
+                    ack.duplicates = ingest.counts.duplicates - before.duplicates
+                    ack.rejected = ingest.counts.rejected - before.rejected
+                    acks.append(ack)
+                }
+            }
+            for c in changes { if let a = book.apply(c, detectedAt: now) { alerts.append(a) } }
+            changes.removeAll(keepingCapacity: true)
+
+            if ingest.hasPending || !alerts.isEmpty {
+                let t0 = WallClock.monotonicNanos()
+                let batchEvents = ingest.block.count
+                try store.transaction {
+                    try ingest.writeBatch(receivedAt: now)
+                    for a in alerts { try store.save(a, at: now) }
+                }
+                metrics.commitSeconds.recordNanoseconds(Int64(WallClock.monotonicNanos() - t0))
+                if batchEvents > 0 { metrics.batchEvents.record(Double(batchEvents)) }
+            }
+            for a in acks {
+                try router.send(a.identity, more: true)
+                try router.send(a.batchID, more: true)
+                try router.send("ok", more: true)
+                try router.send(String(a.accepted), more: true)
+                try router.send(String(a.duplicates), more: true)
+                try router.send(String(a.rejected))
+            }
+            acks.removeAll(keepingCapacity: true)
+            for a in alerts {
+                let json = a.json
+                for q in a.queues {
+                    try pub.send(q.rawValue, more: true)
+                    try pub.send(json)
+                    metrics.alertsPublished.increment()
+                }
+                if a.clearedAt == nil && a.state == .open && a.escalation == 0 {
+                    metrics.alertsRaised.increment()
+                    if frames > 0 {
+                        metrics.detectionSeconds.recordNanoseconds(Int64(WallClock.monotonicNanos() - arrival))
+                    }
+                }
+            }
+            alerts.removeAll(keepingCapacity: true)
+            metrics.record(pullCounts, source: "pull")
+            metrics.record(ingest.counts, source: "reliable")
+            counts.add(pullCounts)
+            counts.add(ingest.counts)
+            ingest.counts = IngestCounts()
+
+            // About once a second: notice other processes' writes (dossier imports by the CLI).
+            let mono = WallClock.monotonicNanos()
+            if mono - lastCheck > 1_000_000_000 {
+                lastCheck = mono
+                let v = try store.db.dataVersion()
+                if v != lastVersion {
+                    lastVersion = v
+                    let stamp = try store.meta("dossiers.changed_at")
+                    if stamp != lastDossierStamp {
+                        lastDossierStamp = stamp
+                        catalog = try DossierCatalog.load(from: store)
+                        known.replace(catalog.devices)
+                        book.radex = catalog.radexByDossier
+                        engine.load(catalog.dossiers, at: now, into: &changes)
+                        logger.info("dossiers reloaded", metadata: ["dossiers": "\(catalog.dossiers.count)"])
+                    }
+                }
+            }
+        }
+        logger.info(
+            "pipeline stopped",
+            metadata: ["accepted": "\(counts.accepted)", "duplicates": "\(counts.duplicates)", "rejected": "\(counts.rejected)"])
+    }
+}
+
+/// The devices named by dossiers, replaceable when dossiers are re-imported (touched by the ingest thread only).
+final class DeviceSet {
+    private var devices: Set<String>
+    init(_ d: Set<String>) { devices = d }
+    func contains(_ d: String) -> Bool { devices.contains(d) }
+    func replace(_ d: Set<String>) { devices = d }
+}

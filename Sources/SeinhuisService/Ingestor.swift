@@ -1,0 +1,95 @@
+import SeinhuisCore
+import SeinhuisStore
+
+/// The front of the pipeline, the same for `serve` and `replay`: decodes a frame, checks its device, drops
+/// duplicates, and adds the event to the journal block of the current batch. Single-threaded by design: one
+/// ingest thread owns it, so the hot path takes no lock.
+final class Ingestor {
+    let store: Store
+    var decoder = EventDecoder()
+    private(set) var seen = SeenSequences()
+    private var slots: [String: Int] = [:]
+    private var journalIDs: [Int64] = []
+    private(set) var block = JournalBlockBuilder()
+    private var pendingRejections: [(Rejection, [UInt8], String)] = []
+    var counts = IngestCounts()
+    /// Whether a dossier names the device (an unknown device is rejected, PROTOCOL 2.1).
+    var isKnownDevice: (String) -> Bool
+
+    init(store: Store, isKnownDevice: @escaping (String) -> Bool) {
+        self.store = store
+        self.isKnownDevice = isKnownDevice
+    }
+
+    /// Rebuilds the duplicate filter from the journal (PROTOCOL 2.3 allows the filter to live in memory).
+    /// Calls `body` with every journaled event, so the caller can rebuild other state in the same pass.
+    func rebuild(_ body: (DeviceEvent) -> Void = { _ in }) throws -> Int {
+        var n = 0
+        try store.forEachJournalEvent { _, e in
+            _ = seen.insert(slot: slot(for: e.device).slot, seq: e.seq)
+            body(e)
+            n += 1
+        }
+        return n
+    }
+
+    private func slot(for device: String) -> (slot: Int, isNew: Bool) {
+        if let s = slots[device] { return (s, false) }
+        let s = journalIDs.count
+        slots[device] = s
+        journalIDs.append(-1)
+        return (s, true)
+    }
+
+    /// Takes one frame. Returns the event if it is accepted (new, valid, of a known device); rejections and
+    /// duplicates are counted (and rejections kept for the quarantine).
+    func take(_ frame: UnsafeRawBufferPointer, source: String) throws -> DeviceEvent? {
+        counts.frames += 1
+        let event: DeviceEvent
+        switch decoder.decode(frame) {
+        case .rejected(let r):
+            reject(r, frame, source)
+            return nil
+        case .event(let e):
+            event = e
+        }
+        guard isKnownDevice(event.device) else {
+            reject(Rejection(.unknownDevice, "no dossier names device \(event.device)"), frame, source)
+            return nil
+        }
+        let s = slot(for: event.device).slot
+        guard seen.insert(slot: s, seq: event.seq) else {
+            counts.duplicates += 1
+            return nil
+        }
+        if journalIDs[s] < 0 { journalIDs[s] = try store.deviceID(event.device) }
+        block.append(deviceID: journalIDs[s], event)
+        counts.accepted += 1
+        return event
+    }
+
+    private func reject(_ r: Rejection, _ frame: UnsafeRawBufferPointer, _ source: String) {
+        counts.reject(r.reason)
+        pendingRejections.append((r, Array(frame.prefix(store.quarantineFrameBytes)), source))
+    }
+
+    /// Whether the current batch holds anything to write.
+    var hasPending: Bool { !block.isEmpty || !pendingRejections.isEmpty }
+
+    /// Writes the batch's journal block and quarantined frames (call inside the batch's transaction).
+    func writeBatch(receivedAt: Timestamp) throws {
+        try store.appendJournal(block, receivedAt: receivedAt)
+        for (r, bytes, source) in pendingRejections {
+            try bytes.withUnsafeBytes { try store.quarantine(r, frame: $0, source: source, at: receivedAt) }
+        }
+        block.reset()
+        pendingRejections.removeAll(keepingCapacity: true)
+    }
+
+    /// Drops a batch that could not be written (its events must not count as seen: a resend must be accepted).
+    func discardBatch(events: [DeviceEvent]) {
+        for e in events { if let s = slots[e.device] { _ = seen.remove(slot: s, seq: e.seq) } }
+        block.reset()
+        pendingRejections.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,21 @@
+import SeinhuisCore
+import SeinhuisStore
+
+/// Everything `serve` can be told; defaults are PROTOCOL section 1's.
+public struct ServeConfig: Sendable {
+    public var databasePath = Store.defaultPath
+    public var durability = Database.Durability.normal
+    public var ingestEndpoint = "tcp://127.0.0.1:7460"
+    public var reliableEndpoint = "tcp://127.0.0.1:7461"
+    public var alertsEndpoint = "tcp://127.0.0.1:7462"
+    public var httpHost = "127.0.0.1"
+    public var httpPort = 8460
+    /// Most frames taken from the sockets before one commit.
+    public var maxBatch = 8192
+    /// An event more than this far ahead of the receive clock is stored, not evaluated (PROTOCOL 2.1).
+    public var maxClockSkewMs: Int64 = 5 * 60 * 1000
+    public var policy = RoutingPolicy.v1
+    public var rules = RuleConfig()
+
+    public init() {}
+}

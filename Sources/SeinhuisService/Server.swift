@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import Logging
+import SeinhuisCore
+import ServiceLifecycle
+
+/// The ingest thread as a lifecycle service: started with the group, stopped on graceful shutdown.
+struct IngestService: Service {
+    let loop: IngestLoop
+
+    func run() async throws {
+        let stop = StopFlag()
+        try await withGracefulShutdownHandler {
+            try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
+                let loop = self.loop
+                let thread = Thread {
+                    do {
+                        try loop.run(stop: stop)
+                        cont.resume()
+                    } catch {
+                        cont.resume(throwing: error)
+                    }
+                }
+                thread.name = "seinhuis-ingest"
+                thread.start()
+            }
+        } onGracefulShutdown: {
+            stop.set()
+        }
+    }
+}
+
+/// `seinhuis serve`: the pipeline, the HTTP API and metrics, as one service group with graceful shutdown on
+/// SIGTERM and SIGINT.
+public struct Server {
+    public var config: ServeConfig
+    public var logger: Logger
+    public let metrics = PipelineMetrics()
+
+    public init(config: ServeConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
+        let loop = IngestLoop(config: config, metrics: metrics, logger: logger)
+        loop.onReady = onReady
+        let router = HTTPAPI.router(metrics: metrics, store: ReadStore(path: config.databasePath))
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "seinhuis"),
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: IngestService(loop: loop), successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: app, failureTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,108 @@
+import SeinhuisCore
+
+extension Store {
+    /// The next alert number (ids are `A-` and this number; a fresh database starts at 1, so replays repeat ids).
+    public func nextAlertNumber() throws -> Int64 {
+        (try db.scalarInt("SELECT COALESCE(MAX(number), 0) FROM alert") ?? 0) + 1
+    }
+
+    /// Stores a new alert or updates it by id (call inside a transaction: an alert is stored before it is published).
+    public func save(_ a: Alert, at: Timestamp) throws {
+        let number = Int64(a.id.dropFirst(2)) ?? 0
+        let s = try db.cached(
+            """
+            INSERT INTO alert(number, id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at,
+                cleared_at, state, escalation, policy, deadline, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+            ON CONFLICT(id) DO UPDATE SET queues = excluded.queues, cleared_at = excluded.cleared_at,
+                state = excluded.state, escalation = excluded.escalation, updated_at = excluded.updated_at
+            """)
+        try s.bind([
+            .integer(number), .text(a.id), .text(a.dossier), SQLValue(a.device), .text(a.breach), .text(a.severity),
+            .integer(a.radex ? 1 : 0), .text(a.queues.map(\.rawValue).joined(separator: ",")), SQLValue(a.zone),
+            .integer(a.eventTs.milliseconds), .integer(a.detectedAt.milliseconds),
+            SQLValue(a.clearedAt?.milliseconds), .text(a.state.rawValue), .integer(Int64(a.escalation)),
+            .text(a.policy), SQLValue(a.deadline), .integer(at.milliseconds),
+        ])
+        try s.run()
+    }
+
+    /// A filter for alert listings.
+    public struct AlertFilter: Sendable {
+        public var queue: Queue?
+        public var state: AlertState?
+        public var dossier: String?
+        public var afterID: String?
+        public var limit: Int?
+        public var openBreachesOnly = false
+        public init(
+            queue: Queue? = nil, state: AlertState? = nil, dossier: String? = nil, afterID: String? = nil,
+            limit: Int? = nil
+        ) {
+            self.queue = queue
+            self.state = state
+            self.dossier = dossier
+            self.afterID = afterID
+            self.limit = limit
+        }
+    }
+
+    /// Alerts in id order.
+    public func alerts(_ f: AlertFilter = AlertFilter()) throws -> [Alert] {
+        var sql = """
+            SELECT id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at, cleared_at, state,
+                escalation, policy, deadline FROM alert WHERE 1 = 1
+            """
+        var b: [SQLValue] = []
+        if let q = f.queue {
+            sql += " AND (',' || queues || ',') LIKE ?"
+            b.append(.text("%,\(q.rawValue),%"))
+        }
+        if let s = f.state {
+            sql += " AND state = ?"
+            b.append(.text(s.rawValue))
+        }
+        if let d = f.dossier {
+            sql += " AND dossier = ?"
+            b.append(.text(d))
+        }
+        if let a = f.afterID {
+            sql += " AND number > ?"
+            b.append(.integer(Int64(a.drop(while: { !$0.isNumber })) ?? 0))
+        }
+        if f.openBreachesOnly { sql += " AND cleared_at IS NULL" }
+        sql += " ORDER BY number"
+        if let l = f.limit {
+            sql += " LIMIT ?"
+            b.append(.integer(Int64(l)))
+        }
+        let s = try db.prepare(sql)
+        try s.bind(b)
+        var out: [Alert] = []
+        try s.forEach { r in out.append(Self.alert(r)) }
+        return out
+    }
+
+    public func alert(id: String) throws -> Alert? {
+        let s = try db.prepare(
+            """
+            SELECT id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at, cleared_at, state,
+                escalation, policy, deadline FROM alert WHERE id = ?
+            """)
+        try s.bind([.text(id)])
+        var out: Alert?
+        try s.forEach { out = Self.alert($0) }
+        return out
+    }
+
+    static func alert(_ r: Row) -> Alert {
+        Alert(
+            id: r.text(0), dossier: r.text(1), device: r.optionalText(2), breach: r.text(3), severity: r.text(4),
+            radex: r.int(5) != 0,
+            queues: r.text(6).split(separator: ",").compactMap { Queue(rawValue: String($0)) },
+            zone: r.optionalText(7), eventTs: Timestamp(milliseconds: r.int(8)),
+            detectedAt: Timestamp(milliseconds: r.int(9)), clearedAt: r.optionalInt(10).map(Timestamp.init),
+            state: AlertState(rawValue: r.text(11)) ?? .open, escalation: Int(r.int(12)), policy: r.text(13),
+            deadline: r.optionalText(14))
+    }
+}

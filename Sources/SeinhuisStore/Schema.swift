@@ -1,0 +1,95 @@
+/// Versioned schema migrations, applied in order inside one transaction each; `PRAGMA user_version` records the
+/// last applied. A migration is never edited once released: add a new one.
+enum Schema {
+    static let migrations: [String] = [
+        // 1: the foundation
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+        -- Devices get a small integer id for the journal's compact encoding.
+        CREATE TABLE device (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+
+        -- The journal: accepted events in arrival order, in blocks (one row per committed batch), each event
+        -- compactly encoded (see JournalCodec). Appends only: no per-event B-tree insert keyed by device.
+        CREATE TABLE journal_block (
+            id INTEGER PRIMARY KEY,
+            received_at INTEGER NOT NULL,
+            first_ts INTEGER NOT NULL,
+            last_ts INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX journal_block_last_ts ON journal_block(last_ts);
+
+        -- Rejected frames, bounded (oldest dropped), for inspection.
+        CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            received_at INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            frame BLOB NOT NULL,
+            frame_size INTEGER NOT NULL
+        );
+
+        CREATE TABLE dossier (
+            id TEXT PRIMARY KEY,
+            subject TEXT NOT NULL,
+            radex INTEGER NOT NULL,
+            mandate TEXT NOT NULL,
+            start TEXT NOT NULL,
+            "end" TEXT,
+            timezone TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            imported_at INTEGER NOT NULL,
+            json TEXT NOT NULL
+        ) WITHOUT ROWID;
+        -- Every import of a dossier, kept for the review report's "changes of conditions".
+        CREATE TABLE dossier_version (
+            dossier_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            imported_at INTEGER NOT NULL,
+            imported_by TEXT NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (dossier_id, version)
+        ) WITHOUT ROWID;
+        CREATE TABLE dossier_device (
+            device TEXT NOT NULL,
+            dossier_id TEXT NOT NULL REFERENCES dossier(id),
+            PRIMARY KEY (device, dossier_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE alert (
+            number INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            dossier TEXT NOT NULL,
+            device TEXT,
+            breach TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            radex INTEGER NOT NULL,
+            queues TEXT NOT NULL,
+            zone TEXT,
+            event_ts INTEGER NOT NULL,
+            detected_at INTEGER NOT NULL,
+            cleared_at INTEGER,
+            state TEXT NOT NULL,
+            escalation INTEGER NOT NULL,
+            policy TEXT NOT NULL,
+            deadline TEXT,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX alert_dossier ON alert(dossier, event_ts);
+        CREATE INDEX alert_open ON alert(dossier, device, breach, zone) WHERE cleared_at IS NULL;
+
+        -- Every human action: who, when, what.
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            detail TEXT NOT NULL
+        );
+        """
+    ]
+}

@@ -1,0 +1,202 @@
+import SeinhuisCore
+
+/// The embedded SQLite database of Seinhuis: journal, devices, quarantine, dossiers, alerts, audit.
+///
+/// One `Store` is one connection, used by one thread at a time (the ingest thread in `serve`, the command in the
+/// CLI). Several processes may open the same file: WAL lets readers go on while one writer commits.
+public final class Store {
+    public let db: Database
+    /// Device name → journal id, and back (loaded once, grown as devices appear).
+    private var deviceIDs: [String: Int64] = [:]
+    private var deviceNames: [Int64: String] = [:]
+    /// How many rejected frames the quarantine keeps.
+    public var quarantineLimit: Int64 = 10_000
+    /// Frames are kept in the quarantine up to this size (the reason and the full size are always kept).
+    public var quarantineFrameBytes = 4096
+
+    public static let defaultPath = "./seinhuis.sqlite"
+
+    public init(path: String, durability: Database.Durability = .normal) throws {
+        db = try Database(path: path, durability: durability)
+        try migrate()
+        try db.cached("SELECT id, name FROM device").forEach { row in
+            deviceIDs[row.text(1)] = row.int(0)
+            deviceNames[row.int(0)] = row.text(1)
+        }
+    }
+
+    /// The schema version this build writes.
+    public static var schemaVersion: Int { Schema.migrations.count }
+
+    private func migrate() throws {
+        let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+        guard current <= Schema.migrations.count else {
+            throw SQLiteError(
+                code: 0,
+                message: "database schema \(current) is newer than this build of Seinhuis knows (\(Schema.migrations.count))")
+        }
+        for v in current..<Schema.migrations.count {
+            try db.transaction {
+                try db.execute(Schema.migrations[v])
+                try db.execute("PRAGMA user_version = \(v + 1)")
+            }
+        }
+    }
+
+    public func transaction<R>(_ body: () throws -> R) throws -> R { try db.transaction(body) }
+
+    // MARK: devices
+
+    /// The journal id of a device, created on first use (inside the caller's transaction).
+    public func deviceID(_ name: String) throws -> Int64 {
+        if let id = deviceIDs[name] { return id }
+        try db.cached("INSERT INTO device(name) VALUES (?)").run([.text(name)])
+        let id = db.lastInsertRowID
+        deviceIDs[name] = id
+        deviceNames[id] = name
+        return id
+    }
+
+    public func deviceName(_ id: Int64) -> String { deviceNames[id] ?? "#\(id)" }
+
+    // MARK: journal
+
+    /// Appends one block of accepted events (call inside a transaction).
+    public func appendJournal(_ block: JournalBlockBuilder, receivedAt: Timestamp) throws {
+        guard !block.isEmpty else { return }
+        let s = try db.cached(
+            "INSERT INTO journal_block(received_at, first_ts, last_ts, count, data) VALUES (?, ?, ?, ?, ?)")
+        try s.bind(receivedAt.milliseconds, at: 1)
+        try s.bind(block.minTs, at: 2)
+        try s.bind(block.maxTs, at: 3)
+        try s.bind(Int64(block.count), at: 4)
+        try s.bind(blob: block.data, at: 5)
+        try s.run()
+    }
+
+    /// Every journaled event in arrival order (used at start to rebuild the duplicate filter).
+    public func forEachJournalEvent(_ body: (_ deviceID: Int64, DeviceEvent) throws -> Void) throws {
+        try forEachJournalEvent(sql: "SELECT data FROM journal_block ORDER BY id", [], body)
+    }
+
+    /// Journaled events of one device (or all, if nil) with `from <= ts < to`, in arrival order.
+    public func journalEvents(device: String?, from: Timestamp, to: Timestamp) throws -> [DeviceEvent] {
+        let wanted = device.map { deviceIDs[$0] ?? -1 }
+        var out: [DeviceEvent] = []
+        try forEachJournalEvent(
+            sql: "SELECT data FROM journal_block WHERE last_ts >= ? AND first_ts < ? ORDER BY id",
+            [.integer(from.milliseconds), .integer(to.milliseconds)]
+        ) { id, e in
+            if let wanted, id != wanted { return }
+            if e.ts >= from && e.ts < to { out.append(e) }
+        }
+        return out
+    }
+
+    private func forEachJournalEvent(
+        sql: String, _ bindings: [SQLValue], _ body: (_ deviceID: Int64, DeviceEvent) throws -> Void
+    ) throws {
+        let s = try db.prepare(sql)
+        try s.bind(bindings)
+        let names = deviceNames
+        try s.forEach { row in
+            try row.withBlob(0) { bytes in
+                var r = JournalBlockReader(bytes)
+                while let (id, e) = r.next(deviceName: { names[$0] ?? "#\($0)" }) { try body(id, e) }
+            }
+        }
+    }
+
+    public func journalCount() throws -> Int64 {
+        try db.scalarInt("SELECT COALESCE(SUM(count), 0) FROM journal_block") ?? 0
+    }
+
+    // MARK: quarantine
+
+    /// Keeps a rejected frame (bounded; call inside a transaction).
+    public func quarantine(_ r: Rejection, frame: UnsafeRawBufferPointer, source: String, at: Timestamp) throws {
+        let s = try db.cached(
+            "INSERT INTO quarantine(received_at, source, reason, detail, frame, frame_size) VALUES (?, ?, ?, ?, ?, ?)")
+        try s.bind(at.milliseconds, at: 1)
+        try s.bind(.text(source), at: 2)
+        try s.bind(.text(r.reason.rawValue), at: 3)
+        try s.bind(.text(r.detail), at: 4)
+        try s.bind(blob: Array(frame.prefix(quarantineFrameBytes)), at: 5)
+        try s.bind(Int64(frame.count), at: 6)
+        try s.run()
+        let id = db.lastInsertRowID
+        if id % 256 == 0 {
+            try db.cached("DELETE FROM quarantine WHERE id <= ?").run([.integer(id - quarantineLimit)])
+        }
+    }
+
+    public struct QuarantinedFrame: Sendable {
+        public var id: Int64
+        public var receivedAt: Timestamp
+        public var source: String
+        public var reason: String
+        public var detail: String
+        public var frame: [UInt8]
+        public var frameSize: Int64
+    }
+
+    public func quarantined(limit: Int = 100) throws -> [QuarantinedFrame] {
+        var out: [QuarantinedFrame] = []
+        let s = try db.prepare(
+            "SELECT id, received_at, source, reason, detail, frame, frame_size FROM quarantine ORDER BY id DESC LIMIT ?")
+        try s.bind([.integer(Int64(limit))])
+        try s.forEach { r in
+            out.append(
+                QuarantinedFrame(
+                    id: r.int(0), receivedAt: Timestamp(milliseconds: r.int(1)), source: r.text(2), reason: r.text(3),
+                    detail: r.text(4), frame: r.withBlob(5) { Array($0) }, frameSize: r.int(6)))
+        }
+        return out
+    }
+
+    // MARK: audit
+
+    /// Records a human action (call inside the action's transaction, so the action and its record land together).
+    public func audit(actor: String, action: String, subject: String, detail: String, at: Timestamp) throws {
+        try db.cached("INSERT INTO audit(at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)")
+            .run([.integer(at.milliseconds), .text(actor), .text(action), .text(subject), .text(detail)])
+    }
+
+    public struct AuditEntry: Sendable, Equatable {
+        public var at: Timestamp
+        public var actor: String
+        public var action: String
+        public var subject: String
+        public var detail: String
+    }
+
+    public func auditTrail(subject: String? = nil, limit: Int = 1000) throws -> [AuditEntry] {
+        var out: [AuditEntry] = []
+        let s = try db.prepare(
+            "SELECT at, actor, action, subject, detail FROM audit WHERE (?1 IS NULL OR subject = ?1) ORDER BY id LIMIT ?2"
+        )
+        try s.bind([SQLValue(subject), .integer(Int64(limit))])
+        try s.forEach { r in
+            out.append(
+                AuditEntry(
+                    at: Timestamp(milliseconds: r.int(0)), actor: r.text(1), action: r.text(2), subject: r.text(3),
+                    detail: r.text(4)))
+        }
+        return out
+    }
+
+    // MARK: meta
+
+    public func meta(_ key: String) throws -> String? {
+        let s = try db.cached("SELECT value FROM meta WHERE key = ?")
+        try s.bind([.text(key)])
+        var v: String?
+        try s.forEach { v = $0.text(0) }
+        return v
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try db.cached("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .run([.text(key), .text(value)])
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import SeinhuisCore
+import SeinhuisService
+import SeinhuisStore
+
+struct DossierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dossier", abstract: "Import and list dossiers (PROTOCOL section 3).",
+        subcommands: [Import.self, List.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import dossiers from a JSON file (one dossier or an array).",
+            discussion: """
+                All or nothing: a file with one bad dossier imports none, and the error names the dossier and field.
+                Importing an existing id replaces its conditions from now on and keeps every earlier version.
+                """)
+        @Argument(help: "The JSON file.") var file: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOption
+        @Option(help: "Output format of the summary.") var format: OutputFormat = .table
+
+        func run() throws {
+            let store = try database.open()
+            let records: [DossierRecord]
+            do {
+                records = try DossierImport.run(file: file, store: store, by: actor.by, at: now())
+            } catch let e as DossierImportError {
+                throw ValidationError(e.message)
+            }
+            switch format {
+            case .json:
+                print(
+                    "[" + records.map { r in
+                        var o = JSONObjectWriter()
+                        o.string("id", r.id)
+                        o.int("version", r.version)
+                        return o.finish()
+                    }.joined(separator: ",") + "]")
+            default:
+                print("imported \(records.count) dossier(s): " + records.map { "\($0.id) (v\($0.version))" }.joined(separator: ", "))
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List dossiers.")
+        @OptionGroup var database: DatabaseOptions
+        @Flag(help: "Only dossiers with a Radex focus.") var radex = false
+        @Option(help: "Output format.") var format: OutputFormat = .table
+
+        func run() throws {
+            let store = try database.open()
+            let records = try store.dossiers().filter { !radex || $0.radex }
+            let listing = Listing(
+                headers: ["id", "subject", "radex", "mandate", "start", "end", "timezone", "devices", "version"],
+                rows: records.map {
+                    [$0.id, $0.subject, $0.radex ? "yes" : "no", $0.mandate, $0.start, $0.end ?? "", $0.timezone,
+                        $0.devices.joined(separator: " "), String($0.version)]
+                })
+            print(listing.render(format) { records.map(\.json) })
+        }
+    }
+}

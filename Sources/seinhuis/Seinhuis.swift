@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import SeinhuisCore
+import SeinhuisService
+import SeinhuisStore
+
+@main
+struct Seinhuis: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seinhuis",
+        abstract: "Alert pipeline for electronic monitoring: ingest device events, detect breaches, route alerts.",
+        discussion: """
+            Seinhuis keeps everything in one SQLite file (default ./seinhuis.sqlite; --db PATH selects another).
+            A first run:
+              seinhuis dossier import dossiers.json
+              seinhuis serve                      # ZeroMQ ingest on :7460 (PULL) and :7461 (reliable), alerts on :7462
+              seinhuis alerts list --queue vcet
+            Offline, in event time:
+              seinhuis replay events.ndjson --db test.sqlite
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Serve.self, DossierCommand.self, Replay.self, AlertsCommand.self, EventsCommand.self,
+            QuarantineCommand.self,
+        ])
+}
+
+/// Options every command that touches the database shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The SQLite database file.")
+    var db: String = Store.defaultPath
+
+    func open() throws -> Store {
+        do {
+            return try Store(path: db)
+        } catch {
+            throw ValidationError("cannot open database \(db): \(error)")
+        }
+    }
+}
+
+/// Who performs a command's action, for the audit trail (default: the system user).
+struct ActorOption: ParsableArguments {
+    @Option(name: .long, help: "Who performs this action (recorded in the audit trail). Default: the system user.")
+    var by: String = ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+func now() -> Timestamp {
+    Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Logging
+import SeinhuisService
+import SeinhuisStore
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the pipeline: ZeroMQ ingest, rules, alert publication, HTTP API and /metrics.",
+        discussion: """
+            Stops gracefully on SIGTERM or SIGINT (Ctrl-C): the batch in hand is committed first.
+            Endpoints (PROTOCOL section 1): PULL ingest, ROUTER reliable ingest (acks after durable storage),
+            PUB alerts (topic = queue), HTTP on 127.0.0.1:8460 with /metrics and /api/v1/alerts.
+            Import dossiers first (seinhuis dossier import FILE): events of devices no dossier names are rejected.
+            Dossiers imported while serving are picked up within a second.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "PULL endpoint for device events.") var ingest = "tcp://127.0.0.1:7460"
+    @Option(help: "ROUTER endpoint for reliable (acknowledged) ingest.") var reliable = "tcp://127.0.0.1:7461"
+    @Option(help: "PUB endpoint for alerts.") var alerts = "tcp://127.0.0.1:7462"
+    @Option(help: "HTTP listen address.") var httpHost = "127.0.0.1"
+    @Option(help: "HTTP port (console, API, /metrics).") var httpPort = 8460
+    @Option(help: "Commit durability: normal survives a process crash, full also power loss.")
+    var durability: Database.Durability = .normal
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        var config = ServeConfig()
+        config.databasePath = database.db
+        config.ingestEndpoint = ingest
+        config.reliableEndpoint = reliable
+        config.alertsEndpoint = alerts
+        config.httpHost = httpHost
+        config.httpPort = httpPort
+        config.durability = durability
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = logLevel
+            return h
+        }
+        let logger = Logger(label: "seinhuis")
+        // Open once up front so a bad path or a newer schema fails with a clear message before binding sockets.
+        _ = try database.open()
+        try await Server(config: config, logger: logger).run()
+    }
+}
+
+extension Database.Durability: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
