@@ -7,6 +7,10 @@ let package = Package(
     products: [
         .executable(name: "seinhuis", targets: ["seinhuis"]),
         .executable(name: "simulator", targets: ["simulator"]),
+        // Libraries for the separate benchmark package (Benchmarks/).
+        .library(name: "SeinhuisCore", targets: ["SeinhuisCore"]),
+        .library(name: "SeinhuisStore", targets: ["SeinhuisStore"]),
+        .library(name: "SeinhuisService", targets: ["SeinhuisService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,7 +60,7 @@ let package = Package(
         .testTarget(name: "SeinhuisCoreTests", dependencies: ["SeinhuisCore"]),
         .testTarget(name: "SeinhuisStoreTests", dependencies: ["SeinhuisStore", "SeinhuisCore"]),
         .testTarget(name: "SeinhuisServiceTests", dependencies: ["SeinhuisService", "SeinhuisStore", "SeinhuisCore", "ZeroMQ"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "SeinhuisCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "SeinhuisCore", "seinhuis"]),
     ],
     swiftLanguageModes: [.v6]
 )

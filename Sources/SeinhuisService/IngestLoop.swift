@@ -16,7 +16,9 @@ public final class StopFlag: Sendable {
 /// engine and the alert book. Each turn takes a batch of frames, evaluates them on arrival, commits journal,
 /// quarantine and alerts in one transaction, then acks reliable batches and publishes the alerts (PROTOCOL 2.3:
 /// acks only after the events are durable; 4.3: alerts stored before they are published).
-final class IngestLoop {
+final class IngestLoop: @unchecked Sendable {
+    // @unchecked: configured on the lifecycle task before the ingest thread starts, then used by that thread only
+    // (its mutable state lives in `run`'s locals); `metrics` is Sendable.
     let config: ServeConfig
     let metrics: PipelineMetrics
     let logger: Logger
@@ -183,9 +185,21 @@ final class IngestLoop {
             if ingest.hasPending || !alerts.isEmpty {
                 let t0 = WallClock.monotonicNanos()
                 let batchEvents = ingest.block.count
-                try store.transaction {
-                    try ingest.writeBatch(receivedAt: now)
-                    for a in alerts { try store.save(a, at: now) }
+                do {
+                    try store.transaction {
+                        try ingest.writeBatch(receivedAt: now)
+                        for a in alerts { try store.save(a, at: now) }
+                    }
+                } catch {
+                    // Nothing of the batch is stored, so nothing is acked: reliable clients resend, and the
+                    // duplicate filter forgets the batch so the resend is accepted. PULL frames are lost, as
+                    // PROTOCOL 2.3 allows for the unacknowledged endpoint.
+                    logger.error(
+                        "batch not stored; not acknowledged",
+                        metadata: ["error": "\(error)", "events": "\(batchEvents)", "alerts": "\(alerts.count)"])
+                    ingest.discardBatch()
+                    acks.removeAll(keepingCapacity: true)
+                    alerts.removeAll(keepingCapacity: true)
                 }
                 metrics.commitSeconds.recordNanoseconds(Int64(WallClock.monotonicNanos() - t0))
                 if batchEvents > 0 { metrics.batchEvents.record(Double(batchEvents)) }

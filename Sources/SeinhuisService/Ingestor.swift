@@ -12,6 +12,8 @@ final class Ingestor {
     private var journalIDs: [Int64] = []
     private(set) var block = JournalBlockBuilder()
     private var pendingRejections: [(Rejection, [UInt8], String)] = []
+    /// (slot, seq) of the events accepted into the current batch, to forget them if the batch cannot be stored.
+    private var batchAccepted: [(Int, UInt64)] = []
     var counts = IngestCounts()
     /// Whether a dossier names the device (an unknown device is rejected, PROTOCOL 2.1).
     var isKnownDevice: (String) -> Bool
@@ -64,6 +66,7 @@ final class Ingestor {
         }
         if journalIDs[s] < 0 { journalIDs[s] = try store.deviceID(event.device) }
         block.append(deviceID: journalIDs[s], event)
+        batchAccepted.append((s, event.seq))
         counts.accepted += 1
         return event
     }
@@ -84,12 +87,14 @@ final class Ingestor {
         }
         block.reset()
         pendingRejections.removeAll(keepingCapacity: true)
+        batchAccepted.removeAll(keepingCapacity: true)
     }
 
-    /// Drops a batch that could not be written (its events must not count as seen: a resend must be accepted).
-    func discardBatch(events: [DeviceEvent]) {
-        for e in events { if let s = slots[e.device] { _ = seen.remove(slot: s, seq: e.seq) } }
+    /// Drops a batch that could not be written: its events must not count as seen, so a resend is accepted.
+    func discardBatch() {
+        for (s, seq) in batchAccepted { seen.remove(slot: s, seq: seq) }
         block.reset()
         pendingRejections.removeAll(keepingCapacity: true)
+        batchAccepted.removeAll(keepingCapacity: true)
     }
 }

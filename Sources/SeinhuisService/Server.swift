@@ -10,7 +10,9 @@ struct IngestService: Service {
 
     func run() async throws {
         let stop = StopFlag()
-        try await withGracefulShutdownHandler {
+        // Stop on graceful shutdown (signals) and on cancellation (a test or an embedding task ending the group).
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
             try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
                 let loop = self.loop
                 let thread = Thread {
@@ -24,7 +26,10 @@ struct IngestService: Service {
                 thread.name = "seinhuis-ingest"
                 thread.start()
             }
-        } onGracefulShutdown: {
+            } onGracefulShutdown: {
+                stop.set()
+            }
+        } onCancel: {
             stop.set()
         }
     }

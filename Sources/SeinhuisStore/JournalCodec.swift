@@ -2,7 +2,8 @@ import SeinhuisCore
 
 /// The journal's compact binary encoding of accepted events, one block per committed batch.
 ///
-/// Per event: device id (varint), seq (varint), ts as a zig-zag varint delta from the block's first event, the
+/// Per event: device id (varint), seq (varint), ts as a zig-zag varint (absolute for the block's first event, a
+/// difference from it for the others), the
 /// kind byte, then the reading (doubles as little-endian IEEE 754 bit patterns, so nothing is rounded).
 public struct JournalBlockBuilder: Sendable {
     public private(set) var data: [UInt8] = []
@@ -30,7 +31,8 @@ public struct JournalBlockBuilder: Sendable {
         if ts > maxTs { maxTs = ts }
         putVarint(UInt64(bitPattern: deviceID))
         putVarint(e.seq)
-        let d = ts &- baseTs
+        // The first event carries its absolute time, the others their difference from it.
+        let d = count == 1 ? ts : ts &- baseTs
         putVarint(UInt64(bitPattern: (d << 1) ^ (d >> 63)))
         data.append(e.kind.rawValue)
         switch e.reading {

@@ -152,6 +152,10 @@ public final class ZMQSocket {
     /// Sets how long a blocking receive waits (milliseconds; -1 forever).
     public func setReceiveTimeout(_ ms: Int32) throws(ZMQError) { try setOption(ZMQ_RCVTIMEO, ms) }
     public func setSendTimeout(_ ms: Int32) throws(ZMQError) { try setOption(ZMQ_SNDTIMEO, ms) }
+    /// How long unsent messages are kept after close (milliseconds; 0 drops them, -1 waits forever).
+    public func setLinger(_ ms: Int32) throws(ZMQError) { try setOption(ZMQ_LINGER, ms) }
+    public func setSendHighWaterMark(_ n: Int32) throws(ZMQError) { try setOption(ZMQ_SNDHWM, n) }
+    public func setReceiveHighWaterMark(_ n: Int32) throws(ZMQError) { try setOption(ZMQ_RCVHWM, n) }
     public func setHighWaterMarks(send: Int32, receive: Int32) throws(ZMQError) {
         try setOption(ZMQ_SNDHWM, send)
         try setOption(ZMQ_RCVHWM, receive)

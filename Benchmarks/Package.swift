@@ -1,0 +1,25 @@
+// swift-tools-version:6.1
+// A separate package so that package-benchmark never enters the product's dependency graph.
+import PackageDescription
+
+let package = Package(
+    name: "SeinhuisBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "Ingest",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SeinhuisCore", package: "seinhuis"),
+                .product(name: "SeinhuisStore", package: "seinhuis"),
+            ],
+            path: "Benchmarks/Ingest",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)

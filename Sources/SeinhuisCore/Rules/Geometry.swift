@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A point on the Earth in degrees (WGS 84 latitude and longitude, as the devices report them).
+public struct GeoPoint: Sendable, Equatable, Hashable {
+    public var lat: Double
+    public var lon: Double
+
+    public init(lat: Double, lon: Double) {
+        self.lat = lat
+        self.lon = lon
+    }
+}
+
+/// Great-circle geometry on a sphere of the contract's mean Earth radius (PROTOCOL 4.1).
+public enum Geo {
+    /// Mean Earth radius in metres (IUGG), the contract's radius for every distance.
+    public static let earthRadius = 6_371_008.8
+
+    /// Great-circle distance in metres (haversine: accurate at the short distances of zones and homes).
+    @inlinable public static func distance(_ a: GeoPoint, _ b: GeoPoint) -> Double {
+        let rad = Double.pi / 180
+        let dLat = (b.lat - a.lat) * rad
+        let dLon = (b.lon - a.lon) * rad
+        let s1 = sin(dLat / 2)
+        let s2 = sin(dLon / 2)
+        let h = s1 * s1 + cos(a.lat * rad) * cos(b.lat * rad) * s2 * s2
+        return 2 * earthRadius * asin(min(1, h.squareRoot()))
+    }
+}
+
+/// A disc: `home`, or a zone's `circle`. A point at most `radiusMetres` from the centre is inside.
+public struct GeoCircle: Sendable, Equatable {
+    public var center: GeoPoint
+    public var radiusMetres: Double
+
+    public init(center: GeoPoint, radiusMetres: Double) {
+        self.center = center
+        self.radiusMetres = radiusMetres
+    }
+
+    @inlinable public func contains(_ p: GeoPoint) -> Bool {
+        Geo.distance(center, p) <= radiusMetres
+    }
+}
+
+/// A simple polygon of `[lat, lon]` vertices (concave allowed), tested in the plane of latitude and longitude.
+///
+/// Zones are a few kilometres across at most, where the plane of degrees and the sphere agree on which side of an
+/// edge a point lies. A point on an edge or a vertex is inside (PROTOCOL 4.1). The ring is stored open: a closing
+/// vertex equal to the first is dropped when parsing. Polygons crossing the antimeridian are not supported.
+public struct GeoPolygon: Sendable, Equatable {
+    /// The vertices, open ring (the last is not a repeat of the first).
+    public let vertices: [GeoPoint]
+    @usableFromInline let minLat: Double
+    @usableFromInline let maxLat: Double
+    @usableFromInline let minLon: Double
+    @usableFromInline let maxLon: Double
+
+    /// Tolerance for "on an edge", in degrees (about 0.1 mm): a fix is never that exact, a test point on an edge is.
+    @usableFromInline static let edgeTolerance = 1e-9
+
+    public init(vertices: [GeoPoint]) {
+        var v = vertices
+        if v.count > 1, v.first == v.last { v.removeLast() }
+        self.vertices = v
+        minLat = v.map(\.lat).min() ?? 0
+        maxLat = v.map(\.lat).max() ?? 0
+        minLon = v.map(\.lon).min() ?? 0
+        maxLon = v.map(\.lon).max() ?? 0
+    }
+
+    public static func == (a: GeoPolygon, b: GeoPolygon) -> Bool { a.vertices == b.vertices }
+
+    /// Inside or on the boundary (even-odd rule, with an explicit on-edge test first).
+    public func contains(_ p: GeoPoint) -> Bool {
+        let tol = Self.edgeTolerance
+        guard p.lat >= minLat - tol, p.lat <= maxLat + tol, p.lon >= minLon - tol, p.lon <= maxLon + tol else {
+            return false
+        }
+        let n = vertices.count
+        guard n >= 3 else { return false }
+        let x = p.lon, y = p.lat
+        var inside = false
+        var j = n - 1
+        for i in 0..<n {
+            let xi = vertices[i].lon, yi = vertices[i].lat
+            let xj = vertices[j].lon, yj = vertices[j].lat
+            if Self.onSegment(x, y, xi, yi, xj, yj) { return true }
+            if (yi > y) != (yj > y) {
+                let xCross = xi + (y - yi) * (xj - xi) / (yj - yi)
+                if x < xCross { inside.toggle() }
+            }
+            j = i
+        }
+        return inside
+    }
+
+    /// Whether (x, y) lies on the segment (x1, y1)-(x2, y2), within the edge tolerance.
+    @usableFromInline static func onSegment(
+        _ x: Double, _ y: Double, _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double
+    ) -> Bool {
+        let tol = edgeTolerance
+        guard x >= min(x1, x2) - tol, x <= max(x1, x2) + tol, y >= min(y1, y2) - tol, y <= max(y1, y2) + tol else {
+            return false
+        }
+        let dx = x2 - x1, dy = y2 - y1
+        let len = (dx * dx + dy * dy).squareRoot()
+        if len == 0 { return abs(x - x1) <= tol && abs(y - y1) <= tol }
+        // Distance from the line, in degrees.
+        let cross = abs((x - x1) * dy - (y - y1) * dx) / len
+        return cross <= tol
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Runs the built `seinhuis` binary (a dependency of this test target, so `swift test` builds it).
+enum Binary {
+    struct Failed: Error, CustomStringConvertible {
+        let args: [String]
+        let status: Int32
+        let stderr: String
+        var description: String { "seinhuis \(args.joined(separator: " ")) exited \(status): \(stderr)" }
+    }
+
+    static var path: URL {
+        // The test bundle sits in the build folder next to the products.
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("seinhuis")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/seinhuis")
+    }
+
+    /// Runs the binary; returns its standard output, throws with its standard error on a non-zero exit.
+    @discardableResult
+    static func run(_ args: [String], expectFailure: Bool = false) throws -> String {
+        let p = Process()
+        p.executableURL = path
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let stdout = String(decoding: o, as: UTF8.self)
+        let stderr = String(decoding: e, as: UTF8.self)
+        if expectFailure {
+            guard p.terminationStatus != 0 else { throw Failed(args: args, status: 0, stderr: "expected a failure") }
+            return stderr
+        }
+        guard p.terminationStatus == 0 else { throw Failed(args: args, status: p.terminationStatus, stderr: stderr) }
+        return stdout
+    }
+
+    static func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    static func canonical(_ o: Any) -> String {
+        let d = try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])
+        return String(decoding: d ?? Data(), as: UTF8.self)
+    }
+
+    static func temporaryDatabase() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seinhuis-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("e2e.sqlite").path
+    }
+}

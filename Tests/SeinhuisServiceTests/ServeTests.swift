@@ -1,0 +1,110 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import SeinhuisCore
+import SeinhuisService
+import SeinhuisStore
+import Testing
+import ZeroMQ
+
+@Suite("serve over real ZeroMQ sockets and a real SQLite file", .serialized)
+struct ServeTests {
+    /// Sends a reliable batch and waits for its ack.
+    func sendBatch(_ dealer: ZMQSocket, id: String, _ frames: [String]) throws -> [String] {
+        try dealer.send(id, more: true)
+        for (i, f) in frames.enumerated() { try dealer.send(f, more: i < frames.count - 1) }
+        let reply = try #require(try dealer.receiveMessage())
+        return reply.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func reliableIngestAcksAfterStorageAndResendsAreDuplicates() async throws {
+        let db = temporaryDatabase()
+        try importTestDossiers(db)
+        let server = RunningServer(db: db)
+        try await server.start()
+        let ctx = try ZMQContext()
+        let dealer = try ZMQSocket(ctx, .dealer)
+        try dealer.setReceiveTimeout(10_000)
+        try dealer.connect(server.config.reliableEndpoint)
+        let batch = [
+            frame("TAG-T1", 1, "heartbeat"),
+            "{garbage",
+            frame("TAG-T1", 2, "battery", #","level":0.9,"charging":false"#),
+            frame("TAG-NOPE", 1, "heartbeat"),
+        ]
+        #expect(try sendBatch(dealer, id: "b-1", batch) == ["b-1", "ok", "2", "0", "2"])
+        // Acked means stored: another connection sees the events now.
+        #expect(try Store(path: db).journalCount() == 2)
+        #expect(try sendBatch(dealer, id: "b-1", batch) == ["b-1", "ok", "0", "2", "2"])
+        try await server.stop()
+
+        // A restart keeps the journal and the duplicate filter.
+        let again = RunningServer(db: db)
+        try await again.start()
+        let d2 = try ZMQSocket(ctx, .dealer)
+        try d2.setReceiveTimeout(10_000)
+        try d2.connect(again.config.reliableEndpoint)
+        #expect(try sendBatch(d2, id: "b-2", [frame("TAG-T1", 2, "heartbeat"), frame("TAG-T1", 3, "heartbeat")])
+            == ["b-2", "ok", "1", "1", "0"])
+        try await again.stop()
+        let store = try Store(path: db)
+        #expect(try store.journalCount() == 3)
+        let reasons = Set(try store.quarantined().map(\.reason))
+        #expect(reasons == ["malformed_json", "unknown_device"])
+    }
+
+    @Test func strapTamperOnARadexDossierReachesAllFourQueuesOnThePubSocket() async throws {
+        let db = temporaryDatabase()
+        try importTestDossiers(db)
+        let server = RunningServer(db: db)
+        try await server.start()
+        let ctx = try ZMQContext()
+        let sub = try ZMQSocket(ctx, .sub)
+        try sub.setReceiveTimeout(10_000)
+        try sub.subscribe("")
+        try sub.connect(server.config.alertsEndpoint)
+        let push = try ZMQSocket(ctx, .push)
+        try push.connect(server.config.ingestEndpoint)
+        // PUB drops messages until the subscription has propagated: wait until a probe alert arrives.
+        var received: [(String, String)] = []
+        var seq = 1
+        while received.isEmpty && seq < 50 {
+            try push.send(frame("TAG-T1", seq, "strap", #","state":"opened""#))
+            try push.send(frame("TAG-T1", seq + 1, "strap", #","state":"closed""#))
+            seq += 2
+            try await Task.sleep(for: .milliseconds(100))
+            try sub.setReceiveTimeout(200)
+            while let m = try sub.receiveMessage() {
+                received.append((String(decoding: m[0], as: UTF8.self), String(decoding: m[1], as: UTF8.self)))
+            }
+        }
+        try await server.stop()
+        let opened = received.filter { $0.1.contains(#""breach":"strap_tamper""#) && !$0.1.contains("cleared_at") }
+        let topics = Set(opened.map(\.0))
+        #expect(topics == ["vcet", "coordinator", "cic", "police"])
+        #expect(opened.allSatisfy { $0.1.contains(#""dossier":"D-T-1""#) && $0.1.contains(#""severity":"critical""#) })
+        let stored = try Store(path: db).alerts()
+        #expect(stored.contains { $0.breach == "strap_tamper" && $0.queues == [.vcet, .coordinator, .cic, .police] })
+    }
+
+    @Test func metricsCountAcceptedDuplicatesAndRejectionsByReason() async throws {
+        let db = temporaryDatabase()
+        try importTestDossiers(db)
+        let server = RunningServer(db: db)
+        try await server.start()
+        let ctx = try ZMQContext()
+        let dealer = try ZMQSocket(ctx, .dealer)
+        try dealer.setReceiveTimeout(10_000)
+        try dealer.connect(server.config.reliableEndpoint)
+        _ = try sendBatch(dealer, id: "m", [frame("TAG-T2", 1, "heartbeat"), frame("TAG-T2", 1, "heartbeat"), "[]"])
+        let url = URL(string: "http://127.0.0.1:\(server.config.httpPort)/metrics")!
+        let (data, _) = try await URLSession.shared.data(from: url)
+        let text = String(decoding: data, as: UTF8.self)
+        try await server.stop()
+        #expect(text.contains(#"seinhuis_events_accepted_total{source="reliable"} 1"#))
+        #expect(text.contains("seinhuis_events_duplicate_total 1"))
+        #expect(text.contains(#"seinhuis_frames_rejected_total{reason="not_an_object"} 1"#))
+        #expect(!text.contains("TAG-T2"))  // counts only, no personal data
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import SeinhuisCore
+import SeinhuisService
+import SeinhuisStore
+import ZeroMQ
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A free TCP port on loopback (bind to port 0, read it, close).
+func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+    }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+func temporaryDatabase() -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seinhuis-svc-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent("test.sqlite").path
+}
+
+/// A real `serve` pipeline on free loopback ports, running in a task until `stop()`.
+final class RunningServer: @unchecked Sendable {
+    // @unchecked: `task` is set once in `start` before any other use, and read only by the test's own task.
+    let config: ServeConfig
+    private var task: Task<Void, any Error>?
+
+    init(db: String) {
+        var c = ServeConfig()
+        c.databasePath = db
+        c.ingestEndpoint = "tcp://127.0.0.1:\(freePort())"
+        c.reliableEndpoint = "tcp://127.0.0.1:\(freePort())"
+        c.alertsEndpoint = "tcp://127.0.0.1:\(freePort())"
+        c.httpPort = freePort()
+        config = c
+    }
+
+    func start() async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let server = Server(config: config, logger: logger)
+        let (ready, readyCont) = AsyncStream<Void>.makeStream()
+        task = Task { try await server.run(onReady: { readyCont.yield() }) }
+        for await _ in ready { break }
+    }
+
+    func stop() async throws {
+        task?.cancel()
+        _ = try await task?.value
+    }
+}
+
+let testDossiers = """
+    [{"id":"D-T-1","subject":"S-T1","radex":true,"mandate":"pretrial","start":"2020-01-01","timezone":"Europe/Brussels",
+      "devices":["TAG-T1"],"home":{"lat":51.0,"lon":3.7,"radius_m":100},"comms_timeout_s":86400},
+     {"id":"D-T-2","subject":"S-T2","radex":false,"mandate":"sentence","start":"2020-01-01","timezone":"Europe/Brussels",
+      "devices":["TAG-T2"],"home":{"lat":51.1,"lon":3.8,"radius_m":100},"comms_timeout_s":86400}]
+    """
+
+func importTestDossiers(_ db: String) throws {
+    let store = try Store(path: db)
+    try DossierImport.run(
+        data: Data(testDossiers.utf8), source: "test", store: store, by: "test", at: Timestamp(milliseconds: 0))
+}
+
+func frame(_ device: String, _ seq: Int, _ kind: String, _ extra: String = "", ts: String? = nil) -> String {
+    let t = ts ?? Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).rfc3339
+    return #"{"v":1,"device":"\#(device)","seq":\#(seq),"ts":"\#(t)","kind":"\#(kind)"\#(extra)}"#
+}

@@ -1,0 +1,468 @@
+import Foundation
+import SeinhuisCore
+
+/// What a device is made to do at a known time: each scenario injects one or more breaches (or, for
+/// `gnss_loss_short`, deliberately none).
+enum Scenario: String, CaseIterable {
+    case exclusionVisit = "exclusion_visit"
+    case inclusionExit = "inclusion_exit"
+    case curfewNightOut = "curfew_night_out"
+    case curfewLateReturn = "curfew_late_return"
+    case curfewNoShow = "curfew_no_show"
+    case curfewHomeUnitDown = "curfew_absence_home_unit_down"
+    case strapTamper = "strap_tamper"
+    case caseTamper = "case_tamper"
+    case homePowerLoss = "home_power_loss"
+    case batteryLow = "battery_low"
+    case batteryDepleted = "battery_depleted"
+    case communicationLoss = "communication_loss"
+    case gnssLoss = "gnss_loss"
+    case gnssLossShort = "gnss_loss_short"
+    case gnssJamming = "gnss_jamming"
+    case gnssJammingThenLoss = "gnss_jamming_then_loss"
+
+    /// The breach kinds the scenario is meant to raise.
+    var kinds: [BreachKind] {
+        switch self {
+        case .exclusionVisit: [.exclusionZoneEntry]
+        case .inclusionExit: [.inclusionZoneExit]
+        case .curfewNightOut, .curfewLateReturn, .curfewNoShow: [.curfewAbsence]
+        case .curfewHomeUnitDown: [.curfewAbsence, .homePowerLoss]
+        case .strapTamper: [.strapTamper]
+        case .caseTamper: [.caseTamper]
+        case .homePowerLoss: [.homePowerLoss]
+        case .batteryLow: [.batteryLow]
+        case .batteryDepleted: [.batteryLow, .batteryDepleted]
+        case .communicationLoss: [.communicationLoss]
+        case .gnssLoss: [.gnssLoss]
+        case .gnssLossShort: []
+        case .gnssJamming: [.gnssJamming]
+        case .gnssJammingThenLoss: [.gnssJamming, .gnssLoss]
+        }
+    }
+}
+
+struct Keyframe {
+    var t: Int64
+    var p: GeoPoint
+}
+
+/// A trip away from home: positions interpolated between keyframes; the first and last are the home spot.
+struct Trip {
+    var frames: [Keyframe]
+    var depart: Int64 { frames[0].t }
+    var arrive: Int64 { frames[frames.count - 1].t }
+
+    func position(at t: Int64) -> GeoPoint {
+        var i = 1
+        while i < frames.count - 1 && frames[i].t <= t { i += 1 }
+        let a = frames[i - 1], b = frames[i]
+        if b.t <= a.t { return b.p }
+        let f = max(0, min(1, Double(t - a.t) / Double(b.t - a.t)))
+        return Geo.lerp(a.p, b.p, f)
+    }
+}
+
+/// A scenario's span, used to label what it raises.
+struct Episode {
+    var a: Int64
+    var b: Int64
+    var scenario: Scenario
+}
+
+/// Everything a device will do over the run, decided up front (small), so events can be produced lazily.
+struct DevicePlan {
+    var trips: [Trip] = []
+    var scripts: [Ev] = []
+    var silence: [Period] = []
+    var gnssOff: [Period] = []
+    var presenceOff: [Period] = []
+    /// Normal battery reports are suppressed in the period; afterwards the model continues from `level`/`charging`.
+    var batteryOverride: [(period: Period, level: Double, charging: Bool)] = []
+    var episodes: [Episode] = []
+    var homeSpot = GeoPoint(lat: 0, lon: 0)
+
+    func scenario(at t: Int64) -> Scenario? {
+        episodes.first { t >= $0.a - 5000 && t <= $0.b + 5000 }?.scenario
+    }
+}
+
+/// Builds a device's plan: the injected scenarios first (where they fit), then ordinary days around them.
+struct Planner {
+    let d: DossierModel
+    let runStart: Int64
+    let runEnd: Int64
+    /// Fix interval, ms.
+    let fixMs: Int64
+    let clock: LocalClock
+    var rng: Rng
+    var plan = DevicePlan()
+    private var busy: [Period] = []
+
+    static let minute: Int64 = 60_000
+
+    init(d: DossierModel, runStart: Int64, runEnd: Int64, fixMs: Int64, clock: LocalClock, rng: Rng) {
+        self.d = d
+        self.runStart = runStart
+        self.runEnd = runEnd
+        self.fixMs = fixMs
+        self.clock = clock
+        self.rng = rng
+        let spotR = min(25, d.homeRadius * 0.25)
+        plan.homeSpot = round6(
+            Geo.move(d.home, distance: self.rng.uniform(0, spotR), bearing: self.rng.uniform(0, 2 * Double.pi)))
+    }
+
+    var gap: Int64 { max(10 * Planner.minute, 3 * fixMs) }
+    /// A dwell long enough for at least three fixes.
+    var dwellMin: Int64 { max(12 * Planner.minute, 4 * fixMs + 60_000) }
+
+    func fits(_ a: Int64, _ b: Int64) -> Bool {
+        a >= runStart + 20 * Planner.minute && b <= runEnd - 10 * Planner.minute
+            && !busy.contains { b + gap > $0.start && a < $0.end + gap }
+    }
+
+    func free(_ a: Int64, _ b: Int64, margin: Int64) -> Bool { d.curfewPeriods.isFree(a - margin, b + margin) }
+
+    func curfewPeriod(containing a: Int64, _ b: Int64, margin: Int64) -> Period? {
+        d.curfewPeriods.first { $0.start <= a - margin && $0.end >= b + margin }
+    }
+
+    /// No schedule boundary of any scheduled zone near [a, b]: zone states do not change during the trip.
+    func zonesStable(_ a: Int64, _ b: Int64) -> Bool {
+        !d.zones.contains { $0.periods?.hasBoundary(in: a - 10 * Planner.minute, b + 10 * Planner.minute) ?? false }
+    }
+
+    mutating func book(_ a: Int64, _ b: Int64, _ s: Scenario?) {
+        busy.append(Period(start: a, end: b))
+        if let s { plan.episodes.append(Episode(a: a, b: b, scenario: s)) }
+    }
+
+    /// A random start in the run for something lasting `duration`.
+    mutating func randomStart(_ duration: Int64) -> Int64? {
+        let lo = runStart + 20 * Planner.minute, hi = runEnd - 10 * Planner.minute - duration
+        guard hi > lo else { return nil }
+        return rng.int64(lo, hi)
+    }
+
+    /// A start late in the run for a state left open at the end of the file (`cleared_at` null).
+    mutating func lateStart(_ duration: Int64) -> Int64? {
+        let hi = runEnd - 10 * Planner.minute - duration, lo = max(runStart + 20 * Planner.minute, hi - 90 * Planner.minute)
+        guard hi > lo else { return nil }
+        return rng.int64(lo, hi)
+    }
+
+    // MARK: paths
+
+    /// Whether a trip's path keeps clear of exclusion zones (all but `target`) and, unless `leavesInclusion`,
+    /// stays well inside every inclusion zone.
+    func pathOK(_ pts: [GeoPoint], target: Int? = nil, leavesInclusion: Bool = false) -> Bool {
+        for k in 1..<pts.count {
+            let a = pts[k - 1], b = pts[k]
+            let n = max(1, Int(Geo.distance(a, b) / 50))
+            for s in 0...n {
+                let p = Geo.lerp(a, b, Double(s) / Double(n))
+                for (z, zone) in d.zones.enumerated() {
+                    if zone.kind == .exclusion {
+                        if z == target { continue }
+                        if Geo.distance(p, zone.shape.center) < zone.shape.extent + 250 { return false }
+                    } else if !leavesInclusion {
+                        let c = zone.shape.classify(p)
+                        if !c.inside || c.margin < 250 { return false }
+                    }
+                }
+            }
+        }
+        return true
+    }
+
+    /// A destination `lo`-`hi` metres from home with a clean path.
+    mutating func destination(_ lo: Double, _ hi: Double) -> GeoPoint? {
+        for _ in 0..<25 {
+            let p = round6(Geo.move(d.home, distance: rng.uniform(lo, hi), bearing: rng.uniform(0, 2 * Double.pi)))
+            if pathOK([plan.homeSpot, p]) { return p }
+        }
+        return nil
+    }
+
+    static func travelMs(_ a: GeoPoint, _ b: GeoPoint, speed: Double) -> Int64 {
+        Int64(Geo.distance(a, b) / speed * 1000) + 30_000
+    }
+
+    func speed(for distance: Double) -> Double { distance < 1500 ? 1.4 : distance < 4000 ? 4.5 : 11 }
+
+    /// Out and back: home spot → `dest` (dwell, wandering a few metres) → home spot.
+    mutating func makeTrip(depart: Int64, dest: GeoPoint, dwell: Int64, speed: Double? = nil) -> Trip {
+        let v = speed ?? self.speed(for: Geo.distance(plan.homeSpot, dest))
+        let tau = Planner.travelMs(plan.homeSpot, dest, speed: v)
+        let wander = Geo.move(dest, distance: rng.uniform(0, 8), bearing: rng.uniform(0, 2 * Double.pi))
+        return Trip(frames: [
+            Keyframe(t: depart, p: plan.homeSpot), Keyframe(t: depart + tau, p: dest),
+            Keyframe(t: depart + tau + dwell, p: wander), Keyframe(t: depart + 2 * tau + dwell, p: plan.homeSpot),
+        ])
+    }
+
+    static func tripDuration(_ a: GeoPoint, _ b: GeoPoint, dwell: Int64, speed: Double) -> Int64 {
+        2 * travelMs(a, b, speed: speed) + dwell
+    }
+
+    /// When the home unit notices the tag leave (40 m beyond the home radius) and come back (40 m inside it).
+    func presenceTimes(_ trip: Trip) -> (leave: Int64, back: Int64) {
+        var leave = trip.depart + 1000
+        var t = trip.depart
+        while t < trip.arrive {
+            if Geo.distance(trip.position(at: t), d.home) > d.homeRadius + 40 {
+                leave = t
+                break
+            }
+            t += 1000
+        }
+        var back = trip.arrive
+        t = trip.arrive
+        while t > leave {
+            if Geo.distance(trip.position(at: t), d.home) > d.homeRadius - 40 {
+                back = t + 1000
+                break
+            }
+            t -= 1000
+        }
+        return (leave, back)
+    }
+
+    mutating func addTrip(_ trip: Trip, presence: Bool, scenario: Scenario?) {
+        plan.trips.append(trip)
+        if presence {
+            let (leave, back) = presenceTimes(trip)
+            plan.scripts.append(.presence(leave, false))
+            plan.scripts.append(.presence(back, true))
+        }
+        book(trip.depart, trip.arrive, scenario)
+    }
+
+    // MARK: scenarios
+
+    /// Tries to place one scenario; returns whether it was placed.
+    mutating func place(_ s: Scenario) -> Bool {
+        for _ in 0..<40 where tryPlace(s) { return true }
+        return false
+    }
+
+    private mutating func tryPlace(_ s: Scenario) -> Bool {
+        let m = Planner.minute
+        switch s {
+        case .exclusionVisit:
+            let excl = d.zones.indices.filter { d.zones[$0].kind == .exclusion }
+            guard !excl.isEmpty else { return false }
+            let z = excl[rng.int(0, excl.count - 1)]
+            let dest = d.zones[z].anchor
+            guard pathOK([plan.homeSpot, dest], target: z) else { return false }
+            let dwell = dwellMin + rng.int64(0, 20 * m)
+            let v = 10.0
+            guard let a = randomStart(Planner.tripDuration(plan.homeSpot, dest, dwell: dwell, speed: v)) else {
+                return false
+            }
+            let trip = makeTrip(depart: a, dest: dest, dwell: dwell, speed: v)
+            guard fits(trip.depart, trip.arrive), free(trip.depart, trip.arrive, margin: 10 * m),
+                zonesStable(trip.depart, trip.arrive)
+            else { return false }
+            // prefer a visit while the zone is active (an inactive one raises nothing, which is also worth having)
+            if !d.zones[z].isActive(trip.frames[1].t) && rng.chance(0.8) { return false }
+            addTrip(trip, presence: true, scenario: s)
+            return true
+        case .inclusionExit:
+            let incl = d.zones.indices.filter { d.zones[$0].kind == .inclusion }
+            guard !incl.isEmpty else { return false }
+            let z = incl[rng.int(0, incl.count - 1)]
+            let shape = d.zones[z].shape
+            // leave across the nearest part of the boundary and go on a few km
+            var bearing = rng.uniform(0, 2 * Double.pi)
+            if shape.kind == .circle && Geo.distance(shape.center, d.home) > 500 {
+                let dy = d.home.lat - shape.center.lat, dx = (d.home.lon - shape.center.lon) * 0.63
+                bearing = atan2(dx, dy) + rng.uniform(-0.5, 0.5)
+            }
+            var dest = d.home
+            var dist = 1000.0
+            while shape.classify(dest).inside || shape.classify(dest).margin < 1500 {
+                dist += 500
+                dest = round6(Geo.move(d.home, distance: dist, bearing: bearing))
+                if dist > 60_000 { return false }
+            }
+            guard pathOK([plan.homeSpot, dest], leavesInclusion: true) else { return false }
+            let dwell = dwellMin + rng.int64(0, 15 * m)
+            let v = 17.0
+            guard let a = randomStart(Planner.tripDuration(plan.homeSpot, dest, dwell: dwell, speed: v)) else {
+                return false
+            }
+            let trip = makeTrip(depart: a, dest: dest, dwell: dwell, speed: v)
+            guard fits(trip.depart, trip.arrive), free(trip.depart, trip.arrive, margin: 10 * m),
+                zonesStable(trip.depart, trip.arrive)
+            else { return false }
+            if !d.zones[z].isActive(trip.frames[1].t) && rng.chance(0.8) { return false }
+            addTrip(trip, presence: true, scenario: s)
+            return true
+        case .curfewNightOut, .curfewHomeUnitDown:
+            guard !d.curfewPeriods.isEmpty, let dest = destination(500, 2500) else { return false }
+            let dwell = dwellMin + rng.int64(0, 30 * m)
+            let v = speed(for: Geo.distance(plan.homeSpot, dest))
+            let lead: Int64 = s == .curfewHomeUnitDown ? rng.int64(3, 10) * m : 0
+            let tail: Int64 = s == .curfewHomeUnitDown ? rng.int64(5, 15) * m : 0
+            guard let a0 = randomStart(lead + tail + Planner.tripDuration(plan.homeSpot, dest, dwell: dwell, speed: v))
+            else { return false }
+            let trip = makeTrip(depart: a0 + lead, dest: dest, dwell: dwell, speed: v)
+            let a = a0, b = trip.arrive + tail
+            guard fits(a, b), curfewPeriod(containing: a, b, margin: 10 * m) != nil, zonesStable(a, b) else {
+                return false
+            }
+            if s == .curfewHomeUnitDown {
+                plan.scripts.append(.power(a, lost: true))
+                plan.scripts.append(.power(b, lost: false))
+                plan.scripts.append(.presence(b + 2000, true))
+                plan.presenceOff.append(Period(start: a - 1000, end: b + 1000))
+                plan.trips.append(trip)
+                book(a, b, s)
+            } else {
+                addTrip(trip, presence: true, scenario: s)
+            }
+            return true
+        case .curfewLateReturn, .curfewNoShow:
+            let candidates = d.curfewPeriods.filter {
+                $0.start > runStart + 90 * m && (s == .curfewLateReturn ? $0.start : $0.end) < runEnd - 90 * m
+            }
+            guard !candidates.isEmpty, let dest = destination(800, 3000) else { return false }
+            let p = candidates[rng.int(0, candidates.count - 1)]
+            let v = speed(for: Geo.distance(plan.homeSpot, dest))
+            let tau = Planner.travelMs(plan.homeSpot, dest, speed: v)
+            let depart = p.start - tau - rng.int64(20, 90) * m
+            let back = s == .curfewLateReturn ? p.start + rng.int64(20, 60) * m : p.end + rng.int64(15, 60) * m
+            let dwell = back - tau - (depart + tau)
+            guard dwell > dwellMin else { return false }
+            let trip = makeTrip(depart: depart, dest: dest, dwell: dwell, speed: v)
+            guard fits(trip.depart, trip.arrive), free(trip.depart, trip.depart + tau, margin: 10 * m),
+                zonesStable(trip.depart, trip.arrive)
+            else { return false }
+            if s == .curfewLateReturn {
+                guard curfewPeriod(containing: trip.arrive, trip.arrive, margin: 10 * m) == p else { return false }
+            } else {
+                guard free(trip.arrive - tau, trip.arrive, margin: 10 * m) else { return false }
+            }
+            addTrip(trip, presence: true, scenario: s)
+            return true
+        case .strapTamper, .caseTamper:
+            let open = rng.int64(2, 30) * m + rng.int64(0, 59_000)
+            let atEnd = rng.chance(0.15)
+            guard let a = atEnd ? lateStart(open) : randomStart(open) else { return false }
+            let b = atEnd ? runEnd - 10 * m : a + open
+            guard fits(a, b) else { return false }
+            let make: (Int64, Bool) -> Ev = s == .strapTamper ? { Ev.strap($0, opened: $1) } : { Ev.caseSensor($0, opened: $1) }
+            plan.scripts.append(make(a, true))
+            if rng.chance(0.3) { plan.scripts.append(make(a + rng.int64(30, 90) * 1000, true)) }
+            if !atEnd { plan.scripts.append(make(b, false)) }
+            book(a, b, s)
+            return true
+        case .homePowerLoss:
+            let dur = rng.int64(10, 180) * m
+            let atEnd = rng.chance(0.15)
+            guard let a = atEnd ? lateStart(10 * m) : randomStart(dur) else { return false }
+            let b = atEnd ? runEnd - 10 * m : a + dur
+            guard fits(a, b) else { return false }
+            plan.scripts.append(.power(a, lost: true))
+            if rng.chance(0.3) { plan.scripts.append(.power(a + rng.int64(1, 5) * m, lost: true)) }
+            if !atEnd {
+                plan.scripts.append(.power(b, lost: false))
+                plan.scripts.append(.presence(b + 2000, true))
+            }
+            plan.presenceOff.append(Period(start: a - 1000, end: atEnd ? runEnd + m : b + 1000))
+            book(a, b, s)
+            return true
+        case .batteryLow, .batteryDepleted:
+            let levels: [Double] =
+                s == .batteryLow ? [0.31, 0.24, 0.19, 0.14, 0.12] : [0.26, 0.18, 0.13, 0.09, 0.04, 0.03]
+            let step = rng.int64(4, 10) * m
+            let n = Int64(levels.count)
+            let atEnd = rng.chance(0.1)
+            guard let a = atEnd ? lateStart(step * n) : randomStart(step * (n + 1)) else { return false }
+            let b = atEnd ? runEnd - 10 * m : a + step * n
+            guard fits(a, b) else { return false }
+            for (k, l) in levels.enumerated() { plan.scripts.append(.battery(a + Int64(k) * step, level: l, charging: false)) }
+            let swap = rng.chance(0.3)
+            let endLevel = swap ? 0.86 : levels[levels.count - 1]
+            if !atEnd { plan.scripts.append(.battery(b, level: endLevel, charging: !swap)) }
+            plan.batteryOverride.append(
+                (Period(start: a - 1000, end: atEnd ? runEnd + m : b + 1000), endLevel, !swap))
+            book(a, b, s)
+            return true
+        case .communicationLoss:
+            let dur = d.commsTimeoutMs + rng.int64(2, 20) * m
+            guard let a = randomStart(dur), fits(a, a + dur) else { return false }
+            plan.silence.append(Period(start: a, end: a + dur))
+            book(a, a + dur, s)
+            return true
+        case .gnssLoss, .gnssLossShort:
+            let dur = s == .gnssLoss ? 300_000 + rng.int64(3, 30) * m : rng.int64(60, 200) * 1000
+            guard let a = randomStart(dur), fits(a, a + dur) else { return false }
+            plan.scripts.append(.gnss(a, .lost))
+            if rng.chance(0.5) { plan.scripts.append(.gnss(a + rng.int64(40, 55) * 1000, .lost)) }
+            plan.scripts.append(.gnss(a + dur, .ok))
+            plan.gnssOff.append(Period(start: a, end: a + dur))
+            book(a, a + dur, s)
+            return true
+        case .gnssJamming, .gnssJammingThenLoss:
+            let jam = rng.int64(2, 20) * m
+            let lost: Int64 = s == .gnssJammingThenLoss ? 300_000 + rng.int64(3, 15) * m : 0
+            let atEnd = s == .gnssJamming && rng.chance(0.15)
+            guard let a = atEnd ? lateStart(jam) : randomStart(jam + lost) else { return false }
+            let b = atEnd ? runEnd - 10 * m : a + jam + lost
+            guard fits(a, b) else { return false }
+            plan.scripts.append(.gnss(a, .jammed))
+            if s == .gnssJammingThenLoss {
+                plan.scripts.append(.gnss(a + jam, .lost))
+                plan.scripts.append(.gnss(b, .ok))
+            } else if !atEnd {
+                plan.scripts.append(.gnss(b, .ok))
+            }
+            plan.gnssOff.append(Period(start: a, end: atEnd ? runEnd + m : b))
+            book(a, b, s)
+            return true
+        }
+    }
+
+    // MARK: ordinary days
+
+    /// Commutes on weekdays, errands on any day: only in free time, far from exclusion zones, inside inclusion zones.
+    mutating func addOrdinaryDays() {
+        let m = Planner.minute
+        var day = clock.localDay(ofUTC: runStart)
+        let last = clock.localDay(ofUTC: runEnd)
+        while day <= last {
+            let wd = LocalClock.weekday(ofDay: day)
+            if wd < 5 && rng.chance(0.6), let dest = destination(1500, 7000) {
+                let depart = clock.utc(day: day, minutes: rng.int(7 * 60 + 30, 9 * 60))
+                let dwell = rng.int64(6 * 60, 9 * 60) * m
+                let trip = makeTrip(depart: depart, dest: dest, dwell: dwell)
+                if fits(trip.depart, trip.arrive) && free(trip.depart, trip.arrive, margin: 20 * m) {
+                    addTrip(trip, presence: true, scenario: nil)
+                }
+            }
+            for _ in 0..<rng.int(0, 2) {
+                guard let dest = destination(400, 3000) else { continue }
+                let depart = clock.utc(day: day, minutes: rng.int(8 * 60, 19 * 60))
+                let trip = makeTrip(depart: depart, dest: dest, dwell: rng.int64(20, 90) * m)
+                if fits(trip.depart, trip.arrive) && free(trip.depart, trip.arrive, margin: 20 * m) {
+                    addTrip(trip, presence: true, scenario: nil)
+                }
+            }
+            day += 1
+        }
+    }
+
+    mutating func finish() -> DevicePlan {
+        plan.trips.sort { $0.depart < $1.depart }
+        plan.scripts.sort { $0.ts < $1.ts }
+        plan.silence.sort { $0.start < $1.start }
+        plan.gnssOff.sort { $0.start < $1.start }
+        plan.presenceOff.sort { $0.start < $1.start }
+        plan.batteryOverride.sort { $0.period.start < $1.period.start }
+        plan.episodes.sort { $0.a < $1.a }
+        return plan
+    }
+}
