@@ -401,6 +401,29 @@ struct RulesEngineTests {
         #expect(r.take() == ["+curfew_absence@19:00:00"])
     }
 
+    @Test func storedAndForwardedEventsAreJudgedInEventTime() {
+        // serve's clock has passed the curfew start (19:00Z) and the comms deadline before the tag uploads its
+        // stored events: they are evaluated at their own ts, then the device's boundaries and timers are walked again.
+        var r = F.Run([F.dossier(curfew: Self.nightly, comms: 3600)])
+        r.send("2026-07-06T18:00:00Z", .heartbeat)
+        r.advance("2026-07-06T20:00:00Z")
+        #expect(r.take() == ["+communication_loss@19:00:00"])
+        #expect(r.send("2026-07-06T18:30:00Z", .presence(false)) == .evaluated)
+        // The clearing is not dated before what was raised; the curfew start is judged again with the uploaded
+        // evidence; the timer restarts from 18:30.
+        #expect(
+            r.take() == [
+                "-communication_loss@19:00:00", "+curfew_absence@19:00:00", "+communication_loss@19:30:00",
+            ])
+        r.send("2026-07-06T19:45:00Z", .presence(true))
+        #expect(r.take() == ["-curfew_absence@19:45:00", "-communication_loss@19:45:00"])
+    }
+
+    @Test func perDeviceStateIsCompact() {
+        #expect(MemoryLayout<TagState>.stride <= 160)
+        #expect(MemoryLayout<Deadline>.stride <= 16)
+    }
+
     @Test func severities() {
         #expect(BreachKind.exclusion_zone_entry.severity == .critical)
         #expect(BreachKind.inclusion_zone_exit.severity == .high)

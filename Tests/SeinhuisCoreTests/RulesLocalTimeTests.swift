@@ -137,7 +137,8 @@ struct RulesLocalTimeTests {
 
     @Test func periodsAreHalfOpenAndLookupGivesTheNextBoundary() {
         var table = PeriodTable(windows: [RulesFixture.window([.mon], "21:00", "07:00")], clock: Self.brussels)
-        let start = Self.t("2026-07-06T19:00:00Z"), end = Self.t("2026-07-07T05:00:00Z")
+        let start = Self.t("2026-07-06T19:00:00Z")
+        let end = Self.t("2026-07-07T05:00:00Z")
         #expect(table.lookup(start - 1) == (false, start))
         #expect(table.lookup(start) == (true, end))
         #expect(table.lookup(end - 1) == (true, end))

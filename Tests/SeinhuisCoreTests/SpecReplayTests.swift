@@ -8,7 +8,8 @@ import Testing
 /// `counts.json`.
 @Suite("Spec: replay of the contract's example and edge cases")
 struct SpecReplayTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
     static let spec = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/spec")
 
@@ -43,7 +44,11 @@ struct SpecReplayTests {
         let decoder = EventDecoder()
         let text = try Data(contentsOf: dir.appendingPathComponent("events.ndjson"))
         var out = Outcome()
-        var lines = 0, blank = 0, rejected = 0, duplicates = 0, accepted = 0
+        var lines = 0
+        var blank = 0
+        var rejected = 0
+        var duplicates = 0
+        var accepted = 0
         var seen = Set<String>()
         var changes: [TimedBreachChange] = []
         var open: [BreachKey: Int] = [:]

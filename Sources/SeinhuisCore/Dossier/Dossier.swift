@@ -59,7 +59,7 @@ public enum Mandate: String, Sendable, CaseIterable {
 ///
 /// It is named by the day it starts on: `{"days":["mon"],"from":"21:00","to":"07:00"}` runs from Monday 21:00 to
 /// Tuesday 07:00. `to` at or before `from` ends on the next day; `from == to` is 24 hours; `24:00` ends a day.
-public struct TimeWindow: Sendable, Equatable {
+public struct TimeWindow: Sendable, Hashable {
     /// The days it starts on, sorted, without repeats.
     public var days: [Weekday]
     /// Minutes after local midnight, 0-1439.
@@ -80,14 +80,16 @@ public struct TimeWindow: Sendable, Equatable {
 
     /// `HH:MM` (`24:00` for 1440).
     public static func clockText(_ minutes: Int) -> String {
-        let h = minutes / 60, m = minutes % 60
+        let h = minutes / 60
+        let m = minutes % 60
         return (h < 10 ? "0" : "") + String(h) + ":" + (m < 10 ? "0" : "") + String(m)
     }
 
     /// Parses `HH:MM`; `24:00` only when `allowEndOfDay`.
     public static func minutes(_ text: String, allowEndOfDay: Bool) -> Int? {
         let u = Array(text.utf8)
-        guard u.count == 5, u[2] == UInt8(ascii: ":"), u.enumerated().allSatisfy({ $0.offset == 2 || ($0.element >= 48 && $0.element <= 57) })
+        guard u.count == 5, u[2] == UInt8(ascii: ":"),
+            u.enumerated().allSatisfy({ $0.offset == 2 || ($0.element >= 48 && $0.element <= 57) })
         else { return nil }
         let h = Int(u[0] - 48) * 10 + Int(u[1] - 48)
         let m = Int(u[3] - 48) * 10 + Int(u[4] - 48)
@@ -215,7 +217,8 @@ public struct Dossier: Sendable, Equatable {
 
     /// Whether the two dossiers' active periods share an instant (a device may be bound to one active dossier only).
     public func overlapsActivePeriod(of other: Dossier) -> Bool {
-        let a = activePeriod, b = other.activePeriod
+        let a = activePeriod
+        let b = other.activePeriod
         return a.start < b.end && b.start < a.end
     }
 }

@@ -58,7 +58,9 @@ extension Dossier {
         switch z.shape {
         case .circle(let c): o.raw("circle", circleJSON(c))
         case .polygon(let p):
-            o.raw("polygon", "[" + p.vertices.map { "[\(number($0.lat)),\(number($0.lon))]" }.joined(separator: ",") + "]")
+            o.raw(
+                "polygon", "[" + p.vertices.map { "[\(number($0.lat)),\(number($0.lon))]" }.joined(separator: ",") + "]"
+            )
         }
         if !z.schedule.isEmpty { o.raw("schedule", windowsJSON(z.schedule)) }
         return o.finish()

@@ -107,7 +107,8 @@ extension Dossier {
 
     static func parseOne(_ value: JSONValue, position: Int) throws(DossierError) -> Dossier {
         guard case .object(let o) = value else {
-            throw DossierError(dossier: "#\(position + 1)", path: "", message: "must be an object, found \(value.typeName)")
+            throw DossierError(
+                dossier: "#\(position + 1)", path: "", message: "must be an object, found \(value.typeName)")
         }
         var r = FieldReader(dossier: "#\(position + 1)")
         let id = try r.string(o, "id", path: "id")

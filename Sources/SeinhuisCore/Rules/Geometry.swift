@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A point on the Earth in degrees (WGS 84 latitude and longitude, as the devices report them).
@@ -83,12 +83,15 @@ public struct GeoPolygon: Sendable, Equatable {
         }
         let n = vertices.count
         guard n >= 3 else { return false }
-        let x = p.lon, y = p.lat
+        let x = p.lon
+        let y = p.lat
         var inside = false
         var j = n - 1
         for i in 0..<n {
-            let xi = vertices[i].lon, yi = vertices[i].lat
-            let xj = vertices[j].lon, yj = vertices[j].lat
+            let xi = vertices[i].lon
+            let yi = vertices[i].lat
+            let xj = vertices[j].lon
+            let yj = vertices[j].lat
             if Self.onSegment(x, y, xi, yi, xj, yj) { return true }
             if (yi > y) != (yj > y) {
                 let xCross = xi + (y - yi) * (xj - xi) / (yj - yi)
@@ -107,7 +110,8 @@ public struct GeoPolygon: Sendable, Equatable {
         guard x >= min(x1, x2) - tol, x <= max(x1, x2) + tol, y >= min(y1, y2) - tol, y <= max(y1, y2) + tol else {
             return false
         }
-        let dx = x2 - x1, dy = y2 - y1
+        let dx = x2 - x1
+        let dy = y2 - y1
         let len = (dx * dx + dy * dy).squareRoot()
         if len == 0 { return abs(x - x1) <= tol && abs(y - y1) <= tol }
         // Distance from the line, in degrees.

@@ -2,7 +2,8 @@ import Foundation
 
 /// A day of the week, Monday first (the contract's `"mon"` ... `"sun"`).
 public enum Weekday: Int, Sendable, CaseIterable, Comparable {
-    case mon = 0, tue, wed, thu, fri, sat, sun
+    case mon = 0
+    case tue, wed, thu, fri, sat, sun
 
     /// The contract's three-letter name.
     public var name: String {
@@ -59,6 +60,7 @@ public struct LocalClock: Sendable {
         let day: Int64 = 86_400_000
         let before = offset(at: local - day)
         let after = offset(at: local + day)
+        if before == after, offset(at: local - before) == before { return local - before }  // no change nearby
         let tBefore = local - before
         let tAfter = local - after
         let validBefore = offset(at: tBefore) == before

@@ -32,7 +32,8 @@ public struct PeriodTable: Sendable {
     public mutating func lookup(_ t: Int64) -> (active: Bool, next: Int64) {
         if t < coveredFrom || t >= coveredTo { compute(around: t) }
         // Last period whose start <= t.
-        var lo = 0, hi = starts.count
+        var lo = 0
+        var hi = starts.count
         while lo < hi {
             let mid = (lo + hi) >> 1
             if starts[mid] <= t { lo = mid + 1 } else { hi = mid }
@@ -61,7 +62,8 @@ public struct PeriodTable: Sendable {
 
     private mutating func compute(around t: Int64) {
         let d = clock.localDay(at: t)
-        let lo = d - Self.daysBefore, hi = d + Self.daysAfter
+        let lo = d - Self.daysBefore
+        let hi = d + Self.daysAfter
         let local = Self.localPeriods(windows, fromDay: lo, toDay: hi)
         var s: [Int64] = []
         var e: [Int64] = []
@@ -106,7 +108,8 @@ public struct PeriodTable: Sendable {
                 merged.append((a, b))
             }
         }
-        let low = fromDay * 1440, high = toDay * 1440
+        let low = fromDay * 1440
+        let high = toDay * 1440
         var out: [(start: Int64, end: Int64)] = []
         for var p in merged where p.end > low && p.start < high {
             if p.start < (fromDay - margin + 1) * 1440 { p.start = always }

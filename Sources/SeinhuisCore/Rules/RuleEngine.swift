@@ -19,7 +19,12 @@ public struct RuleEngine: Sendable {
     public let config: RuleConfig
 
     var dossiers: [DossierRules?] = []
+    /// Per dossier index: its tags, one per device.
+    var dossierTags: [[Int32]] = []
     var dossierIndex: [String: Int] = [:]
+    /// Period tables, shared by the dossiers and zones with the same windows in the same time zone.
+    var tables: [PeriodTable] = []
+    var tableIndex: [TableKey: Int] = [:]
     var tags: [TagState] = []
     /// Device name → its index in `bindings` (stable for the engine's life).
     var deviceIndex: [String: Int] = [:]
@@ -96,8 +101,9 @@ public struct RuleEngine: Sendable {
         let incoming = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         // Removed dossiers.
         for (id, i) in dossierIndex where incoming[id] == nil {
-            for tag in dossiers[i]!.tags { retire(Int(tag), at: t, into: &changes) }
+            for tag in dossierTags[i] { retire(Int(tag), at: t, into: &changes) }
             dossiers[i] = nil
+            dossierTags[i] = []
             dossierIndex[id] = nil
         }
         for d in list {
@@ -106,17 +112,37 @@ public struct RuleEngine: Sendable {
                 replace(i, with: d, at: t, into: &changes)
             } else {
                 let i = dossiers.count
-                var r = DossierRules(d, config: config)
-                r.tags = d.devices.map { addTag(device: $0, dossier: i, zones: r.zones.count) }
+                let r = rules(for: d)
                 dossiers.append(r)
+                dossierTags.append(d.devices.map { addTag(device: $0, dossier: i, rules: r) })
                 dossierIndex[d.id] = i
             }
         }
         rebuildBindings()
     }
 
-    private mutating func addTag(device: String, dossier: Int, zones: Int) -> Int32 {
-        tags.append(TagState(device: device, dossier: Int32(dossier), zones: zones))
+    /// The engine's view of a dossier, with its period tables registered (shared when equal).
+    private mutating func rules(for d: Dossier) -> DossierRules {
+        let clock = LocalClock(identifier: d.timezone) ?? LocalClock(identifier: Dossier.defaultTimeZone)!
+        func table(_ windows: [TimeWindow]) -> Int32? {
+            guard !windows.isEmpty else { return nil }
+            let key = TableKey(timezone: d.timezone, windows: windows)
+            if let i = tableIndex[key] { return Int32(i) }
+            tables.append(PeriodTable(windows: windows, clock: clock))
+            tableIndex[key] = tables.count - 1
+            return Int32(tables.count - 1)
+        }
+        let zones = d.zones.map { z in
+            DossierRules.ZoneRules(id: z.id, kind: z.kind, shape: z.shape, schedule: table(z.schedule))
+        }
+        return DossierRules(d, clock: clock, config: config, curfew: table(d.curfew), zones: zones)
+    }
+
+    private mutating func addTag(device: String, dossier: Int, rules r: DossierRules) -> Int32 {
+        tags.append(
+            TagState(
+                device: device, dossier: Int32(dossier), zones: r.zones.count, activeStart: r.activeStart,
+                activeEnd: r.activeEnd, commsTimeout: r.commsTimeout))
         return Int32(tags.count - 1)
     }
 
@@ -130,15 +156,16 @@ public struct RuleEngine: Sendable {
 
     private mutating func replace(_ i: Int, with d: Dossier, at t: Int64, into changes: inout [BreachChange]) {
         let old = dossiers[i]!
-        var r = DossierRules(d, config: config)
+        let oldTags = dossierTags[i]
+        let r = rules(for: d)
         var newTags: [Int32] = []
         let wanted = Set(d.devices)
-        for tag in old.tags where !wanted.contains(tags[Int(tag)].device) {
+        for tag in oldTags where !wanted.contains(tags[Int(tag)].device) {
             retire(Int(tag), at: t, into: &changes)
         }
         for device in d.devices {
-            guard let tag = old.tags.first(where: { tags[Int($0)].device == device }).map(Int.init) else {
-                newTags.append(addTag(device: device, dossier: i, zones: r.zones.count))
+            guard let tag = oldTags.first(where: { tags[Int($0)].device == device }).map(Int.init) else {
+                newTags.append(addTag(device: device, dossier: i, rules: r))
                 continue
             }
             newTags.append(Int32(tag))
@@ -149,14 +176,22 @@ public struct RuleEngine: Sendable {
                 if let nz = r.zones.firstIndex(where: { $0.id == zone.id && $0.kind == zone.kind }) {
                     flags[nz] = f & ~ZoneFlag.active
                 } else if f & ZoneFlag.open != 0 {
-                    emit(.cleared(BreachKey(dossier: d.id, device: device, kind: zone.breach, zone: zone.id), at: Timestamp(milliseconds: t)),
+                    emit(
+                        .cleared(
+                            BreachKey(dossier: d.id, device: device, kind: zone.breach, zone: zone.id),
+                            at: Timestamp(milliseconds: t)),
                         tag: tag, into: &changes)
                 }
             }
             tags[tag].zoneFlags = flags
         }
-        r.tags = newTags
+        dossierTags[i] = newTags
         dossiers[i] = r
+        for tag in newTags.map(Int.init) {
+            tags[tag].activeStart = r.activeStart
+            tags[tag].activeEnd = r.activeEnd
+            tags[tag].commsTimeout = r.commsTimeout
+        }
         for tag in newTags.map(Int.init) where tags[tag].flagsValid {
             // The new conditions apply from `t`; open breaches are judged at the next event or boundary, unless the
             // dossier is no longer active at all.
@@ -174,7 +209,7 @@ public struct RuleEngine: Sendable {
         let order = dossiers.indices.compactMap { i in dossiers[i].map { (i, $0.activeStart) } }
             .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         for (i, _) in order {
-            for tag in dossiers[i]!.tags {
+            for tag in dossierTags[i] {
                 let name = tags[Int(tag)].device
                 let d: Int
                 if let known = deviceIndex[name] {
@@ -210,19 +245,16 @@ public struct RuleEngine: Sendable {
         guard !bound.isEmpty else { return .noDossier }
         let t = event.ts.milliseconds
         var found = -1
-        for tag in bound {
-            let r = dossiers[Int(tags[Int(tag)].dossier)]!
-            if r.activeStart <= t && t < r.activeEnd {
-                found = Int(tag)
-                break
-            }
+        for tag in bound where tags[Int(tag)].activeStart <= t && t < tags[Int(tag)].activeEnd {
+            found = Int(tag)
+            break
         }
         guard found >= 0 else { return .outsidePeriod }
         let tag = found
         guard t >= tags[tag].lastEvaluated else { return .late }
 
         // Boundaries at or before t and timers before t.
-        let resumeKey = tags[tag].throughKey
+        let resumeKey = max(tags[tag].throughKey, 2 &* now.milliseconds)
         if tags[tag].flagsValid { advanceTag(tag, throughKey: 2 &* t, into: &changes) }
         // The device was carried past t by the pipeline clock (its events come late, stored and forwarded):
         // judge this event with the conditions at t, then walk its boundaries and timers again up to where it was.
@@ -257,8 +289,7 @@ public struct RuleEngine: Sendable {
                 if tags[tag].homeRun >= n { tags[tag].away = true }
             }
             for z in r.zones.indices {
-                let zone = r.zones[z]
-                let wrongSide = zone.shape.contains(p) == (zone.kind == .exclusion)
+                let wrongSide = r.zones[z].shape.contains(p) == (r.zones[z].kind == .exclusion)
                 var f = tags[tag].zoneFlags[z]
                 let run = f & ZoneFlag.run
                 f = (f & ~ZoneFlag.run) | (wrongSide ? min(run + 1, n) : 0)
@@ -339,33 +370,37 @@ public struct RuleEngine: Sendable {
     }
 
     @inline(__always) private func commsKey(_ tag: Int) -> Int64 {
-        let s = tags[tag]
-        guard s.lastContact != TagState.none, !s.commsLost, s.dossierActive else { return TagState.none }
-        return 2 &* (s.lastContact &+ dossiers[Int(s.dossier)]!.commsTimeout) &+ 1
+        let last = tags[tag].lastContact
+        guard last != TagState.none, !tags[tag].commsLost, tags[tag].dossierActive else { return TagState.none }
+        return 2 &* (last &+ tags[tag].commsTimeout) &+ 1
     }
 
     @inline(__always) private func gnssKey(_ tag: Int) -> Int64 {
-        let s = tags[tag]
-        guard s.gnssLostSince != TagState.none, !s.gnssLossOpen, s.dossierActive else { return TagState.none }
-        return 2 &* (s.gnssLostSince &+ Int64(config.gnssLossSeconds) * 1000) &+ 1
+        let since = tags[tag].gnssLostSince
+        guard since != TagState.none, !tags[tag].gnssLossOpen, tags[tag].dossierActive else { return TagState.none }
+        return 2 &* (since &+ Int64(config.gnssLossSeconds) * 1000) &+ 1
     }
 
     /// Recomputes which periods are open for a device at `t`, and its next boundary.
     private mutating func refresh(_ tag: Int, at t: Int64) {
-        let di = Int(tags[tag].dossier)
-        let start = dossiers[di]!.activeStart, end = dossiers[di]!.activeEnd
+        let r = dossiers[Int(tags[tag].dossier)]!
+        let start = r.activeStart
+        let end = r.activeEnd
+        tags[tag].activeStart = start
+        tags[tag].activeEnd = end
+        tags[tag].commsTimeout = r.commsTimeout
         let active = start <= t && t < end
         var next = active ? end : (t < start ? start : PeriodTable.never)
         var curfew = false
-        if dossiers[di]!.curfew != nil {
-            let (a, n) = dossiers[di]!.curfew!.lookup(t)
+        if let c = r.curfew {
+            let (a, n) = tables[Int(c)].lookup(t)
             curfew = a
             next = min(next, n)
         }
-        for z in dossiers[di]!.zones.indices {
+        for z in r.zones.indices {
             var on = true
-            if dossiers[di]!.zones[z].schedule != nil {
-                let (a, n) = dossiers[di]!.zones[z].schedule!.lookup(t)
+            if let table = r.zones[z].schedule {
+                let (a, n) = tables[Int(table)].lookup(t)
                 on = a
                 next = min(next, n)
             }
@@ -381,11 +416,11 @@ public struct RuleEngine: Sendable {
 
     /// Makes the device's open breaches what its state and open periods say, raising and clearing at `t`.
     private mutating func sync(_ tag: Int, at t: Int64, into changes: inout [BreachChange]) {
-        let s = tags[tag]
-        let di = Int(s.dossier)
-        let active = s.dossierActive
+        let di = Int(tags[tag].dossier)
+        let active = tags[tag].dossierActive
         var want: UInt16 = 0
         if active {
+            let s = TagFlags(tags[tag])
             if s.strap == TamperState.opened.rawValue { want |= BreachKind.strap_tamper.bit }
             if s.case == TamperState.opened.rawValue { want |= BreachKind.case_tamper.bit }
             if s.batteryLow { want |= BreachKind.battery_low.bit }
@@ -396,26 +431,33 @@ public struct RuleEngine: Sendable {
             if s.power == PowerState.lost.rawValue { want |= BreachKind.home_power_loss.bit }
             if s.curfewActive && s.away { want |= BreachKind.curfew_absence.bit }
         }
-        if want != s.open {
-            let diff = want ^ s.open
+        let wasOpen = tags[tag].open
+        if want != wasOpen {
+            let diff = want ^ wasOpen
             let r = dossiers[di]!
             for kind in BreachKind.allCases where diff & kind.bit != 0 {
-                let key = BreachKey(dossier: r.id, device: s.device, kind: kind)
-                emit(want & kind.bit != 0 ? .raised(key, at: Timestamp(milliseconds: t)) : .cleared(key, at: Timestamp(milliseconds: t)), tag: tag, into: &changes)
+                let key = BreachKey(dossier: r.id, device: tags[tag].device, kind: kind)
+                emit(
+                    want & kind.bit != 0
+                        ? .raised(key, at: Timestamp(milliseconds: t)) : .cleared(key, at: Timestamp(milliseconds: t)),
+                    tag: tag, into: &changes)
             }
             tags[tag].open = want
         }
-        let zoneCount = s.zoneFlags.count
+        let zoneCount = tags[tag].zoneFlags.count
         guard zoneCount > 0 else { return }
-        let n = UInt8(dossiers[di]!.consecutiveFixes)
+        let r = dossiers[di]!
+        let n = UInt8(r.consecutiveFixes)
         for z in 0..<zoneCount {
             let f = tags[tag].zoneFlags[z]
             let wantOpen = active && f & ZoneFlag.active != 0 && f & ZoneFlag.run >= n
             let isOpen = f & ZoneFlag.open != 0
             guard wantOpen != isOpen else { continue }
-            let zone = dossiers[di]!.zones[z]
-            let key = BreachKey(dossier: dossiers[di]!.id, device: s.device, kind: zone.breach, zone: zone.id)
-            emit(wantOpen ? .raised(key, at: Timestamp(milliseconds: t)) : .cleared(key, at: Timestamp(milliseconds: t)), tag: tag, into: &changes)
+            let zone = r.zones[z]
+            let key = BreachKey(dossier: r.id, device: tags[tag].device, kind: zone.breach, zone: zone.id)
+            emit(
+                wantOpen ? .raised(key, at: Timestamp(milliseconds: t)) : .cleared(key, at: Timestamp(milliseconds: t)),
+                tag: tag, into: &changes)
             tags[tag].zoneFlags[z] = wantOpen ? f | ZoneFlag.open : f & ~ZoneFlag.open
         }
     }
@@ -459,44 +501,65 @@ enum ZoneFlag {
     static let run: UInt8 = 0x3F
 }
 
-/// A dossier as the engine judges it: its geometry, limits, active period and period tables.
-struct DossierRules: Sendable {
+/// A dossier as the engine judges it: its geometry, limits and active period (immutable, shared by reference so
+/// the hot path copies no arrays), and the indices of its period tables in the engine.
+final class DossierRules: Sendable {
     struct ZoneRules: Sendable {
-        var id: String
-        var kind: ZoneKind
-        var shape: ZoneShape
-        var schedule: PeriodTable?
+        let id: String
+        let kind: ZoneKind
+        let shape: ZoneShape
+        /// Index of the schedule's period table; nil: always active.
+        let schedule: Int32?
         var breach: BreachKind { kind == .exclusion ? .exclusion_zone_entry : .inclusion_zone_exit }
     }
 
     let dossier: Dossier
-    var id: String { dossier.id }
+    let id: String
     let home: GeoCircle
-    var zones: [ZoneRules]
-    var curfew: PeriodTable?
+    let zones: [ZoneRules]
+    /// Index of the curfew's period table; nil: no curfew.
+    let curfew: Int32?
     let activeStart: Int64
     let activeEnd: Int64
     let commsTimeout: Int64
     let maxAccuracy: Double
     let consecutiveFixes: Int
-    /// Indices into the engine's tags, one per device.
-    var tags: [Int32] = []
 
-    init(_ d: Dossier, config: RuleConfig) {
+    init(_ d: Dossier, clock: LocalClock, config: RuleConfig, curfew: Int32?, zones: [ZoneRules]) {
         dossier = d
-        let clock = LocalClock(identifier: d.timezone) ?? LocalClock(identifier: Dossier.defaultTimeZone)!
+        id = d.id
         home = d.home
-        zones = d.zones.map { z in
-            ZoneRules(
-                id: z.id, kind: z.kind, shape: z.shape,
-                schedule: z.schedule.isEmpty ? nil : PeriodTable(windows: z.schedule, clock: clock))
-        }
-        curfew = d.curfew.isEmpty ? nil : PeriodTable(windows: d.curfew, clock: clock)
+        self.zones = zones
+        self.curfew = curfew
         activeStart = clock.instant(day: d.start.daysSinceEpoch, minutes: 0)
         activeEnd = d.end.map { clock.instant(day: $0.daysSinceEpoch + 1, minutes: 0) } ?? PeriodTable.never
         commsTimeout = Int64(d.commsTimeoutSeconds) * 1000
         maxAccuracy = d.rules?.maxAccuracyMetres ?? config.maxAccuracyMetres
         consecutiveFixes = max(1, min(63, d.rules?.consecutiveFixes ?? config.consecutiveFixes))
+    }
+}
+
+/// Identifies a shareable period table.
+struct TableKey: Hashable, Sendable {
+    var timezone: String
+    var windows: [TimeWindow]
+}
+
+/// The state fields `sync` reads, copied out of a `TagState` without its references.
+struct TagFlags {
+    var strap, `case`, gnss, power: UInt8
+    var batteryLow, batteryDepleted, commsLost, gnssLossOpen, curfewActive, away: Bool
+    @inline(__always) init(_ t: borrowing TagState) {
+        strap = t.strap
+        self.case = t.case
+        gnss = t.gnss
+        power = t.power
+        batteryLow = t.batteryLow
+        batteryDepleted = t.batteryDepleted
+        commsLost = t.commsLost
+        gnssLossOpen = t.gnssLossOpen
+        curfewActive = t.curfewActive
+        away = t.away
     }
 }
 
@@ -507,6 +570,10 @@ struct TagState: Sendable {
     let device: String
     /// Index of the dossier; -1 once the device or dossier is no longer loaded.
     var dossier: Int32
+    /// Copies of the dossier's active period and timeout (so the hot path does not look at the dossier).
+    var activeStart: Int64
+    var activeEnd: Int64
+    var commsTimeout: Int64
     /// Latest evaluated event.
     var lastEvaluated: Int64 = .min
     /// Latest accepted event in the active period (contact), `none` before the first.
@@ -541,9 +608,12 @@ struct TagState: Sendable {
     /// Per zone of the dossier: `ZoneFlag` bits.
     var zoneFlags: [UInt8]
 
-    init(device: String, dossier: Int32, zones: Int) {
+    init(device: String, dossier: Int32, zones: Int, activeStart: Int64, activeEnd: Int64, commsTimeout: Int64) {
         self.device = device
         self.dossier = dossier
+        self.activeStart = activeStart
+        self.activeEnd = activeEnd
+        self.commsTimeout = commsTimeout
         zoneFlags = [UInt8](repeating: 0, count: zones)
     }
 }

@@ -36,8 +36,12 @@ struct DeviceEmitter {
     /// Smallest spacing of one device's events (ms).
     static let spacing: Int64 = 200
 
-    init(device: Int, dossier: DossierModel, plan: DevicePlan, runStart: Int64, fixMs: Int64, seed: UInt64) {
+    init(
+        device: Int, dossier: DossierModel, plan: DevicePlan, runStart: Int64, fixMs: Int64, seed: UInt64,
+        seqStart: UInt64 = 0
+    ) {
         self.device = device
+        seq = seqStart
         self.dossier = dossier
         self.plan = plan
         tracker = TruthTracker(dossier: dossier, device: device, episodes: plan.episodes)

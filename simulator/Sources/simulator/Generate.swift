@@ -35,6 +35,10 @@ struct Generate: ParsableCommand {
     var duplicateShare: Double = 0.002
     @Option(name: .customLong("reorder-share"), help: "Share of events written 1-8 s late (never behind a newer event of the same device).")
     var reorderShare: Double = 0.01
+    @Option(
+        name: .customLong("seq-start"),
+        help: "First sequence number of every device (use a new one to stream a second run into the same database).")
+    var seqStart: UInt64 = 0
     @Option(help: "Summary format: table or json.") var format: OutputFormat = .table
     @Flag(help: "No progress on standard error.") var quiet = false
 
@@ -120,7 +124,8 @@ struct Generate: ParsableCommand {
             planner.addOrdinaryDays()
             emitters.append(
                 DeviceEmitter(
-                    device: dev, dossier: d, plan: planner.finish(), runStart: runStart, fixMs: fixMs, seed: seed))
+                    device: dev, dossier: d, plan: planner.finish(), runStart: runStart, fixMs: fixMs, seed: seed,
+                    seqStart: seqStart))
             if dev % 1000 == 999 { progress.note("planned \(dev + 1) devices") }
         }
 
