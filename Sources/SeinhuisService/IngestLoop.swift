@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import SeinhuisCore
 import SeinhuisStore
@@ -43,15 +46,19 @@ final class IngestLoop: @unchecked Sendable {
         let router = try ZMQSocket(ctx, .router)
         let pub = try ZMQSocket(ctx, .pub)
         try pull.setHighWaterMarks(send: 100_000, receive: 100_000)
-        try pull.bind(config.ingestEndpoint)
-        try router.bind(config.reliableEndpoint)
         try pub.setHighWaterMarks(send: 100_000, receive: 1000)
-        try pub.bind(config.alertsEndpoint)
+        try Self.bind(pull, config.ingestEndpoint, option: "--ingest")
+        try Self.bind(router, config.reliableEndpoint, option: "--reliable")
+        try Self.bind(pub, config.alertsEndpoint, option: "--alerts")
 
         let store = try Store(path: config.databasePath, durability: config.durability)
         var catalog = try DossierCatalog.load(from: store)
         let known = DeviceSet(catalog.devices)
-        var engine = RuleEngine(config: config.rules)
+        // Live timers follow each device's reporting lag, so a store-and-forward upload is judged in event time
+        // without timers firing between its events (docs/RULES.md, "Timers in serve").
+        var rules = config.rules
+        rules.timersFollowDeviceLag = true
+        var engine = RuleEngine(config: rules)
         var changes: [BreachChange] = []
         let startedAt = WallClock.now()
         engine.load(catalog.dossiers, at: Timestamp.distantPast, into: &changes)
@@ -110,6 +117,11 @@ final class IngestLoop: @unchecked Sendable {
                 "dossiers": "\(catalog.dossiers.count)", "journal.events": "\(replayed)",
                 "alerts.open": "\(book.open.count)",
             ])
+        if catalog.dossiers.isEmpty {
+            logger.warning(
+                "no dossiers in the database: every event is rejected as unknown_device until dossiers are imported (seinhuis dossier import FILE)"
+            )
+        }
         onReady()
 
         var poller = ZMQPoller([pull, router])
@@ -256,6 +268,23 @@ final class IngestLoop: @unchecked Sendable {
         logger.info(
             "pipeline stopped",
             metadata: ["accepted": "\(counts.accepted)", "duplicates": "\(counts.duplicates)", "rejected": "\(counts.rejected)"])
+    }
+}
+
+/// `serve` cannot start: a clear message for the operator.
+public struct ServeError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+extension IngestLoop {
+    static func bind(_ socket: ZMQSocket, _ endpoint: String, option: String) throws {
+        do {
+            try socket.bind(endpoint)
+        } catch {
+            var hint = ""
+            if error.code == EADDRINUSE { hint = ": is another seinhuis serve running? Choose another with \(option)" }
+            throw ServeError(description: "cannot bind \(endpoint) (\(error.message))\(hint)")
+        }
     }
 }
 

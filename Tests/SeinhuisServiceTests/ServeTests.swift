@@ -18,15 +18,26 @@ struct ServeTests {
         return reply.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    @Test func reliableIngestAcksAfterStorageAndResendsAreDuplicates() async throws {
+    /// A server on a fresh database with the test dossiers imported.
+    func startedServer() async throws -> (String, RunningServer) {
         let db = temporaryDatabase()
         try importTestDossiers(db)
         let server = RunningServer(db: db)
         try await server.start()
-        let ctx = try ZMQContext()
+        return (db, server)
+    }
+
+    func connectedDealer(_ ctx: ZMQContext, _ endpoint: String) throws -> ZMQSocket {
         let dealer = try ZMQSocket(ctx, .dealer)
         try dealer.setReceiveTimeout(10_000)
-        try dealer.connect(server.config.reliableEndpoint)
+        try dealer.connect(endpoint)
+        return dealer
+    }
+
+    @Test func reliableIngestAcksAfterStorageAndResendsAreDuplicates() async throws {
+        let (db, server) = try await startedServer()
+        let ctx = try ZMQContext()
+        let dealer = try connectedDealer(ctx, server.config.reliableEndpoint)
         let batch = [
             frame("TAG-T1", 1, "heartbeat"),
             "{garbage",
@@ -42,9 +53,7 @@ struct ServeTests {
         // A restart keeps the journal and the duplicate filter.
         let again = RunningServer(db: db)
         try await again.start()
-        let d2 = try ZMQSocket(ctx, .dealer)
-        try d2.setReceiveTimeout(10_000)
-        try d2.connect(again.config.reliableEndpoint)
+        let d2 = try connectedDealer(ctx, again.config.reliableEndpoint)
         #expect(try sendBatch(d2, id: "b-2", [frame("TAG-T1", 2, "heartbeat"), frame("TAG-T1", 3, "heartbeat")])
             == ["b-2", "ok", "1", "1", "0"])
         try await again.stop()
@@ -55,10 +64,7 @@ struct ServeTests {
     }
 
     @Test func strapTamperOnARadexDossierReachesAllFourQueuesOnThePubSocket() async throws {
-        let db = temporaryDatabase()
-        try importTestDossiers(db)
-        let server = RunningServer(db: db)
-        try await server.start()
+        let (db, server) = try await startedServer()
         let ctx = try ZMQContext()
         let sub = try ZMQSocket(ctx, .sub)
         try sub.setReceiveTimeout(10_000)
@@ -89,14 +95,9 @@ struct ServeTests {
     }
 
     @Test func metricsCountAcceptedDuplicatesAndRejectionsByReason() async throws {
-        let db = temporaryDatabase()
-        try importTestDossiers(db)
-        let server = RunningServer(db: db)
-        try await server.start()
+        let (db, server) = try await startedServer()
         let ctx = try ZMQContext()
-        let dealer = try ZMQSocket(ctx, .dealer)
-        try dealer.setReceiveTimeout(10_000)
-        try dealer.connect(server.config.reliableEndpoint)
+        let dealer = try connectedDealer(ctx, server.config.reliableEndpoint)
         _ = try sendBatch(dealer, id: "m", [frame("TAG-T2", 1, "heartbeat"), frame("TAG-T2", 1, "heartbeat"), "[]"])
         let url = URL(string: "http://127.0.0.1:\(server.config.httpPort)/metrics")!
         let (data, _) = try await URLSession.shared.data(from: url)

@@ -23,6 +23,9 @@ public struct TimedBreachChange: Sendable, Equatable {
 ///
 /// The replay clock is the highest `ts` read so far: it is every change's `detectedAt`, so a replay is
 /// deterministic.
+///
+/// Give it an engine with `RuleConfig.timersFollowDeviceLag` off (the default): replay's timers run on the watermark
+/// itself (PROTOCOL 4.1), which is already event time; the per-device lag is for `serve`'s receive clock.
 public struct ReplaySequencer: Sendable {
     /// Counts of events that were accepted but not evaluated.
     public struct Counts: Sendable, Equatable {

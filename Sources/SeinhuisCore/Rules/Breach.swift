@@ -125,6 +125,11 @@ public struct RuleConfig: Sendable, Equatable {
     public var batteryDepletedLevel: Double = 0.05
     /// Both battery breaches clear above this level (or when charging).
     public var batteryRecoveredLevel: Double = 0.20
+    /// Each device's timers and period boundaries run on the pipeline clock less that device's reporting lag
+    /// (`now - ts` of its latest evaluated event, at least 0), so a store-and-forward backlog is judged in its own
+    /// event time (docs/RULES.md, "Timers in serve: per-device lag"). For `serve`; off (the default) for `replay`,
+    /// whose timers run on the watermark exactly (PROTOCOL 4.1).
+    public var timersFollowDeviceLag = false
 
     public init() {}
 }

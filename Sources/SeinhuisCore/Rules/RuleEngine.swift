@@ -11,7 +11,13 @@ import Collections
 /// periods, the dossier's end) and timers (`communication_loss`, `gnss_loss`) are applied in time order with its
 /// events, at one instant boundaries first, then events, then timers. A device's next deadline sits in a lazy
 /// min-heap (pushed when it has none earlier pending; re-pushed when popped too early), so the heap holds about one
-/// entry per device, whatever the event rate.
+/// entry per device, whatever the event rate. With `RuleConfig.timersFollowDeviceLag` (`serve`), a device's
+/// deadlines fall due on the pipeline clock less the device's reporting lag, so a store-and-forward backlog is judged
+/// in its own event time.
+///
+/// The code is split by responsibility: this file holds the state and dossier loading, `RuleEngine+Events` the
+/// judging of an event, `RuleEngine+Time` the clock, boundaries, timers and the heap, `RuleEngine+Breaches` the
+/// raising and clearing, and `TagState` the per-device state.
 ///
 /// Per event the work is integer comparisons on cached flags; local-time periods are computed ahead by
 /// `PeriodTable` and consulted only when a device crosses a boundary.
@@ -32,7 +38,7 @@ public struct RuleEngine: Sendable {
     var bindings: [[Int32]] = []
     var heap = Heap<Deadline>()
     /// The highest time `advance(to:)` was given.
-    public private(set) var now: Timestamp = .distantPast
+    public internal(set) var now: Timestamp = .distantPast
 
     public init(config: RuleConfig = .init()) {
         self.config = config
@@ -66,7 +72,8 @@ public struct RuleEngine: Sendable {
     /// How many device indices exist (an upper bound of `deviceIndex(of:)`).
     public var deviceCount: Int { bindings.count }
 
-    /// The next time at which `advance(to:)` has something to do (it may find nothing, never misses anything).
+    /// The next pipeline-clock time at which `advance(to:)` has something to do (it may find nothing, never misses
+    /// anything).
     public var nextDeadline: Timestamp? {
         guard let k = heap.min?.key else { return nil }
         return Timestamp(milliseconds: (k + 1) >> 1)
@@ -223,282 +230,6 @@ public struct RuleEngine: Sendable {
             }
         }
     }
-
-    // MARK: - Events
-
-    /// Judges one accepted event (not a duplicate, valid, of a known device) at its `ts`.
-    ///
-    /// Applies the device's own boundaries at or before `ts` and timers before it first. Call `advance(to:)` with
-    /// the pipeline clock before, so that other devices' deadlines come out in time order too.
-    @discardableResult
-    public mutating func process(_ event: DeviceEvent, into changes: inout [BreachChange]) -> EventDisposition {
-        guard let d = deviceIndex[event.device] else { return .noDossier }
-        return process(event, deviceIndex: d, into: &changes)
-    }
-
-    /// `process(_:into:)` for a device index from `deviceIndex(of:)`.
-    @discardableResult
-    public mutating func process(_ event: DeviceEvent, deviceIndex d: Int, into changes: inout [BreachChange])
-        -> EventDisposition
-    {
-        let bound = bindings[d]
-        guard !bound.isEmpty else { return .noDossier }
-        let t = event.ts.milliseconds
-        var found = -1
-        for tag in bound where tags[Int(tag)].activeStart <= t && t < tags[Int(tag)].activeEnd {
-            found = Int(tag)
-            break
-        }
-        guard found >= 0 else { return .outsidePeriod }
-        let tag = found
-        guard t >= tags[tag].lastEvaluated else { return .late }
-
-        // Boundaries at or before t and timers before t.
-        let resumeKey = max(tags[tag].throughKey, 2 &* now.milliseconds)
-        if tags[tag].flagsValid { advanceTag(tag, throughKey: 2 &* t, into: &changes) }
-        // The device was carried past t by the pipeline clock (its events come late, stored and forwarded):
-        // judge this event with the conditions at t, then walk its boundaries and timers again up to where it was.
-        let rewind = !tags[tag].flagsValid || t < tags[tag].flagsFrom
-        if rewind { refresh(tag, at: t) }
-
-        apply(event.reading, tag: tag, at: t, dossier: Int(tags[tag].dossier))
-        tags[tag].lastEvaluated = t
-        sync(tag, at: t, into: &changes)
-        if rewind, resumeKey > 2 &* t { advanceTag(tag, throughKey: resumeKey, into: &changes) }
-        tags[tag].throughKey = max(tags[tag].throughKey, 2 &* t)
-        reschedule(tag)
-        return .evaluated
-    }
-
-    /// Applies a reading to a device's state (not yet to its breaches: `sync` does that).
-    @inline(__always)
-    private mutating func apply(_ reading: Reading, tag: Int, at t: Int64, dossier: Int) {
-        tags[tag].lastContact = t
-        tags[tag].commsLost = false
-        switch reading {
-        case .position(let lat, let lon, let acc):
-            let r = dossiers[dossier]!
-            guard acc <= r.maxAccuracy else { return }  // not qualifying: neither counts nor resets
-            let p = GeoPoint(lat: lat, lon: lon)
-            let n = UInt8(r.consecutiveFixes)
-            if r.home.contains(p) {
-                tags[tag].away = false
-                tags[tag].homeRun = 0
-            } else {
-                tags[tag].homeRun = min(tags[tag].homeRun + 1, n)
-                if tags[tag].homeRun >= n { tags[tag].away = true }
-            }
-            for z in r.zones.indices {
-                let wrongSide = r.zones[z].shape.contains(p) == (r.zones[z].kind == .exclusion)
-                var f = tags[tag].zoneFlags[z]
-                let run = f & ZoneFlag.run
-                f = (f & ~ZoneFlag.run) | (wrongSide ? min(run + 1, n) : 0)
-                tags[tag].zoneFlags[z] = f
-            }
-        case .presence(let present):
-            tags[tag].away = !present
-        case .strap(let s):
-            tags[tag].strap = s.rawValue
-        case .case(let s):
-            tags[tag].case = s.rawValue
-        case .battery(let level, let charging):
-            if charging || level > config.batteryRecoveredLevel {
-                tags[tag].batteryLow = false
-                tags[tag].batteryDepleted = false
-            } else {
-                if level <= config.batteryLowLevel { tags[tag].batteryLow = true }
-                if level <= config.batteryDepletedLevel { tags[tag].batteryDepleted = true }
-            }
-        case .gnss(let s):
-            if s == .lost {
-                if tags[tag].gnss != GNSSState.lost.rawValue { tags[tag].gnssLostSince = t }
-            } else {
-                tags[tag].gnssLossOpen = false
-                tags[tag].gnssLostSince = TagState.none
-            }
-            tags[tag].gnss = s.rawValue
-        case .power(let s):
-            tags[tag].power = s.rawValue
-        case .heartbeat:
-            break
-        }
-    }
-
-    // MARK: - Time
-
-    /// Moves the pipeline clock to `now`: applies every device's period boundaries at or before it and fires its
-    /// timers due before it (a timer due exactly at `now` waits: an event at that instant comes first).
-    public mutating func advance(to now: Timestamp, into changes: inout [BreachChange]) {
-        if now > self.now { self.now = now }
-        let limit = 2 &* now.milliseconds
-        while let top = heap.min, top.key <= limit {
-            heap.removeMin()
-            let tag = Int(top.tag)
-            guard tags[tag].dossier >= 0, tags[tag].queuedKey == top.key else { continue }  // superseded
-            tags[tag].queuedKey = TagState.none
-            advanceTag(tag, throughKey: top.key, into: &changes)
-            reschedule(tag)
-        }
-    }
-
-    /// Applies a device's boundaries and timers with keys up to `limit` (key: 2t for a boundary at t, 2t+1 for a
-    /// timer due at t, so that at one instant boundaries come first and a timer fires only once time is past it).
-    private mutating func advanceTag(_ tag: Int, throughKey limit: Int64, into changes: inout [BreachChange]) {
-        while true {
-            let b = tags[tag].nextBoundary < PeriodTable.never ? 2 &* tags[tag].nextBoundary : TagState.none
-            let c = commsKey(tag)
-            let g = gnssKey(tag)
-            let k = min(b, c, g)
-            guard k <= limit, k < TagState.none else { break }
-            if k == b {
-                let at = tags[tag].nextBoundary
-                refresh(tag, at: at)
-                if !tags[tag].dossierActive {
-                    // The dossier's period is over: no more timers.
-                    tags[tag].lastContact = TagState.none
-                    tags[tag].commsLost = false
-                    tags[tag].gnssLossOpen = false
-                }
-                sync(tag, at: at, into: &changes)
-            } else {
-                if k == c { tags[tag].commsLost = true }
-                if k == g { tags[tag].gnssLossOpen = true }
-                sync(tag, at: k >> 1, into: &changes)
-            }
-        }
-        tags[tag].throughKey = max(tags[tag].throughKey, limit)
-    }
-
-    @inline(__always) private func commsKey(_ tag: Int) -> Int64 {
-        let last = tags[tag].lastContact
-        guard last != TagState.none, !tags[tag].commsLost, tags[tag].dossierActive else { return TagState.none }
-        return 2 &* (last &+ tags[tag].commsTimeout) &+ 1
-    }
-
-    @inline(__always) private func gnssKey(_ tag: Int) -> Int64 {
-        let since = tags[tag].gnssLostSince
-        guard since != TagState.none, !tags[tag].gnssLossOpen, tags[tag].dossierActive else { return TagState.none }
-        return 2 &* (since &+ Int64(config.gnssLossSeconds) * 1000) &+ 1
-    }
-
-    /// Recomputes which periods are open for a device at `t`, and its next boundary.
-    private mutating func refresh(_ tag: Int, at t: Int64) {
-        let r = dossiers[Int(tags[tag].dossier)]!
-        let start = r.activeStart
-        let end = r.activeEnd
-        tags[tag].activeStart = start
-        tags[tag].activeEnd = end
-        tags[tag].commsTimeout = r.commsTimeout
-        let active = start <= t && t < end
-        var next = active ? end : (t < start ? start : PeriodTable.never)
-        var curfew = false
-        if let c = r.curfew {
-            let (a, n) = tables[Int(c)].lookup(t)
-            curfew = a
-            next = min(next, n)
-        }
-        for z in r.zones.indices {
-            var on = true
-            if let table = r.zones[z].schedule {
-                let (a, n) = tables[Int(table)].lookup(t)
-                on = a
-                next = min(next, n)
-            }
-            let f = tags[tag].zoneFlags[z]
-            tags[tag].zoneFlags[z] = on ? f | ZoneFlag.active : f & ~ZoneFlag.active
-        }
-        tags[tag].dossierActive = active
-        tags[tag].curfewActive = curfew
-        tags[tag].flagsFrom = t
-        tags[tag].nextBoundary = next
-        tags[tag].flagsValid = true
-    }
-
-    /// Makes the device's open breaches what its state and open periods say, raising and clearing at `t`.
-    private mutating func sync(_ tag: Int, at t: Int64, into changes: inout [BreachChange]) {
-        let di = Int(tags[tag].dossier)
-        let active = tags[tag].dossierActive
-        var want: UInt16 = 0
-        if active {
-            let s = TagFlags(tags[tag])
-            if s.strap == TamperState.opened.rawValue { want |= BreachKind.strap_tamper.bit }
-            if s.case == TamperState.opened.rawValue { want |= BreachKind.case_tamper.bit }
-            if s.batteryLow { want |= BreachKind.battery_low.bit }
-            if s.batteryDepleted { want |= BreachKind.battery_depleted.bit }
-            if s.commsLost { want |= BreachKind.communication_loss.bit }
-            if s.gnssLossOpen { want |= BreachKind.gnss_loss.bit }
-            if s.gnss == GNSSState.jammed.rawValue { want |= BreachKind.gnss_jamming.bit }
-            if s.power == PowerState.lost.rawValue { want |= BreachKind.home_power_loss.bit }
-            if s.curfewActive && s.away { want |= BreachKind.curfew_absence.bit }
-        }
-        let wasOpen = tags[tag].open
-        if want != wasOpen {
-            let diff = want ^ wasOpen
-            let r = dossiers[di]!
-            for kind in BreachKind.allCases where diff & kind.bit != 0 {
-                let key = BreachKey(dossier: r.id, device: tags[tag].device, kind: kind)
-                emit(
-                    want & kind.bit != 0
-                        ? .raised(key, at: Timestamp(milliseconds: t)) : .cleared(key, at: Timestamp(milliseconds: t)),
-                    tag: tag, into: &changes)
-            }
-            tags[tag].open = want
-        }
-        let zoneCount = tags[tag].zoneFlags.count
-        guard zoneCount > 0 else { return }
-        let r = dossiers[di]!
-        let n = UInt8(r.consecutiveFixes)
-        for z in 0..<zoneCount {
-            let f = tags[tag].zoneFlags[z]
-            let wantOpen = active && f & ZoneFlag.active != 0 && f & ZoneFlag.run >= n
-            let isOpen = f & ZoneFlag.open != 0
-            guard wantOpen != isOpen else { continue }
-            let zone = r.zones[z]
-            let key = BreachKey(dossier: r.id, device: tags[tag].device, kind: zone.breach, zone: zone.id)
-            emit(
-                wantOpen ? .raised(key, at: Timestamp(milliseconds: t)) : .cleared(key, at: Timestamp(milliseconds: t)),
-                tag: tag, into: &changes)
-            tags[tag].zoneFlags[z] = wantOpen ? f | ZoneFlag.open : f & ~ZoneFlag.open
-        }
-    }
-
-    /// Appends a change. A clearing never precedes the device's latest change: when a device's stored events arrive
-    /// after the pipeline clock has already judged a boundary or timer of it, the clearing is dated no earlier than
-    /// what was raised.
-    private mutating func emit(_ change: BreachChange, tag: Int, into changes: inout [BreachChange]) {
-        var c = change
-        let last = tags[tag].lastChangeAt
-        if case .cleared(let key, let at) = change, at.milliseconds < last {
-            c = .cleared(key, at: Timestamp(milliseconds: last))
-        }
-        tags[tag].lastChangeAt = max(last, c.at.milliseconds)
-        changes.append(c)
-    }
-
-    /// Makes sure the heap holds an entry no later than the device's next deadline.
-    private mutating func reschedule(_ tag: Int) {
-        guard tags[tag].flagsValid, tags[tag].dossier >= 0 else { return }
-        let b = tags[tag].nextBoundary < PeriodTable.never ? 2 &* tags[tag].nextBoundary : TagState.none
-        let k = min(b, commsKey(tag), gnssKey(tag))
-        guard k < TagState.none, k < tags[tag].queuedKey else { return }
-        tags[tag].queuedKey = k
-        heap.insert(Deadline(key: k, tag: Int32(tag)))
-    }
-}
-
-/// A device's next deadline in the engine's heap.
-struct Deadline: Comparable, Sendable {
-    var key: Int64
-    var tag: Int32
-    static func < (a: Deadline, b: Deadline) -> Bool { (a.key, a.tag) < (b.key, b.tag) }
-}
-
-/// Bits of a device's per-zone byte.
-enum ZoneFlag {
-    static let open: UInt8 = 0x80
-    static let active: UInt8 = 0x40
-    /// Consecutive qualifying fixes on the wrong side, capped at the dossier's `consecutive_fixes`.
-    static let run: UInt8 = 0x3F
 }
 
 /// A dossier as the engine judges it: its geometry, limits and active period (immutable, shared by reference so
@@ -543,77 +274,4 @@ final class DossierRules: Sendable {
 struct TableKey: Hashable, Sendable {
     var timezone: String
     var windows: [TimeWindow]
-}
-
-/// The state fields `sync` reads, copied out of a `TagState` without its references.
-struct TagFlags {
-    var strap, `case`, gnss, power: UInt8
-    var batteryLow, batteryDepleted, commsLost, gnssLossOpen, curfewActive, away: Bool
-    @inline(__always) init(_ t: borrowing TagState) {
-        strap = t.strap
-        self.case = t.case
-        gnss = t.gnss
-        power = t.power
-        batteryLow = t.batteryLow
-        batteryDepleted = t.batteryDepleted
-        commsLost = t.commsLost
-        gnssLossOpen = t.gnssLossOpen
-        curfewActive = t.curfewActive
-        away = t.away
-    }
-}
-
-/// One device of one dossier: everything the rules remember about it (about 120 bytes plus a byte per zone).
-struct TagState: Sendable {
-    static let none = Int64.max
-
-    let device: String
-    /// Index of the dossier; -1 once the device or dossier is no longer loaded.
-    var dossier: Int32
-    /// Copies of the dossier's active period and timeout (so the hot path does not look at the dossier).
-    var activeStart: Int64
-    var activeEnd: Int64
-    var commsTimeout: Int64
-    /// Latest evaluated event.
-    var lastEvaluated: Int64 = .min
-    /// Latest accepted event in the active period (contact), `none` before the first.
-    var lastContact: Int64 = TagState.none
-    /// Start of the current run of `gnss lost` reports.
-    var gnssLostSince: Int64 = TagState.none
-    /// The flags below hold for [flagsFrom, nextBoundary).
-    var flagsFrom: Int64 = .min
-    var nextBoundary: Int64 = PeriodTable.never
-    /// Deadline keys up to this have been applied.
-    var throughKey: Int64 = .min
-    /// The key of this device's live entry in the heap (`none`: no entry).
-    var queuedKey: Int64 = TagState.none
-    /// Time of the latest change emitted.
-    var lastChangeAt: Int64 = .min
-    /// Open non-zone breaches (`BreachKind.bit`).
-    var open: UInt16 = 0
-    var strap: UInt8 = 0
-    var `case`: UInt8 = 0
-    var gnss: UInt8 = 0
-    var power: UInt8 = 0
-    var homeRun: UInt8 = 0
-    var flagsValid = false
-    var dossierActive = false
-    var curfewActive = false
-    /// The latest curfew evidence says away.
-    var away = false
-    var batteryLow = false
-    var batteryDepleted = false
-    var commsLost = false
-    var gnssLossOpen = false
-    /// Per zone of the dossier: `ZoneFlag` bits.
-    var zoneFlags: [UInt8]
-
-    init(device: String, dossier: Int32, zones: Int, activeStart: Int64, activeEnd: Int64, commsTimeout: Int64) {
-        self.device = device
-        self.dossier = dossier
-        self.activeStart = activeStart
-        self.activeEnd = activeEnd
-        self.commsTimeout = commsTimeout
-        zoneFlags = [UInt8](repeating: 0, count: zones)
-    }
 }
