@@ -59,7 +59,8 @@ let package = Package(
         ),
         .testTarget(name: "SeinhuisCoreTests", dependencies: ["SeinhuisCore"]),
         .testTarget(name: "SeinhuisStoreTests", dependencies: ["SeinhuisStore", "SeinhuisCore"]),
-        .testTarget(name: "SeinhuisServiceTests", dependencies: ["SeinhuisService", "SeinhuisStore", "SeinhuisCore", "ZeroMQ"]),
+        .testTarget(
+            name: "SeinhuisServiceTests", dependencies: ["SeinhuisService", "SeinhuisStore", "SeinhuisCore", "ZeroMQ"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "SeinhuisCore", "seinhuis"]),
     ],
     swiftLanguageModes: [.v6]

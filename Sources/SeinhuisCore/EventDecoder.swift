@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why a frame was rejected (PROTOCOL 2.2). The raw value is the label used in metrics and the quarantine.

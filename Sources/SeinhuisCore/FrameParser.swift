@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A JSON value's place in the frame: its type and, for strings, the bytes between the quotes.
@@ -86,15 +86,23 @@ struct FrameParser {
 
     private func assign(_ key: Token, _ value: Token, _ f: inout Fields) {
         let k: String
-        if key.escaped { k = key.text(bytes) } else {
+        if key.escaped {
+            k = key.text(bytes)
+        } else {
             // Fast path: compare raw key bytes without building a String.
             switch key.count {
             case 1: if bytes[key.start] == UInt8(ascii: "v") { f.v = value }; return
             case 2: if eq(key, "ts") { f.ts = value }; return
             case 3:
-                if eq(key, "seq") { f.seq = value } else if eq(key, "lat") { f.lat = value } else if eq(key, "lon") {
+                if eq(key, "seq") {
+                    f.seq = value
+                } else if eq(key, "lat") {
+                    f.lat = value
+                } else if eq(key, "lon") {
                     f.lon = value
-                } else if eq(key, "acc") { f.acc = value }
+                } else if eq(key, "acc") {
+                    f.acc = value
+                }
                 return
             case 4: if eq(key, "kind") { f.kind = value }; return
             case 5: if eq(key, "state") { f.state = value } else if eq(key, "level") { f.level = value }; return
@@ -349,7 +357,11 @@ struct FrameParser {
             case "u":
                 var hex = ""
                 for _ in 0..<4 { if let h = it.next() { hex.unicodeScalars.append(h) } }
-                if let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) { out.append(s) } else { out.append("\u{FFFD}") }
+                if let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) {
+                    out.append(s)
+                } else {
+                    out.append("\u{FFFD}")
+                }
             default: out.append(e)
             }
         }

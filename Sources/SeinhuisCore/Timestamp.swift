@@ -8,8 +8,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     @inlinable public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
     @inlinable public static func < (a: Timestamp, b: Timestamp) -> Bool { a.milliseconds < b.milliseconds }
-    @inlinable public static func + (a: Timestamp, ms: Int64) -> Timestamp { Timestamp(milliseconds: a.milliseconds + ms) }
-    @inlinable public static func - (a: Timestamp, ms: Int64) -> Timestamp { Timestamp(milliseconds: a.milliseconds - ms) }
+    @inlinable public static func + (a: Timestamp, ms: Int64) -> Timestamp {
+        Timestamp(milliseconds: a.milliseconds + ms)
+    }
+    @inlinable public static func - (a: Timestamp, ms: Int64) -> Timestamp {
+        Timestamp(milliseconds: a.milliseconds - ms)
+    }
     @inlinable public static func - (a: Timestamp, b: Timestamp) -> Int64 { a.milliseconds - b.milliseconds }
 
     public static let distantPast = Timestamp(milliseconds: .min / 2)

@@ -28,7 +28,8 @@ struct AlertBook {
             let isRadex = radex[key.dossier] ?? false
             let route = policy.route(radex: isRadex, severity: severity)
             let a = Alert(
-                id: Alert.id(forNumber: nextNumber), dossier: key.dossier, device: key.device, breach: key.kind.rawValue,
+                id: Alert.id(forNumber: nextNumber), dossier: key.dossier, device: key.device,
+                breach: key.kind.rawValue,
                 severity: severity, radex: isRadex, queues: route.queues.sorted(), zone: key.zone, eventTs: at,
                 detectedAt: detectedAt, policy: policy.version)
             nextNumber += 1

@@ -24,7 +24,9 @@ enum HTTPAPI {
                 filter.queue = parsed
             }
             if let state = q.get("state") {
-                guard let parsed = AlertState(rawValue: state) else { return error(.badRequest, "unknown state \(state)") }
+                guard let parsed = AlertState(rawValue: state) else {
+                    return error(.badRequest, "unknown state \(state)")
+                }
                 filter.state = parsed
             }
             filter.afterID = q.get("after")
@@ -38,7 +40,8 @@ enum HTTPAPI {
 
     static func json(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Logging
 import SeinhuisCore
@@ -267,7 +267,10 @@ final class IngestLoop: @unchecked Sendable {
         }
         logger.info(
             "pipeline stopped",
-            metadata: ["accepted": "\(counts.accepted)", "duplicates": "\(counts.duplicates)", "rejected": "\(counts.rejected)"])
+            metadata: [
+                "accepted": "\(counts.accepted)", "duplicates": "\(counts.duplicates)",
+                "rejected": "\(counts.rejected)",
+            ])
     }
 }
 

@@ -22,19 +22,28 @@ public final class PipelineMetrics: Sendable {
         self.registry = registry
         accepted = Dictionary(
             uniqueKeysWithValues: ["pull", "reliable"].map {
-                ($0, registry.makeCounter(name: "seinhuis_events_accepted_total", labels: [("source", $0)],
-                    help: "Events accepted and journaled"))
+                (
+                    $0,
+                    registry.makeCounter(
+                        name: "seinhuis_events_accepted_total", labels: [("source", $0)],
+                        help: "Events accepted and journaled")
+                )
             })
         duplicates = registry.makeCounter(
             name: "seinhuis_events_duplicate_total", help: "Events ignored as a repeated (device, seq)")
         rejected = Dictionary(
             uniqueKeysWithValues: RejectReason.allCases.map {
-                ($0, registry.makeCounter(name: "seinhuis_frames_rejected_total", labels: [("reason", $0.rawValue)],
-                    help: "Frames rejected, by reason"))
+                (
+                    $0,
+                    registry.makeCounter(
+                        name: "seinhuis_frames_rejected_total", labels: [("reason", $0.rawValue)],
+                        help: "Frames rejected, by reason")
+                )
             })
         notEvaluated = registry.makeCounter(
             name: "seinhuis_events_not_evaluated_total", help: "Events stored outside their dossier's active period")
-        late = registry.makeCounter(name: "seinhuis_events_late_total", help: "Events older than their device's latest evaluated event")
+        late = registry.makeCounter(
+            name: "seinhuis_events_late_total", help: "Events older than their device's latest evaluated event")
         clockSkewed = registry.makeCounter(
             name: "seinhuis_events_clock_skewed_total", help: "Events more than 5 minutes ahead of the receive clock")
         alertsRaised = registry.makeCounter(name: "seinhuis_alerts_raised_total", help: "Alerts raised")
@@ -45,13 +54,17 @@ public final class PipelineMetrics: Sendable {
             help: "Events per journal commit")
         commitSeconds = registry.makeDurationHistogram(
             name: "seinhuis_journal_commit_seconds",
-            buckets: [.microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(20),
-                .milliseconds(100), .seconds(1)],
+            buckets: [
+                .microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(20),
+                .milliseconds(100), .seconds(1),
+            ],
             help: "Time to commit one batch (journal, quarantine, alerts)")
         detectionSeconds = registry.makeDurationHistogram(
             name: "seinhuis_detection_latency_seconds",
-            buckets: [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(5),
-                .milliseconds(20), .milliseconds(100), .seconds(1)],
+            buckets: [
+                .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(5),
+                .milliseconds(20), .milliseconds(100), .seconds(1),
+            ],
             help: "Frame arrival to alert published")
     }
 

@@ -13,19 +13,19 @@ struct IngestService: Service {
         // Stop on graceful shutdown (signals) and on cancellation (a test or an embedding task ending the group).
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
-            try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
-                let loop = self.loop
-                let thread = Thread {
-                    do {
-                        try loop.run(stop: stop)
-                        cont.resume()
-                    } catch {
-                        cont.resume(throwing: error)
+                try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
+                    let loop = self.loop
+                    let thread = Thread {
+                        do {
+                            try loop.run(stop: stop)
+                            cont.resume()
+                        } catch {
+                            cont.resume(throwing: error)
+                        }
                     }
+                    thread.name = "seinhuis-ingest"
+                    thread.start()
                 }
-                thread.name = "seinhuis-ingest"
-                thread.start()
-            }
             } onGracefulShutdown: {
                 stop.set()
             }
@@ -58,7 +58,8 @@ public struct Server {
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: IngestService(loop: loop), successTerminationBehavior: .gracefullyShutdownGroup,
+                    .init(
+                        service: IngestService(loop: loop), successTerminationBehavior: .gracefullyShutdownGroup,
                         failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: app, failureTerminationBehavior: .gracefullyShutdownGroup),
                 ],

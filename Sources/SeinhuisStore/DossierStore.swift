@@ -108,7 +108,9 @@ extension Store {
     }
 
     /// Every stored version of a dossier's conditions, oldest first.
-    public func dossierVersions(id: String) throws -> [(version: Int64, importedAt: Timestamp, by: String, json: String)] {
+    public func dossierVersions(id: String) throws -> [(
+        version: Int64, importedAt: Timestamp, by: String, json: String
+    )] {
         let s = try db.prepare(
             "SELECT version, imported_at, imported_by, json FROM dossier_version WHERE dossier_id = ? ORDER BY version")
         try s.bind([.text(id)])

@@ -33,7 +33,9 @@ public final class Store {
         guard current <= Schema.migrations.count else {
             throw SQLiteError(
                 code: 0,
-                message: "database schema \(current) is newer than this build of Seinhuis knows (\(Schema.migrations.count))")
+                message:
+                    "database schema \(current) is newer than this build of Seinhuis knows (\(Schema.migrations.count))"
+            )
         }
         for v in current..<Schema.migrations.count {
             try db.transaction {
@@ -143,7 +145,8 @@ public final class Store {
     public func quarantined(limit: Int = 100) throws -> [QuarantinedFrame] {
         var out: [QuarantinedFrame] = []
         let s = try db.prepare(
-            "SELECT id, received_at, source, reason, detail, frame, frame_size FROM quarantine ORDER BY id DESC LIMIT ?")
+            "SELECT id, received_at, source, reason, detail, frame, frame_size FROM quarantine ORDER BY id DESC LIMIT ?"
+        )
         try s.bind([.integer(Int64(limit))])
         try s.forEach { r in
             out.append(
@@ -196,7 +199,9 @@ public final class Store {
     }
 
     public func setMeta(_ key: String, _ value: String) throws {
-        try db.cached("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            .run([.text(key), .text(value)])
+        try db.cached(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        )
+        .run([.text(key), .text(value)])
     }
 }

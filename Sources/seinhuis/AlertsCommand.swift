@@ -25,12 +25,16 @@ struct AlertsCommand: ParsableCommand {
             let alerts = try store.alerts(
                 Store.AlertFilter(queue: queue, state: state, dossier: dossier, afterID: after, limit: limit))
             let listing = Listing(
-                headers: ["id", "dossier", "device", "breach", "severity", "radex", "zone", "queues", "event_ts",
-                    "cleared_at", "state", "esc"],
+                headers: [
+                    "id", "dossier", "device", "breach", "severity", "radex", "zone", "queues", "event_ts",
+                    "cleared_at", "state", "esc",
+                ],
                 rows: alerts.map { a in
-                    [a.id, a.dossier, a.device ?? "", a.breach, a.severity, a.radex ? "yes" : "no", a.zone ?? "",
+                    [
+                        a.id, a.dossier, a.device ?? "", a.breach, a.severity, a.radex ? "yes" : "no", a.zone ?? "",
                         a.queues.map(\.rawValue).joined(separator: " "), a.eventTs.rfc3339, a.clearedAt?.rfc3339 ?? "",
-                        a.state.rawValue, String(a.escalation)]
+                        a.state.rawValue, String(a.escalation),
+                    ]
                 })
             print(listing.render(format) { alerts.map(\.json) })
         }
@@ -89,8 +93,10 @@ struct QuarantineCommand: ParsableCommand {
             let listing = Listing(
                 headers: ["id", "received_at", "source", "reason", "detail", "size", "frame"],
                 rows: items.map {
-                    [String($0.id), $0.receivedAt.rfc3339, $0.source, $0.reason, $0.detail, String($0.frameSize),
-                        preview($0.frame)]
+                    [
+                        String($0.id), $0.receivedAt.rfc3339, $0.source, $0.reason, $0.detail, String($0.frameSize),
+                        preview($0.frame),
+                    ]
                 })
             print(
                 listing.render(format) {

@@ -32,14 +32,17 @@ struct DossierCommand: ParsableCommand {
             switch format {
             case .json:
                 print(
-                    "[" + records.map { r in
-                        var o = JSONObjectWriter()
-                        o.string("id", r.id)
-                        o.int("version", r.version)
-                        return o.finish()
-                    }.joined(separator: ",") + "]")
+                    "["
+                        + records.map { r in
+                            var o = JSONObjectWriter()
+                            o.string("id", r.id)
+                            o.int("version", r.version)
+                            return o.finish()
+                        }.joined(separator: ",") + "]")
             default:
-                print("imported \(records.count) dossier(s): " + records.map { "\($0.id) (v\($0.version))" }.joined(separator: ", "))
+                print(
+                    "imported \(records.count) dossier(s): "
+                        + records.map { "\($0.id) (v\($0.version))" }.joined(separator: ", "))
             }
         }
     }
@@ -56,8 +59,10 @@ struct DossierCommand: ParsableCommand {
             let listing = Listing(
                 headers: ["id", "subject", "radex", "mandate", "start", "end", "timezone", "devices", "version"],
                 rows: records.map {
-                    [$0.id, $0.subject, $0.radex ? "yes" : "no", $0.mandate, $0.start, $0.end ?? "", $0.timezone,
-                        $0.devices.joined(separator: " "), String($0.version)]
+                    [
+                        $0.id, $0.subject, $0.radex ? "yes" : "no", $0.mandate, $0.start, $0.end ?? "", $0.timezone,
+                        $0.devices.joined(separator: " "), String($0.version),
+                    ]
                 })
             print(listing.render(format) { records.map(\.json) })
         }

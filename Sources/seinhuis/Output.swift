@@ -12,7 +12,9 @@ struct Listing {
         case .table:
             if rows.isEmpty { return "(none)" }
             var widths = headers.map(\.count)
-            for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+            for r in rows {
+                for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) }
+            }
             func line(_ cells: [String]) -> String {
                 cells.enumerated().map { i, c in
                     i == cells.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count)

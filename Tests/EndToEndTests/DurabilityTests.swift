@@ -3,7 +3,7 @@ import Testing
 import ZeroMQ
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// PROTOCOL 2.3: killing the server at any moment loses no acked event.

@@ -15,9 +15,12 @@ struct ReplaySpecTests {
         let db = try Binary.temporaryDatabase()
         _ = try Binary.run(["dossier", "import", dir.appendingPathComponent("dossiers.json").path, "--db", db])
         let summary = try Binary.json(
-            try Binary.run(["replay", dir.appendingPathComponent("events.ndjson").path, "--db", db, "--format", "json"]))
-        let alerts = try Binary.json(try Binary.run(["alerts", "list", "--db", db, "--format", "json"])) as? [[String: Any]]
-        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("expected.json")))
+            try Binary.run(["replay", dir.appendingPathComponent("events.ndjson").path, "--db", db, "--format", "json"])
+        )
+        let alerts =
+            try Binary.json(try Binary.run(["alerts", "list", "--db", db, "--format", "json"])) as? [[String: Any]]
+        let expected =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("expected.json")))
             as? [[String: Any]]
         let want = try #require(expected)
         let got = try #require(alerts)
@@ -26,7 +29,8 @@ struct ReplaySpecTests {
         let keys = Set(want.flatMap(\.keys))
         func project(_ a: [String: Any]) -> String {
             var o: [String: Any] = [
-                "dossier": a["dossier"] ?? NSNull(), "device": a["device"] ?? NSNull(), "breach": a["breach"] ?? NSNull(),
+                "dossier": a["dossier"] ?? NSNull(), "device": a["device"] ?? NSNull(),
+                "breach": a["breach"] ?? NSNull(),
                 "zone": a["zone"] ?? NSNull(), "severity": a["severity"] ?? NSNull(), "radex": a["radex"] ?? NSNull(),
                 "queues_at_once": a["queues"] ?? NSNull(), "raised_at_event_ts": a["event_ts"] ?? NSNull(),
                 "cleared_at_event_ts": a["cleared_at"] ?? NSNull(),
@@ -42,7 +46,8 @@ struct ReplaySpecTests {
         #expect(extra.isEmpty, "unexpected \(extra.count): \(extra.prefix(5))")
         #expect(gotSet.count == wantSet.count)
 
-        if let counts = try? JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("counts.json")))
+        if let counts = try? JSONSerialization.jsonObject(
+            with: Data(contentsOf: dir.appendingPathComponent("counts.json")))
             as? [String: Int], let c = (summary as? [String: Any])?["counts"] as? [String: Int]
         {
             for k in ["lines", "accepted", "duplicates", "rejected", "blank", "stored_not_evaluated"] {

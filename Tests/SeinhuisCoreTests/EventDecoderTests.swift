@@ -20,7 +20,10 @@ struct EventDecoderTests {
     @Test func decodesEveryKind() throws {
         let base = #""v":1,"device":"TAG-0001","seq":1201,"ts":"2026-11-22T09:00:00.000Z""#
         let cases: [(String, Reading)] = [
-            (#""kind":"position","lat":51.0543,"lon":3.7174,"acc":8.5"#, .position(lat: 51.0543, lon: 3.7174, acc: 8.5)),
+            (
+                #""kind":"position","lat":51.0543,"lon":3.7174,"acc":8.5"#,
+                .position(lat: 51.0543, lon: 3.7174, acc: 8.5)
+            ),
             (#""kind":"presence","present":false"#, .presence(false)),
             (#""kind":"strap","state":"opened""#, .strap(.opened)),
             (#""kind":"case","state":"closed""#, .case(.closed)),
@@ -48,14 +51,20 @@ struct EventDecoderTests {
             ))
         #expect(e.reading == .position(lat: 51, lon: -3.7, acc: 8.5))
         #expect(e.seq == 0)
-        let esc = try #require(event(#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"he\u0061rtbeat"}"#))
+        let esc = try #require(
+            event(#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"he\u0061rtbeat"}"#))
         #expect(esc.reading == .heartbeat)
     }
 
     @Test func seqCoversTheWholeUInt64Range() throws {
-        let max = try #require(event(#"{"v":1,"device":"T","seq":18446744073709551615,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"}"#))
+        let max = try #require(
+            event(
+                #"{"v":1,"device":"T","seq":18446744073709551615,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"}"#))
         #expect(max.seq == UInt64.max)
-        #expect(reason(#"{"v":1,"device":"T","seq":18446744073709551616,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"}"#) == .outOfRange)
+        #expect(
+            reason(
+                #"{"v":1,"device":"T","seq":18446744073709551616,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"}"#)
+                == .outOfRange)
     }
 
     @Test(arguments: [
@@ -73,20 +82,47 @@ struct EventDecoderTests {
         (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"teleport"}"#, .unknownKind),
         (#"{"v":1,"device":"TAG 01","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"}"#, .badDevice),
         (#"{"v":1,"device":"","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"}"#, .badDevice),
-        ("{\"v\":1,\"device\":\"\(String(repeating: "x", count: 65))\",\"seq\":1,\"ts\":\"2026-11-22T09:00:00.000Z\",\"kind\":\"heartbeat\"}", .badDevice),
+        (
+            "{\"v\":1,\"device\":\"\(String(repeating: "x", count: 65))\",\"seq\":1,\"ts\":\"2026-11-22T09:00:00.000Z\",\"kind\":\"heartbeat\"}",
+            .badDevice
+        ),
         (#"{"v":1,"device":"T","seq":-1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"}"#, .outOfRange),
         (#"{"v":1,"device":"T","seq":1.5,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"}"#, .wrongType),
         (#"{"v":1,"device":"T","seq":1,"ts":"yesterday","kind":"heartbeat"}"#, .badTimestamp),
         (#"{"v":1,"device":"T","seq":1,"ts":"2026-02-30T09:00:00.000Z","kind":"heartbeat"}"#, .badTimestamp),
         (#"{"v":1,"device":"T","seq":1,"ts":1700000000,"kind":"heartbeat"}"#, .wrongType),
-        (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":91,"lon":3,"acc":5}"#, .outOfRange),
-        (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":51,"lon":181,"acc":5}"#, .outOfRange),
-        (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":51,"lon":3,"acc":0}"#, .outOfRange),
-        (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":NaN,"lon":3,"acc":5}"#, .outOfRange),
-        (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":51,"acc":5}"#, .missingField),
-        (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":"51","lon":3,"acc":5}"#, .wrongType),
-        (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"battery","level":1.2,"charging":false}"#, .outOfRange),
-        (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"battery","level":0.5,"charging":"no"}"#, .wrongType),
+        (
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":91,"lon":3,"acc":5}"#,
+            .outOfRange
+        ),
+        (
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":51,"lon":181,"acc":5}"#,
+            .outOfRange
+        ),
+        (
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":51,"lon":3,"acc":0}"#,
+            .outOfRange
+        ),
+        (
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":NaN,"lon":3,"acc":5}"#,
+            .outOfRange
+        ),
+        (
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":51,"acc":5}"#,
+            .missingField
+        ),
+        (
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":"51","lon":3,"acc":5}"#,
+            .wrongType
+        ),
+        (
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"battery","level":1.2,"charging":false}"#,
+            .outOfRange
+        ),
+        (
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"battery","level":0.5,"charging":"no"}"#,
+            .wrongType
+        ),
         (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"presence"}"#, .missingField),
         (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"strap","state":"broken"}"#, .outOfRange),
         (#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"gnss","state":"fine"}"#, .outOfRange),
@@ -101,9 +137,12 @@ struct EventDecoderTests {
 
     @Test func rejectsOversizeFramesWithoutParsing() {
         let pad = String(repeating: "q", count: 70_000)
-        let line = #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat","pad":""# + pad + "\"}"
+        let line =
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat","pad":""# + pad + "\"}"
         #expect(reason(line) == .oversize)
-        if case .event(let e) = EventDecoder(maxFrameBytes: 100_000).decode(line) { #expect(e.seq == 1) } else {
+        if case .event(let e) = EventDecoder(maxFrameBytes: 100_000).decode(line) {
+            #expect(e.seq == 1)
+        } else {
             Issue.record("a frame under a larger limit must decode")
         }
     }
@@ -111,7 +150,9 @@ struct EventDecoderTests {
     @Test func rejectsInvalidUTF8() {
         var bytes = Array(#"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat","x":""#.utf8)
         bytes += [0xC3, 0x28, 0x22, 0x7D]
-        if case .rejected(let r) = decoder.decode(bytes) { #expect(r.reason == .malformedJSON) } else {
+        if case .rejected(let r) = decoder.decode(bytes) {
+            #expect(r.reason == .malformedJSON)
+        } else {
             Issue.record("invalid UTF-8 accepted")
         }
     }
@@ -188,12 +229,14 @@ struct SeenSequencesTests {
 
 @Suite("Edge files through the decoder")
 struct EdgeDecodingTests {
-    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/spec")
+    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "../../../shared/spec")
 
     @Test(arguments: ["edge/autumn", "edge/spring", "example"])
     func countsMatch(_ folder: String) throws {
         let dir = Self.shared.appendingPathComponent(folder)
-        let dossiers = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("dossiers.json")))
+        let dossiers = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: dir.appendingPathComponent("dossiers.json")))
         let devices = Set(((dossiers as? [[String: Any]]) ?? []).flatMap { ($0["devices"] as? [String]) ?? [] })
         let data = try Data(contentsOf: dir.appendingPathComponent("events.ndjson"))
         var accepted = 0, duplicates = 0, rejected = 0, blank = 0, lines = 0
@@ -210,9 +253,13 @@ struct EdgeDecodingTests {
                 switch decoder.decode(line) {
                 case .rejected: rejected += 1
                 case .event(let e):
-                    if !devices.contains(e.device) { rejected += 1 } else if seen.insert("\(e.device)#\(e.seq)").inserted {
+                    if !devices.contains(e.device) {
+                        rejected += 1
+                    } else if seen.insert("\(e.device)#\(e.seq)").inserted {
                         accepted += 1
-                    } else { duplicates += 1 }
+                    } else {
+                        duplicates += 1
+                    }
                 }
             }
         }

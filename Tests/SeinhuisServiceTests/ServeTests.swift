@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import SeinhuisCore
 import SeinhuisService
@@ -54,8 +54,9 @@ struct ServeTests {
         let again = RunningServer(db: db)
         try await again.start()
         let d2 = try connectedDealer(ctx, again.config.reliableEndpoint)
-        #expect(try sendBatch(d2, id: "b-2", [frame("TAG-T1", 2, "heartbeat"), frame("TAG-T1", 3, "heartbeat")])
-            == ["b-2", "ok", "1", "1", "0"])
+        #expect(
+            try sendBatch(d2, id: "b-2", [frame("TAG-T1", 2, "heartbeat"), frame("TAG-T1", 3, "heartbeat")])
+                == ["b-2", "ok", "1", "1", "0"])
         try await again.stop()
         let store = try Store(path: db)
         #expect(try store.journalCount() == 3)

@@ -6,7 +6,7 @@ import SeinhuisStore
 import ZeroMQ
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A free TCP port on loopback (bind to port 0, read it, close).

@@ -56,7 +56,8 @@ struct StoreTests {
         try store.transaction {
             for _ in 0..<1000 {
                 try frame.withUnsafeBytes {
-                    try store.quarantine(Rejection(.notAnObject, "an event is a JSON object"), frame: $0, source: "pull", at: ts)
+                    try store.quarantine(
+                        Rejection(.notAnObject, "an event is a JSON object"), frame: $0, source: "pull", at: ts)
                 }
             }
         }
@@ -83,7 +84,8 @@ struct StoreTests {
         #expect(try store.alerts(Store.AlertFilter(queue: .cell)).isEmpty)
         #expect(try store.alerts(Store.AlertFilter(afterID: "A-000000001")).isEmpty)
         #expect(try store.nextAlertNumber() == 2)
-        #expect(a.json.hasPrefix(#"{"v":1,"id":"A-000000001","dossier":"D-1","device":"TAG-1","breach":"strap_tamper""#))
+        #expect(
+            a.json.hasPrefix(#"{"v":1,"id":"A-000000001","dossier":"D-1","device":"TAG-1","breach":"strap_tamper""#))
     }
 
     @Test func dossierImportKeepsVersionsAndAudits() throws {

@@ -46,7 +46,8 @@ public final class Statement {
 
     public func bind(blob b: [UInt8], at i: Int32) throws(SQLiteError) {
         let rc = b.withUnsafeBytes { p in
-            sqlite3_bind_blob(handle, i, p.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(p.count),
+            sqlite3_bind_blob(
+                handle, i, p.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(p.count),
                 seinhuis_sqlite_transient())
         }
         try check(rc)

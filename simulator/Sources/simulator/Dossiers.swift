@@ -120,7 +120,8 @@ final class DossierModel {
                 case .polygon:
                     w.raw(
                         "polygon",
-                        "[" + z.shape.points.map { "[" + fixed($0.lat, 6) + "," + fixed($0.lon, 6) + "]" }
+                        "["
+                            + z.shape.points.map { "[" + fixed($0.lat, 6) + "," + fixed($0.lon, 6) + "]" }
                             .joined(separator: ",") + "]")
                 }
                 if !z.schedule.isEmpty { w.raw("schedule", "[" + z.schedule.map(\.json).joined(separator: ",") + "]") }

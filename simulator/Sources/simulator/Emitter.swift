@@ -86,9 +86,15 @@ struct DeviceEmitter {
                 ev = plan.scripts[scriptIdx]
                 scriptIdx += 1
             } else if silent(t) {
-                if t == nextFix { nextFix += fixMs } else if t == nextHb { nextHb += hbMs } else if t == nextBat {
+                if t == nextFix {
+                    nextFix += fixMs
+                } else if t == nextHb {
+                    nextHb += hbMs
+                } else if t == nextBat {
                     nextBat += batMs
-                } else { nextPres += presMs }
+                } else {
+                    nextPres += presMs
+                }
                 continue
             } else if t == nextFix {
                 nextFix += fixMs

@@ -25,15 +25,19 @@ struct Generate: ParsableCommand {
 
     @Option(help: "Number of devices (tags).") var devices: Int = 100
     @Option(help: "Length of the stream in hours.") var hours: Double = 24
-    @Option(name: .customLong("fix-interval"), help: "Seconds between GNSS fixes of a device.") var fixInterval: Int = 30
+    @Option(name: .customLong("fix-interval"), help: "Seconds between GNSS fixes of a device.") var fixInterval: Int =
+        30
     @Option(help: "Seed: the same seed and options give the same files.") var seed: UInt64 = 1
     @Option(help: "Start of the stream, RFC 3339 (UTC).") var start: String = "2026-07-06T00:00:00Z"
     @Option(help: "Directory to write dossiers.json, events.ndjson and truth.json into (created if needed).")
     var out: String
-    @Option(name: .customLong("radex-share"), help: "Share of dossiers marked radex (0-1).") var radexShare: Double = 0.3
+    @Option(name: .customLong("radex-share"), help: "Share of dossiers marked radex (0-1).") var radexShare: Double =
+        0.3
     @Option(name: .customLong("duplicate-share"), help: "Share of events written twice (same device and seq).")
     var duplicateShare: Double = 0.002
-    @Option(name: .customLong("reorder-share"), help: "Share of events written 1-8 s late (never behind a newer event of the same device).")
+    @Option(
+        name: .customLong("reorder-share"),
+        help: "Share of events written 1-8 s late (never behind a newer event of the same device).")
     var reorderShare: Double = 0.01
     @Option(
         name: .customLong("seq-start"),
@@ -110,10 +114,12 @@ struct Generate: ParsableCommand {
                 rng: Rng(seed: seed, stream: 0xB000_0000_0000 + UInt64(dev)))
             var want = Int(perDevice)
             if planner.rng.chance(perDevice - Double(want)) { want += 1 }
-            let order = Scenario.allCases.map { s -> (Scenario, Int, UInt64) in (s, placed[s, default: 0], planner.rng.next()) }
-                .sorted { (x: (Scenario, Int, UInt64), y: (Scenario, Int, UInt64)) -> Bool in
-                    x.1 != y.1 ? x.1 < y.1 : x.2 < y.2
-                }.map { $0.0 }
+            let order = Scenario.allCases.map { s -> (Scenario, Int, UInt64) in
+                (s, placed[s, default: 0], planner.rng.next())
+            }
+            .sorted { (x: (Scenario, Int, UInt64), y: (Scenario, Int, UInt64)) -> Bool in
+                x.1 != y.1 ? x.1 < y.1 : x.2 < y.2
+            }.map { $0.0 }
             var got = 0
             for s in order.prefix(8) where got < want {
                 if planner.place(s) {
@@ -203,11 +209,14 @@ struct Generate: ParsableCommand {
             progress.tick {
                 let pct = Int(Double(sliceStart - runStart) / Double(runEnd - runStart) * 100)
                 let secs = Date().timeIntervalSince(t0)
-                return "generated \(events + duplicates) lines (\(Int(Double(events + duplicates) / max(secs, 0.001))) lines/s), \(pct)% of stream time"
+                return
+                    "generated \(events + duplicates) lines (\(Int(Double(events + duplicates) / max(secs, 0.001))) lines/s), \(pct)% of stream time"
             }
         }
         if outBuf.count > 0 { fwrite(outBuf.base, 1, outBuf.count, file) }
-        guard fflush(file) == 0 else { throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard fflush(file) == 0 else {
+            throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
         progress.done()
 
         // Truth: finish every device's tracker at the file's highest ts.
@@ -284,7 +293,8 @@ struct Generate: ParsableCommand {
             w.bool("radex", d.radex)
             return w.finish()
         }
-        let text = String(o.finish().dropLast()) + ",\"breaches\":[\n" + rows.map { " " + $0 }.joined(separator: ",\n")
+        let text =
+            String(o.finish().dropLast()) + ",\"breaches\":[\n" + rows.map { " " + $0 }.joined(separator: ",\n")
             + "\n]}\n"
         let path = (out as NSString).appendingPathComponent("truth.json")
         do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
@@ -337,7 +347,10 @@ struct GenerateSummary {
             var rows: [[String]] = [
                 ["dossiers", String(dossiers)], ["devices", String(devices)],
                 ["events", "\(events) (+\(duplicates) duplicate lines, \(delayed) written late)"],
-                ["stream", "\(Timestamp(milliseconds: firstTs).rfc3339) .. \(Timestamp(milliseconds: lastTs).rfc3339)"],
+                [
+                    "stream",
+                    "\(Timestamp(milliseconds: firstTs).rfc3339) .. \(Timestamp(milliseconds: lastTs).rfc3339)",
+                ],
                 ["time", String(format: "%.2f s (%.0f lines/s)", seconds, linesPerSecond)],
             ]
             rows += byKind.map { ["truth " + $0.0, String($0.1)] }
@@ -347,7 +360,8 @@ struct GenerateSummary {
                 Scenario.allCases.filter { scenarios[$0, default: 0] > 0 }.map { "\($0.rawValue) \(scenarios[$0]!)" }
                     .joined(separator: ", "),
             ])
-            return Table(headers: ["item", "value"], rows: rows).render() + "\nwrote \(out)/dossiers.json, events.ndjson, truth.json"
+            return Table(headers: ["item", "value"], rows: rows).render()
+                + "\nwrote \(out)/dossiers.json, events.ndjson, truth.json"
         }
     }
 }

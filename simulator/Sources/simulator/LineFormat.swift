@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import SeinhuisCore
 
@@ -107,7 +107,8 @@ struct LineFormatter {
     private var datePrefix: (UInt64, UInt64) = (0, 0)  // "YYYY-MM-DDT" (11 bytes)
 
     /// `{"v":1,"device":"…","seq":…,"ts":"…","kind":"…",…}` and a newline. `deviceID` is the raw id bytes.
-    mutating func write(_ e: Ev, device: UnsafePointer<UInt8>, deviceLength: Int, seq: UInt64, into b: inout ByteBuffer) {
+    mutating func write(_ e: Ev, device: UnsafePointer<UInt8>, deviceLength: Int, seq: UInt64, into b: inout ByteBuffer)
+    {
         b.reserve(200 + deviceLength)
         b.append("{\"v\":1,\"device\":\"")
         (b.base + b.count).update(from: device, count: deviceLength)
@@ -128,7 +129,11 @@ struct LineFormatter {
         case .presence:
             if e.flag { b.append("presence\",\"present\":true") } else { b.append("presence\",\"present\":false") }
         case .strap:
-            if e.code == 1 { b.append("strap\",\"state\":\"opened\"") } else { b.append("strap\",\"state\":\"closed\"") }
+            if e.code == 1 {
+                b.append("strap\",\"state\":\"opened\"")
+            } else {
+                b.append("strap\",\"state\":\"closed\"")
+            }
         case .case:
             if e.code == 1 { b.append("case\",\"state\":\"opened\"") } else { b.append("case\",\"state\":\"closed\"") }
         case .battery:
@@ -142,7 +147,11 @@ struct LineFormatter {
             default: b.append("gnss\",\"state\":\"jammed\"")
             }
         case .power:
-            if e.code == 1 { b.append("power\",\"state\":\"lost\"") } else { b.append("power\",\"state\":\"restored\"") }
+            if e.code == 1 {
+                b.append("power\",\"state\":\"lost\"")
+            } else {
+                b.append("power\",\"state\":\"restored\"")
+            }
         case .heartbeat:
             b.append("heartbeat\"")
         }

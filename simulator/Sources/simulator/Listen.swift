@@ -5,9 +5,9 @@ import SeinhuisCore
 import ZeroMQ
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct Listen: ParsableCommand {
@@ -36,7 +36,8 @@ struct Listen: ParsableCommand {
 
     func validate() throws {
         if let queue, Queue(rawValue: queue) == nil {
-            throw ValidationError("unknown queue \(queue): one of \(Queue.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown queue \(queue): one of \(Queue.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
     }
@@ -65,7 +66,9 @@ struct Listen: ParsableCommand {
             try sub.setReceiveTimeout(200)
             let deadline = duration.map { Date().addingTimeInterval($0) }
             if !quiet && format == .table {
-                print("RECEIVED                  QUEUE        ID           BREACH                SEVERITY  DOSSIER       DEVICE       STATE         EVENT_TS")
+                print(
+                    "RECEIVED                  QUEUE        ID           BREACH                SEVERITY  DOSSIER       DEVICE       STATE         EVENT_TS"
+                )
             }
             while deadline.map({ Date() < $0 }) ?? true {
                 let parts: [[UInt8]]?
@@ -91,9 +94,11 @@ struct Listen: ParsableCommand {
                     }
                     let now = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).rfc3339
                     print(
-                        [now, topic.padding(toLength: 12, withPad: " ", startingAt: 0), f("id", 12), f("breach", 21),
-                         f("severity", 9), f("dossier", 13), f("device", 12), f("state", 13), f("event_ts", 0)]
-                            .joined(separator: " ") + (obj["cleared_at"].map { " cleared \($0)" } ?? ""))
+                        [
+                            now, topic.padding(toLength: 12, withPad: " ", startingAt: 0), f("id", 12), f("breach", 21),
+                            f("severity", 9), f("dossier", 13), f("device", 12), f("state", 13), f("event_ts", 0),
+                        ]
+                        .joined(separator: " ") + (obj["cleared_at"].map { " cleared \($0)" } ?? ""))
                 }
                 fflush(nil)  // all output streams: a pipe to another tool sees each publication at once
             }
@@ -106,7 +111,10 @@ struct Listen: ParsableCommand {
         }
         stderrLine(
             "listened: \(messages) publications, \(collected.count) alerts"
-                + (perQueue.isEmpty ? "" : " (" + perQueue.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+                + (perQueue.isEmpty
+                    ? ""
+                    : " (" + perQueue.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                        + ")")
                 + (out.map { "; wrote \($0)" } ?? ""))
     }
 }

@@ -147,7 +147,8 @@ struct Planner {
 
     /// A start late in the run for a state left open at the end of the file (`cleared_at` null).
     mutating func lateStart(_ duration: Int64) -> Int64? {
-        let hi = runEnd - 10 * Planner.minute - duration, lo = max(runStart + 20 * Planner.minute, hi - 90 * Planner.minute)
+        let hi = runEnd - 10 * Planner.minute - duration,
+            lo = max(runStart + 20 * Planner.minute, hi - 90 * Planner.minute)
         guard hi > lo else { return nil }
         return rng.int64(lo, hi)
     }
@@ -353,7 +354,8 @@ struct Planner {
             guard let a = atEnd ? lateStart(open) : randomStart(open) else { return false }
             let b = atEnd ? runEnd - 10 * m : a + open
             guard fits(a, b) else { return false }
-            let make: (Int64, Bool) -> Ev = s == .strapTamper ? { Ev.strap($0, opened: $1) } : { Ev.caseSensor($0, opened: $1) }
+            let make: (Int64, Bool) -> Ev =
+                s == .strapTamper ? { Ev.strap($0, opened: $1) } : { Ev.caseSensor($0, opened: $1) }
             plan.scripts.append(make(a, true))
             if rng.chance(0.3) { plan.scripts.append(make(a + rng.int64(30, 90) * 1000, true)) }
             if !atEnd { plan.scripts.append(make(b, false)) }
@@ -383,7 +385,9 @@ struct Planner {
             guard let a = atEnd ? lateStart(step * n) : randomStart(step * (n + 1)) else { return false }
             let b = atEnd ? runEnd - 10 * m : a + step * n
             guard fits(a, b) else { return false }
-            for (k, l) in levels.enumerated() { plan.scripts.append(.battery(a + Int64(k) * step, level: l, charging: false)) }
+            for (k, l) in levels.enumerated() {
+                plan.scripts.append(.battery(a + Int64(k) * step, level: l, charging: false))
+            }
             let swap = rng.chance(0.3)
             let endLevel = swap ? 0.86 : levels[levels.count - 1]
             if !atEnd { plan.scripts.append(.battery(b, level: endLevel, charging: !swap)) }

@@ -51,7 +51,9 @@ struct Sink: ParsableCommand {
                     let n = parts.count - 2
                     events += n
                     batches += 1
-                    try router.send(parts: [parts[0], parts[1], Array("ok".utf8), Array(String(n).utf8), Array("0".utf8), Array("0".utf8)])
+                    try router.send(parts: [
+                        parts[0], parts[1], Array("ok".utf8), Array(String(n).utf8), Array("0".utf8), Array("0".utf8),
+                    ])
                     last = Date()
                     if first == nil { first = last }
                 }

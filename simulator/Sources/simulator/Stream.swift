@@ -4,9 +4,9 @@ import SeinhuisCore
 import ZeroMQ
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // libzmq option numbers (zmq.h); the ZeroMQ module takes raw options and the simulator does not import CZeroMQ.
@@ -32,7 +32,10 @@ struct Stream: ParsableCommand {
     @Option(help: "PULL endpoint of seinhuis serve (plain ingest).") var endpoint: String = "tcp://127.0.0.1:7460"
     @Option(help: "ROUTER endpoint of seinhuis serve: use reliable ingest with acknowledged batches.")
     var reliable: String?
-    @Option(help: "Events per message. Reliable: per acknowledged batch (default 500). Plain: 1 = one frame per message; more sends multipart batches.")
+    @Option(
+        help:
+            "Events per message. Reliable: per acknowledged batch (default 500). Plain: 1 = one frame per message; more sends multipart batches."
+    )
     var batch: Int?
     @Option(help: "Pace: events per second.") var rate: Double?
     @Option(help: "Pace: speed-up of real time (event ts gaps divided by X).") var speedup: Double?
@@ -42,7 +45,8 @@ struct Stream: ParsableCommand {
     @Option(help: "Reliable: batches in flight at once.") var window: Int = 4
     @Option(name: .customLong("max-resends"), help: "Reliable: give up after resending one batch this many times.")
     var maxResends: Int = 20
-    @Option(name: .customLong("send-timeout-ms"), help: "Plain: fail if the server does not take a frame for this long.")
+    @Option(
+        name: .customLong("send-timeout-ms"), help: "Plain: fail if the server does not take a frame for this long.")
     var sendTimeoutMs: Int = 30_000
     @Option(help: "Stop after this many events.") var limit: Int?
     @Option(help: "Summary format: table or json.") var format: OutputFormat = .table
@@ -153,7 +157,9 @@ struct Stream: ParsableCommand {
 
 /// Reads a file in large chunks and hands each line (without its newline) to `body`; `body` returns false to stop.
 func forEachLine(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
-    guard let f = fopen(path, "rb") else { throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))") }
+    guard let f = fopen(path, "rb") else {
+        throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))")
+    }
     defer { fclose(f) }
     let size = 4 << 20
     var buf = [UInt8](repeating: 0, count: size)
@@ -264,7 +270,9 @@ final class PushSender: EventSender {
     private func sendFrame(_ b: UnsafeRawBufferPointer, more: Bool) throws {
         do { try socket.send(b, more: more) } catch {
             guard error.isWouldBlock else { throw error }
-            throw ValidationError("the server at the ingest endpoint did not take events for the send timeout (is seinhuis serve running?)")
+            throw ValidationError(
+                "the server at the ingest endpoint did not take events for the send timeout (is seinhuis serve running?)"
+            )
         }
     }
 
@@ -368,7 +376,8 @@ final class ReliableSender: EventSender {
         for id in order {
             guard var f = inFlight[id], now - f.sentAt > UInt64(ackTimeoutMs) * 1_000_000 else { continue }
             guard f.resends < maxResends else {
-                throw ValidationError("batch \(id) not acknowledged after \(maxResends) resends (is seinhuis serve running?)")
+                throw ValidationError(
+                    "batch \(id) not acknowledged after \(maxResends) resends (is seinhuis serve running?)")
             }
             f.resends += 1
             f.sentAt = now

@@ -124,7 +124,11 @@ struct TruthTracker {
             boundaryIndex += 1
             if b.zone < 0 {
                 curfewActive = b.opens
-                if b.opens { if away == true { raise(.curfewAbsence, at: b.t) } } else { clear(.curfewAbsence, at: b.t) }
+                if b.opens {
+                    if away == true { raise(.curfewAbsence, at: b.t) }
+                } else {
+                    clear(.curfewAbsence, at: b.t)
+                }
             } else {
                 let z = b.zone
                 zoneActive[z] = b.opens

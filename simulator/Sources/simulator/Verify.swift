@@ -28,7 +28,8 @@ struct Verify: ParsableCommand {
     @Option(help: "A JSON file of alerts (array or one per line).") var alerts: String?
     @Option(name: .customLong("tolerance-ms"), help: "Allowed difference between raised_at and event_ts (live runs).")
     var toleranceMs: Int64 = 0
-    @Flag(name: .customLong("check-cleared"), help: "Also fail when a matched alert's cleared_at differs from the truth.")
+    @Flag(
+        name: .customLong("check-cleared"), help: "Also fail when a matched alert's cleared_at differs from the truth.")
     var checkCleared = false
     @Option(help: "How many mismatches to list.") var show: Int = 20
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
@@ -87,7 +88,8 @@ struct Verify: ParsableCommand {
                     if !clearOK {
                         clearedWrong[t.breach, default: 0] += 1
                         mismatches.append(
-                            "cleared   \(t.label) cleared_at truth \(Verify.time(t.cleared)) alert \(Verify.time(a.cleared)) (\(a.label))")
+                            "cleared   \(t.label) cleared_at truth \(Verify.time(t.cleared)) alert \(Verify.time(a.cleared)) (\(a.label))"
+                        )
                     }
                 } else {
                     fn[t.breach, default: 0] += 1
@@ -115,7 +117,8 @@ struct Verify: ParsableCommand {
                 Row(
                     kind: k, truth: truthCount[k, default: 0], raised: raisedCount[k, default: 0], tp: p, fp: f, fn: n,
                     clearedWrong: clearedWrong[k, default: 0],
-                    precision: p + f == 0 ? 1 : Double(p) / Double(p + f), recall: p + n == 0 ? 1 : Double(p) / Double(p + n),
+                    precision: p + f == 0 ? 1 : Double(p) / Double(p + f),
+                    recall: p + n == 0 ? 1 : Double(p) / Double(p + n),
                     meanDelay: ds.isEmpty ? nil : Double(ds.reduce(0, +)) / Double(ds.count),
                     maxDelay: ds.max().map(Double.init)))
         }
@@ -143,7 +146,11 @@ struct Verify: ParsableCommand {
                 w.int("cleared_mismatches", r.clearedWrong)
                 w.double("precision", r.precision)
                 w.double("recall", r.recall)
-                if let m = r.meanDelay { w.double("mean_delay_ms", (m * 10).rounded() / 10) } else { w.raw("mean_delay_ms", "null") }
+                if let m = r.meanDelay {
+                    w.double("mean_delay_ms", (m * 10).rounded() / 10)
+                } else {
+                    w.raw("mean_delay_ms", "null")
+                }
                 if let m = r.maxDelay { w.double("max_delay_ms", m) } else { w.raw("max_delay_ms", "null") }
                 return w.finish()
             }
@@ -154,7 +161,10 @@ struct Verify: ParsableCommand {
             func pct(_ x: Double) -> String { String(format: "%.3f", x) }
             func ms(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "-" }
             var table = Table(
-                headers: ["breach", "truth", "raised", "tp", "fp", "fn", "precision", "recall", "cleared≠", "mean ms", "max ms"],
+                headers: [
+                    "breach", "truth", "raised", "tp", "fp", "fn", "precision", "recall", "cleared≠", "mean ms",
+                    "max ms",
+                ],
                 rows: rows.map {
                     [
                         $0.kind, String($0.truth), String($0.raised), String($0.tp), String($0.fp), String($0.fn),
@@ -162,7 +172,8 @@ struct Verify: ParsableCommand {
                     ]
                 })
             table.rows.append([
-                "total", String(total.truth), String(total.raised), String(total.tp), String(total.fp), String(total.fn),
+                "total", String(total.truth), String(total.raised), String(total.tp), String(total.fp),
+                String(total.fn),
                 "", "", String(total.clearedWrong), "", "",
             ])
             table.rightAligned = Set(1...10)
@@ -179,7 +190,9 @@ struct Verify: ParsableCommand {
     static func time(_ ms: Int64?) -> String { ms.map { Timestamp(milliseconds: $0).rfc3339 } ?? "null" }
 
     private func readJSON(_ path: String) throws -> Any {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read \(path)")
+        }
         if let v = try? JSONSerialization.jsonObject(with: data) { return v }
         // one object per line
         var out: [Any] = []
@@ -236,7 +249,9 @@ struct Verify: ParsableCommand {
         }
         let path = alerts!
         let root = try readJSON(path)
-        guard let arr = root as? [[String: Any]] else { throw ValidationError("\(path): expected a JSON array of alerts") }
+        guard let arr = root as? [[String: Any]] else {
+            throw ValidationError("\(path): expected a JSON array of alerts")
+        }
         // a stream of publications may repeat an alert (escalation, clearing): keep the last version of each id
         var byID: [String: Int] = [:]
         for a in arr {
@@ -249,8 +264,12 @@ struct Verify: ParsableCommand {
                 raised: try Verify.ts(a["event_ts"], "event_ts", path) ?? 0,
                 cleared: try Verify.ts(a["cleared_at"], "cleared_at", path),
                 detected: try Verify.ts(a["detected_at"], "detected_at", path),
-                label: "\(breach) \(dossier) \(dev)\((a["zone"] as? String).map { " " + $0 } ?? "") (\(a["id"] as? String ?? "?"))")
-            if let id = a["id"] as? String, let k = byID[id] { list[k] = item } else {
+                label:
+                    "\(breach) \(dossier) \(dev)\((a["zone"] as? String).map { " " + $0 } ?? "") (\(a["id"] as? String ?? "?"))"
+            )
+            if let id = a["id"] as? String, let k = byID[id] {
+                list[k] = item
+            } else {
                 if let id = a["id"] as? String { byID[id] = list.count }
                 list.append(item)
             }
