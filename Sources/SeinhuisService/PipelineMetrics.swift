@@ -20,52 +20,46 @@ public final class PipelineMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
+        /// `seinhuis_<name>_<unit>`, with help text.
+        func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "seinhuis", metricName: metric, unitName: unit, helpText: help)
+        }
+        let acceptedName = name("events_accepted", "total", "Events accepted and journaled")
         accepted = Dictionary(
             uniqueKeysWithValues: ["pull", "reliable"].map {
-                (
-                    $0,
-                    registry.makeCounter(
-                        name: "seinhuis_events_accepted_total", labels: [("source", $0)],
-                        help: "Events accepted and journaled")
-                )
+                ($0, registry.makeCounter(descriptor: acceptedName, labels: [("source", $0)]))
             })
         duplicates = registry.makeCounter(
-            name: "seinhuis_events_duplicate_total", help: "Events ignored as a repeated (device, seq)")
+            descriptor: name("events_duplicate", "total", "Events ignored as a repeated (device, seq)"))
+        let rejectedName = name("frames_rejected", "total", "Frames rejected, by reason")
         rejected = Dictionary(
             uniqueKeysWithValues: RejectReason.allCases.map {
-                (
-                    $0,
-                    registry.makeCounter(
-                        name: "seinhuis_frames_rejected_total", labels: [("reason", $0.rawValue)],
-                        help: "Frames rejected, by reason")
-                )
+                ($0, registry.makeCounter(descriptor: rejectedName, labels: [("reason", $0.rawValue)]))
             })
         notEvaluated = registry.makeCounter(
-            name: "seinhuis_events_not_evaluated_total", help: "Events stored outside their dossier's active period")
+            descriptor: name("events_not_evaluated", "total", "Events stored outside their dossier's active period"))
         late = registry.makeCounter(
-            name: "seinhuis_events_late_total", help: "Events older than their device's latest evaluated event")
+            descriptor: name("events_late", "total", "Events older than their device's latest evaluated event"))
         clockSkewed = registry.makeCounter(
-            name: "seinhuis_events_clock_skewed_total", help: "Events more than 5 minutes ahead of the receive clock")
-        alertsRaised = registry.makeCounter(name: "seinhuis_alerts_raised_total", help: "Alerts raised")
+            descriptor: name("events_clock_skewed", "total", "Events more than 5 minutes ahead of the receive clock"))
+        alertsRaised = registry.makeCounter(descriptor: name("alerts_raised", "total", "Alerts raised"))
         alertsPublished = registry.makeCounter(
-            name: "seinhuis_alert_publications_total", help: "Alert messages published (one per queue)")
+            descriptor: name("alert_publications", "total", "Alert messages published (one per queue)"))
         batchEvents = registry.makeValueHistogram(
-            name: "seinhuis_journal_batch_events", buckets: [1, 10, 100, 1000, 4096, 16384, 65536],
-            help: "Events per journal commit")
+            descriptor: name("journal_batch", "events", "Events per journal commit"),
+            buckets: [1, 10, 100, 1000, 4096, 16384, 65536])
         commitSeconds = registry.makeDurationHistogram(
-            name: "seinhuis_journal_commit_seconds",
+            descriptor: name("journal_commit", "seconds", "Time to commit one batch (journal, quarantine, alerts)"),
             buckets: [
                 .microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(20),
                 .milliseconds(100), .seconds(1),
-            ],
-            help: "Time to commit one batch (journal, quarantine, alerts)")
+            ])
         detectionSeconds = registry.makeDurationHistogram(
-            name: "seinhuis_detection_latency_seconds",
+            descriptor: name("detection_latency", "seconds", "Frame arrival to alert published"),
             buckets: [
                 .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(5),
                 .milliseconds(20), .milliseconds(100), .seconds(1),
-            ],
-            help: "Frame arrival to alert published")
+            ])
     }
 
     func record(_ c: IngestCounts, source: String) {
