@@ -15,6 +15,7 @@ struct Replay: ParsableCommand {
             """)
     @Argument(help: "The NDJSON file, one event per line.") var file: String
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup(title: "Rules") var rules: RuleOptions
     @Option(help: "Summary format: table or json.") var format: OutputFormat = .table
     @Flag(help: "No progress on standard error.") var quiet = false
 
@@ -28,7 +29,9 @@ struct Replay: ParsableCommand {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         let showProgress = !quiet && isatty(2) != 0
-        let summary = try SeinhuisService.Replay().run(path: file, store: store, catalog: catalog) { counts, _ in
+        var replay = SeinhuisService.Replay()
+        rules.apply(to: &replay.rules)
+        let summary = try replay.run(path: file, store: store, catalog: catalog) { counts, _ in
             guard showProgress else { return }
             FileHandle.standardError.write(Data("\rreplaying \(file): \(counts.frames) lines of ~\(size / 150)".utf8))
         }

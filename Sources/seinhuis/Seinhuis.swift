@@ -52,3 +52,23 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 func now() -> Timestamp {
     Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
 }
+
+/// The global false-alarm limits (a dossier's own `"rules"` override them for that dossier).
+struct RuleOptions: ParsableArguments {
+    @Option(
+        name: .customLong("max-acc-m"),
+        help: "A fix qualifies for zone and home rules if its accuracy is at most this many metres.")
+    var maxAccuracyMetres: Double = 100
+    @Option(help: "Consecutive qualifying fixes needed to raise a zone or curfew breach (GPS drift control).")
+    var consecutiveFixes: Int = 2
+
+    func validate() throws {
+        guard maxAccuracyMetres > 0 else { throw ValidationError("--max-acc-m must be greater than 0") }
+        guard (1...20).contains(consecutiveFixes) else { throw ValidationError("--consecutive-fixes must be 1-20") }
+    }
+
+    func apply(to config: inout RuleConfig) {
+        config.maxAccuracyMetres = maxAccuracyMetres
+        config.consecutiveFixes = consecutiveFixes
+    }
+}

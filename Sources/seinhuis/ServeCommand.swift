@@ -15,6 +15,7 @@ struct Serve: AsyncParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup(title: "Rules") var rules: RuleOptions
     @Option(help: "PULL endpoint for device events.") var ingest = "tcp://127.0.0.1:7460"
     @Option(help: "ROUTER endpoint for reliable (acknowledged) ingest.") var reliable = "tcp://127.0.0.1:7461"
     @Option(help: "PUB endpoint for alerts.") var alerts = "tcp://127.0.0.1:7462"
@@ -33,6 +34,7 @@ struct Serve: AsyncParsableCommand {
         config.httpHost = httpHost
         config.httpPort = httpPort
         config.durability = durability
+        rules.apply(to: &config.rules)
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = logLevel

@@ -69,3 +69,23 @@ struct ReplaySpecTests {
         #expect(outputs[0].contains(#""id":"A-000000001""#))
     }
 }
+
+@Suite("global false-alarm limits")
+struct RuleLimitTests {
+    @Test func replayHonoursConsecutiveFixes() throws {
+        // In the worked example the exclusion zone is entered with exactly two qualifying fixes inside.
+        let dir = ReplaySpecTests.spec.appendingPathComponent("example")
+        func breaches(_ extra: [String]) throws -> [String] {
+            let db = try Binary.temporaryDatabase()
+            try Binary.run(["dossier", "import", dir.appendingPathComponent("dossiers.json").path, "--db", db])
+            try Binary.run(["replay", dir.appendingPathComponent("events.ndjson").path, "--db", db, "--quiet"] + extra)
+            let alerts = try Binary.json(try Binary.run(["alerts", "list", "--db", db, "--format", "json"]))
+            return ((alerts as? [[String: Any]]) ?? []).compactMap { $0["breach"] as? String }
+        }
+        #expect(try breaches([]).contains("exclusion_zone_entry"))
+        #expect(try !breaches(["--consecutive-fixes", "3"]).contains("exclusion_zone_entry"))
+        #expect(try !breaches(["--max-acc-m", "5"]).contains("exclusion_zone_entry"))
+        let refused = try Binary.run(["replay", "x.ndjson", "--consecutive-fixes", "0"], expectFailure: true)
+        #expect(refused.contains("--consecutive-fixes"))
+    }
+}
