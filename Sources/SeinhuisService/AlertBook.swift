@@ -16,6 +16,13 @@ struct AlertBook {
         self.nextNumber = nextNumber
     }
 
+    /// Takes an operator's change of an alert (its state) into the open alert's copy, so later publications of it
+    /// (clearing, escalation) carry the current state.
+    mutating func refresh(_ a: Alert) {
+        guard let key = open.first(where: { $0.value.id == a.id })?.key else { return }
+        open[key]?.state = a.state
+    }
+
     /// Re-attaches an alert that was open in the database when the process started.
     mutating func adopt(_ a: Alert, key: BreachKey) { open[key] = a }
 

@@ -130,6 +130,7 @@ final class IngestLoop: @unchecked Sendable {
         var counts = IngestCounts()
         var lastVersion = try store.db.dataVersion()
         var lastDossierStamp = try store.meta("dossiers.changed_at")
+        var lastActionID = try store.lastActionID()
         var lastCheck = WallClock.monotonicNanos()
         var now = WallClock.now()
 
@@ -253,6 +254,20 @@ final class IngestLoop: @unchecked Sendable {
                 let v = try store.db.dataVersion()
                 if v != lastVersion {
                     lastVersion = v
+                    // Operators' actions (the CLI or the API in another process): publish the new state.
+                    let actions = try store.actions(afterID: lastActionID)
+                    lastActionID = actions.last?.id ?? lastActionID
+                    var seen = Set<String>()
+                    for action in actions where seen.insert(action.alertID).inserted {
+                        guard let a = try store.alert(id: action.alertID) else { continue }
+                        book.refresh(a)
+                        let json = a.json
+                        for q in a.queues {
+                            try pub.send(q.rawValue, more: true)
+                            try pub.send(json)
+                            metrics.alertsPublished.increment()
+                        }
+                    }
                     let stamp = try store.meta("dossiers.changed_at")
                     if stamp != lastDossierStamp {
                         lastDossierStamp = stamp

@@ -7,6 +7,8 @@ extension Store {
     }
 
     /// Stores a new alert or updates it by id (call inside a transaction: an alert is stored before it is published).
+    /// The pipeline owns queues, clearing and escalation; the state belongs to the operators (`act`), so an update
+    /// never overwrites it.
     public func save(_ a: Alert, at: Timestamp) throws {
         let number = Int64(a.id.dropFirst(2)) ?? 0
         let s = try db.cached(
@@ -15,7 +17,7 @@ extension Store {
                 cleared_at, state, escalation, policy, deadline, updated_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
             ON CONFLICT(id) DO UPDATE SET queues = excluded.queues, cleared_at = excluded.cleared_at,
-                state = excluded.state, escalation = excluded.escalation, updated_at = excluded.updated_at
+                escalation = excluded.escalation, updated_at = excluded.updated_at
             """)
         try s.bind([
             .integer(number), .text(a.id), .text(a.dossier), SQLValue(a.device), .text(a.breach), .text(a.severity),

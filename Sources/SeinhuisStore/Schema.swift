@@ -90,6 +90,22 @@ enum Schema {
             subject TEXT NOT NULL,
             detail TEXT NOT NULL
         );
+        """,
+        // 2: operators act on alerts (PROTOCOL 4.4): the log of actions, and the moments latency is measured to.
         """
+        ALTER TABLE alert ADD COLUMN acknowledged_at INTEGER;
+        ALTER TABLE alert ADD COLUMN responded_at INTEGER;
+        ALTER TABLE alert ADD COLUMN closed_at INTEGER;
+        CREATE TABLE alert_action (
+            id INTEGER PRIMARY KEY,
+            alert_id TEXT NOT NULL REFERENCES alert(id),
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            measure TEXT,
+            note TEXT
+        );
+        CREATE INDEX alert_action_alert ON alert_action(alert_id, id);
+        """,
     ]
 }

@@ -18,6 +18,7 @@ struct Replay: ParsableCommand {
     @OptionGroup(title: "Rules") var rules: RuleOptions
     @Option(help: "Summary format: table or json.") var format: OutputFormat = .table
     @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup(title: "Routing") var routing: PolicyOption
 
     func run() throws {
         guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
@@ -31,6 +32,7 @@ struct Replay: ParsableCommand {
         let showProgress = !quiet && isatty(2) != 0
         var replay = SeinhuisService.Replay()
         rules.apply(to: &replay.rules)
+        if let policy = routing.policy { replay.policy = policy }
         let summary = try replay.run(path: file, store: store, catalog: catalog) { counts, _ in
             guard showProgress else { return }
             FileHandle.standardError.write(Data("\rreplaying \(file): \(counts.frames) lines of ~\(size / 150)".utf8))

@@ -20,8 +20,8 @@ struct Seinhuis: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Serve.self, DossierCommand.self, Replay.self, AlertsCommand.self, EventsCommand.self,
-            QuarantineCommand.self,
+            Serve.self, DossierCommand.self, Replay.self, AlertsCommand.self, AlertCommand.self, EventsCommand.self,
+            QuarantineCommand.self, PolicyCommand.self,
         ])
 }
 

@@ -23,6 +23,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "HTTP port (console, API, /metrics).") var httpPort = 8460
     @Option(help: "Commit durability: normal survives a process crash, full also power loss.")
     var durability: Database.Durability = .normal
+    @OptionGroup(title: "Routing") var routing: PolicyOption
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
 
     func run() async throws {
@@ -35,6 +36,7 @@ struct Serve: AsyncParsableCommand {
         config.httpPort = httpPort
         config.durability = durability
         rules.apply(to: &config.rules)
+        if let policy = routing.policy { config.policy = policy }
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = logLevel

@@ -110,3 +110,38 @@ struct ServeTests {
         #expect(!text.contains("TAG-T2"))  // counts only, no personal data
     }
 }
+
+@Suite("serve publishes operators' actions made by other processes", .serialized)
+struct ServeActionTests {
+    @Test func anAcknowledgementByAnotherConnectionIsPublished() async throws {
+        let db = temporaryDatabase()
+        try importTestDossiers(db)
+        let server = RunningServer(db: db)
+        try await server.start()
+        let ctx = try ZMQContext()
+        let sub = try ZMQSocket(ctx, .sub)
+        try sub.subscribe("vcet")
+        try sub.connect(server.config.alertsEndpoint)
+        let push = try ZMQSocket(ctx, .push)
+        try push.connect(server.config.ingestEndpoint)
+        try push.send(frame("TAG-T2", 1, "case", #","state":"opened""#))
+        // Wait until the alert is stored.
+        var id: String?
+        for _ in 0..<100 where id == nil {
+            try await Task.sleep(for: .milliseconds(50))
+            id = try Store(path: db).alerts().first?.id
+        }
+        let alertID = try #require(id)
+        // Another connection (what the CLI does) acknowledges it while serve runs.
+        let operatorStore = try Store(path: db)
+        _ = try operatorStore.act(.acknowledge, on: alertID, by: "op-test", at: Timestamp(milliseconds: 1))
+        try sub.setReceiveTimeout(200)
+        var states: [String] = []
+        for _ in 0..<25 where !states.contains(where: { $0.contains(#""state":"acknowledged""#) }) {
+            while let m = try sub.receiveMessage() { states.append(String(decoding: m[1], as: UTF8.self)) }
+        }
+        try await server.stop()
+        #expect(states.contains { $0.contains(alertID) && $0.contains(#""state":"acknowledged""#) })
+        #expect(try Store(path: db).auditTrail(subject: alertID).map(\.actor) == ["op-test"])
+    }
+}

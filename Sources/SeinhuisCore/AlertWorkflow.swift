@@ -1,0 +1,99 @@
+/// The measures an operator records (PROTOCOL 4.4).
+public enum Measure: String, Sendable, CaseIterable {
+    case phone_call, field_visit, police_dispatched, seining_issued, judicial_report, false_alarm, other
+}
+
+/// What an operator does to an alert.
+public enum AlertAction: Sendable, Equatable {
+    case acknowledge
+    /// Records a measure; on an open alert it also acknowledges it at that moment.
+    case respond(Measure, note: String?)
+    /// Closes the alert; needs a measure, recorded before or given here (`false_alarm` is one).
+    case close(Measure?, note: String?)
+}
+
+/// Where an alert stands in its handling, with the moments that latency is measured from.
+public struct AlertProgress: Sendable, Equatable {
+    public var state: AlertState
+    public var acknowledgedAt: Timestamp?
+    /// The first recorded measure: breach-to-response latency ends here.
+    public var respondedAt: Timestamp?
+    public var closedAt: Timestamp?
+
+    public init(
+        state: AlertState = .open, acknowledgedAt: Timestamp? = nil, respondedAt: Timestamp? = nil,
+        closedAt: Timestamp? = nil
+    ) {
+        self.state = state
+        self.acknowledgedAt = acknowledgedAt
+        self.respondedAt = respondedAt
+        self.closedAt = closedAt
+    }
+}
+
+/// One entry of an alert's action log.
+public struct ActionRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable { case acknowledge, respond, close }
+    public var kind: Kind
+    public var measure: Measure?
+    public var note: String?
+
+    public init(kind: Kind, measure: Measure? = nil, note: String? = nil) {
+        self.kind = kind
+        self.measure = measure
+        self.note = note
+    }
+}
+
+/// An action that does not apply to the alert as it stands.
+public struct AlertActionError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+/// The rules of PROTOCOL 4.4 for acting on an alert, pure: the caller stores the result.
+public enum AlertWorkflow {
+    /// Applies `action` at `at`; returns the new progress and the log entries to record (empty when the action
+    /// changes nothing, like acknowledging an acknowledged alert).
+    public static func apply(_ action: AlertAction, to p: AlertProgress, at: Timestamp) throws(AlertActionError)
+        -> (AlertProgress, [ActionRecord])
+    {
+        if p.state == .closed {
+            throw AlertActionError(
+                "the alert was closed at \(p.closedAt?.rfc3339 ?? "?"); nothing more can be recorded")
+        }
+        var n = p
+        switch action {
+        case .acknowledge:
+            guard p.acknowledgedAt == nil else { return (p, []) }
+            n.acknowledgedAt = at
+            if n.state == .open { n.state = .acknowledged }
+            return (n, [ActionRecord(kind: .acknowledge)])
+        case .respond(let m, let note):
+            var log: [ActionRecord] = []
+            if n.acknowledgedAt == nil {
+                n.acknowledgedAt = at
+                log.append(ActionRecord(kind: .acknowledge))
+            }
+            if n.respondedAt == nil { n.respondedAt = at }
+            n.state = .responded
+            log.append(ActionRecord(kind: .respond, measure: m, note: note))
+            return (n, log)
+        case .close(let m, let note):
+            var log: [ActionRecord] = []
+            if let m {
+                let (r, l) = try apply(.respond(m, note: note), to: n, at: at)
+                n = r
+                log = l
+            }
+            guard n.respondedAt != nil else {
+                throw AlertActionError(
+                    "closing an alert needs a measure: record one first, or close with --measure (false_alarm is one)")
+            }
+            n.state = .closed
+            n.closedAt = at
+            log.append(ActionRecord(kind: .close, note: m == nil ? note : nil))
+            return (n, log)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import SeinhuisCore
+import SeinhuisStore
+
+extension Measure: ExpressibleByArgument {}
+
+/// `seinhuis alert ack|respond|close|show`: an operator's actions on one alert (PROTOCOL 4.4), recorded with who and
+/// when. They work while `serve` runs: it publishes the new state within a second.
+struct AlertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alert", abstract: "Acknowledge an alert, record measures, close it, or show its history.",
+        subcommands: [Ack.self, Respond.self, Close.self, Show.self])
+
+    static let measures = Measure.allCases.map(\.rawValue).joined(separator: ", ")
+
+    static func perform(_ action: AlertAction, _ id: String, _ database: DatabaseOptions, _ actor: ActorOption) throws {
+        let store = try database.open()
+        do {
+            let (alert, log) = try store.act(action, on: id, by: actor.by, at: now())
+            if log.isEmpty {
+                print("\(alert.id): already \(alert.state.rawValue); nothing recorded")
+            } else {
+                print(
+                    "\(alert.id): \(alert.state.rawValue) (\(log.map(\.kind.rawValue).joined(separator: ", ")) by \(actor.by))"
+                )
+            }
+        } catch let e as AlertActionError {
+            throw ValidationError("\(id): \(e.description)")
+        }
+    }
+
+    struct Ack: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Acknowledge an alert (time-to-acknowledge ends here; escalation goes on until a measure).")
+        @Argument(help: "The alert id, e.g. A-000000123.") var id: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOption
+        func run() throws { try AlertCommand.perform(.acknowledge, id, database, actor) }
+    }
+
+    struct Respond: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the measure taken (the first one ends breach-to-response latency).",
+            discussion: "Measures: \(AlertCommand.measures). Responding to an open alert also acknowledges it.")
+        @Argument(help: "The alert id.") var id: String
+        @Option(help: "The measure taken: \(AlertCommand.measures).") var measure: Measure
+        @Option(help: "A note for the record.") var note: String?
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOption
+        func run() throws { try AlertCommand.perform(.respond(measure, note: note), id, database, actor) }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close an alert. It needs a measure: recorded before, or given here (false_alarm is one).")
+        @Argument(help: "The alert id.") var id: String
+        @Option(help: "Record this measure and close: \(AlertCommand.measures).") var measure: Measure?
+        @Option(help: "A note for the record.") var note: String?
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOption
+        func run() throws { try AlertCommand.perform(.close(measure, note: note), id, database, actor) }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show an alert and every action taken on it.")
+        @Argument(help: "The alert id.") var id: String
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Output format.") var format: OutputFormat = .table
+
+        func run() throws {
+            let store = try database.open()
+            guard let alert = try store.alert(id: id) else { throw ValidationError("no alert \(id)") }
+            let actions = try store.actions(alertID: id)
+            let listing = Listing(
+                headers: ["at", "by", "action", "measure", "note"],
+                rows: actions.map {
+                    [
+                        $0.at.rfc3339, $0.actor, $0.record.kind.rawValue, $0.record.measure?.rawValue ?? "",
+                        $0.record.note ?? "",
+                    ]
+                })
+            switch format {
+            case .json:
+                var o = JSONObjectWriter()
+                o.raw("alert", alert.json)
+                o.raw(
+                    "actions",
+                    "["
+                        + actions.map { a in
+                            var w = JSONObjectWriter()
+                            w.string("at", a.at.rfc3339)
+                            w.string("by", a.actor)
+                            w.string("action", a.record.kind.rawValue)
+                            w.string("measure", a.record.measure?.rawValue)
+                            w.string("note", a.record.note)
+                            return w.finish()
+                        }.joined(separator: ",") + "]")
+                print(o.finish())
+            default:
+                print(
+                    "\(alert.id)  \(alert.breach) (\(alert.severity))  dossier \(alert.dossier)  device \(alert.device ?? "-")  state \(alert.state.rawValue)"
+                )
+                print(
+                    "queues \(alert.queues.map(\.rawValue).joined(separator: " "))  event_ts \(alert.eventTs.rfc3339)  detected_at \(alert.detectedAt.rfc3339)"
+                )
+                print(format == .csv ? listing.render(.csv) { [] } : listing.render(.table) { [] })
+            }
+        }
+    }
+}
