@@ -34,6 +34,7 @@ let package = Package(
             name: "SeinhuisService",
             dependencies: [
                 "SeinhuisCore", "SeinhuisStore", "ZeroMQ",
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -33,11 +33,16 @@ public struct Alert: Sendable, Equatable {
     public var policy: String
     /// Review notices: the review deadline (`YYYY-MM-DD`).
     public var deadline: String?
+    /// The queues routed at once; `queues` adds those reached by escalation.
+    public var queuesAtOnce: [Queue]
+    /// When the latest escalation was published (the next one counts from here).
+    public var escalatedAt: Timestamp?
 
     public init(
         id: String, dossier: String, device: String?, breach: String, severity: String, radex: Bool,
         queues: [Queue], zone: String?, eventTs: Timestamp, detectedAt: Timestamp, clearedAt: Timestamp? = nil,
-        state: AlertState = .open, escalation: Int = 0, policy: String, deadline: String? = nil
+        state: AlertState = .open, escalation: Int = 0, policy: String, deadline: String? = nil,
+        queuesAtOnce: [Queue]? = nil, escalatedAt: Timestamp? = nil
     ) {
         self.id = id
         self.dossier = dossier
@@ -54,6 +59,8 @@ public struct Alert: Sendable, Equatable {
         self.escalation = escalation
         self.policy = policy
         self.deadline = deadline
+        self.queuesAtOnce = queuesAtOnce ?? queues
+        self.escalatedAt = escalatedAt
     }
 
     /// `A-000000123` from the alert's sequence number.
@@ -81,6 +88,7 @@ public struct Alert: Sendable, Equatable {
         o.int("escalation", escalation)
         o.string("policy", policy)
         if let deadline { o.string("deadline", deadline) }
+        o.strings("queues_at_once", queuesAtOnce.map(\.rawValue))
         return o.finish()
     }
 }

@@ -1,36 +1,81 @@
+import HeapModule
 import SeinhuisCore
 
-/// Turns the rule engine's breach changes into alerts: numbering, routing by the policy, clearing.
+/// Turns the rule engine's breach changes into alerts, and escalates alerts nobody responds to (PROTOCOL 4.2).
 ///
-/// Pure bookkeeping (no I/O): the caller stores the alerts it returns and then publishes them.
+/// Pure bookkeeping (no I/O, time passed in): the caller stores the alerts it returns, then publishes them. An alert
+/// stays in the book while its breach is open or it may still escalate; escalation stops at the first measure,
+/// at closing, or after the policy's maximum.
 struct AlertBook {
     var policy: RoutingPolicy
+    /// Policies by version, for alerts routed by an earlier policy (they escalate by the rules that routed them).
+    var policies: [String: RoutingPolicy]
     var nextNumber: Int64
+    /// Alerts that are live: breach open, or escalation pending.
+    private(set) var alerts: [String: Alert] = [:]
     /// The open alert of each breach that is still open.
-    private(set) var open: [BreachKey: Alert] = [:]
+    private(set) var open: [BreachKey: String] = [:]
+    /// Alerts whose escalation is pending, by due time (lazy: entries are checked against the alert when popped).
+    private var escalations = Heap<Due>()
     /// Dossier id → radex.
     var radex: [String: Bool] = [:]
+
+    struct Due: Comparable {
+        var at: Int64
+        var id: String
+        static func < (a: Due, b: Due) -> Bool { (a.at, a.id) < (b.at, b.id) }
+    }
 
     init(policy: RoutingPolicy, nextNumber: Int64) {
         self.policy = policy
         self.nextNumber = nextNumber
+        // The current policy wins if it reuses a version name.
+        policies = Dictionary([(RoutingPolicy.v1.version, .v1), (policy.version, policy)], uniquingKeysWith: { $1 })
     }
 
-    /// Takes an operator's change of an alert (its state) into the open alert's copy, so later publications of it
-    /// (clearing, escalation) carry the current state.
+    /// The open alert of a breach.
+    func openAlert(_ key: BreachKey) -> Alert? { open[key].flatMap { alerts[$0] } }
+
+    var openCount: Int { open.count }
+
+    /// The next escalation's due time (so `serve` can sleep until it).
+    var nextEscalation: Timestamp? { escalations.min.map { Timestamp(milliseconds: $0.at) } }
+
+    private func route(of a: Alert) -> Route {
+        (policies[a.policy] ?? policy).route(radex: a.radex, severity: a.severity)
+    }
+
+    private func maxEscalations(of a: Alert) -> Int { (policies[a.policy] ?? policy).maxEscalations }
+
+    /// Schedules the alert's next escalation, if it can still escalate.
+    private mutating func schedule(_ a: Alert) {
+        guard a.state == .open || a.state == .acknowledged, a.escalation < maxEscalations(of: a) else { return }
+        let from = a.escalatedAt ?? a.detectedAt
+        escalations.insert(Due(at: from.milliseconds + route(of: a).escalateAfterSeconds * 1000, id: a.id))
+    }
+
+    /// Takes an operator's change of an alert (its state) into the book: later publications carry it, and a measure
+    /// or closing stops its escalation.
     mutating func refresh(_ a: Alert) {
-        guard let key = open.first(where: { $0.value.id == a.id })?.key else { return }
-        open[key]?.state = a.state
+        guard alerts[a.id] != nil else { return }
+        alerts[a.id]?.state = a.state
+        forgetIfDone(a.id)
     }
 
-    /// Re-attaches an alert that was open in the database when the process started.
-    mutating func adopt(_ a: Alert, key: BreachKey) { open[key] = a }
+    /// Re-attaches an alert that was live in the database when the process started: its open breach (if `key`),
+    /// and its pending escalation.
+    mutating func adopt(_ a: Alert, key: BreachKey?) {
+        alerts[a.id] = a
+        if let key { open[key] = a.id }
+        schedule(a)
+        forgetIfDone(a.id)
+    }
 
     /// Applies one breach change detected at `detectedAt` (pipeline clock); returns the alert to store and publish.
     mutating func apply(_ change: BreachChange, detectedAt: Timestamp) -> Alert? {
         switch change {
         case .raised(let key, let at):
-            if let existing = open[key] { return existing.clearedAt == nil ? nil : nil }
+            guard open[key] == nil else { return nil }
             let severity = key.kind.severity.rawValue
             let isRadex = radex[key.dossier] ?? false
             let route = policy.route(radex: isRadex, severity: severity)
@@ -40,12 +85,49 @@ struct AlertBook {
                 severity: severity, radex: isRadex, queues: route.queues.sorted(), zone: key.zone, eventTs: at,
                 detectedAt: detectedAt, policy: policy.version)
             nextNumber += 1
-            open[key] = a
+            open[key] = a.id
+            alerts[a.id] = a
+            schedule(a)
             return a
         case .cleared(let key, let at):
-            guard var a = open.removeValue(forKey: key) else { return nil }
-            a.clearedAt = at
+            guard let id = open.removeValue(forKey: key), alerts[id] != nil else { return nil }
+            alerts[id]?.clearedAt = at
+            let a = alerts[id]!
+            forgetIfDone(id)
             return a
         }
+    }
+
+    /// Escalations due at or before `now`: each is one more escalation of a live alert that nobody has responded
+    /// to. `isResponded` is asked first (the database is the authority: an operator may have acted a moment ago).
+    mutating func escalate(dueBy now: Timestamp, isResponded: (String) throws -> Bool) rethrows -> [Alert] {
+        var out: [Alert] = []
+        while let due = escalations.min, due.at <= now.milliseconds {
+            escalations.removeMin()
+            guard var a = alerts[due.id], a.state == .open || a.state == .acknowledged,
+                a.escalation < maxEscalations(of: a),
+                (a.escalatedAt ?? a.detectedAt).milliseconds + route(of: a).escalateAfterSeconds * 1000 == due.at
+            else { continue }  // stale entry
+            if try isResponded(a.id) {
+                alerts[a.id]?.state = .responded
+                forgetIfDone(a.id)
+                continue
+            }
+            a.escalation += 1
+            a.escalatedAt = Timestamp(milliseconds: due.at)
+            a.queues = Array(Set(a.queues).union(route(of: a).escalateTo)).sorted()
+            alerts[a.id] = a
+            schedule(a)
+            forgetIfDone(a.id)
+            out.append(a)
+        }
+        return out
+    }
+
+    /// Drops an alert from the book once its breach is cleared and it can no longer escalate.
+    private mutating func forgetIfDone(_ id: String) {
+        guard let a = alerts[id], a.clearedAt != nil else { return }
+        let canEscalate = (a.state == .open || a.state == .acknowledged) && a.escalation < maxEscalations(of: a)
+        if !canEscalate { alerts[id] = nil }
     }
 }

@@ -91,15 +91,18 @@ final class IngestLoop: @unchecked Sendable {
         track(changes)
         changes.removeAll()
         var recovered: [Alert] = []
-        for a in try store.alerts(Store.AlertFilter(state: nil)) where a.clearedAt == nil && a.device != nil {
+        for a in try store.alerts(Store.AlertFilter(state: nil)) where a.device != nil {
             guard let kind = BreachKind(rawValue: a.breach) else { continue }
             let key = BreachKey(dossier: a.dossier, device: a.device!, kind: kind, zone: a.zone)
-            if openAtStart.removeValue(forKey: key) != nil {
+            if a.clearedAt != nil {
+                book.adopt(a, key: nil)  // pending escalation, if any
+            } else if openAtStart.removeValue(forKey: key) != nil {
                 book.adopt(a, key: key)
             } else {
                 var cleared = a
                 cleared.clearedAt = lastCleared[key] ?? startedAt
                 recovered.append(cleared)
+                book.adopt(cleared, key: nil)
             }
         }
         for (key, at) in openAtStart.sorted(by: { $0.value < $1.value }) {
@@ -115,7 +118,7 @@ final class IngestLoop: @unchecked Sendable {
                 "ingest": "\(config.ingestEndpoint)", "reliable": "\(config.reliableEndpoint)",
                 "alerts": "\(config.alertsEndpoint)", "db": "\(config.databasePath)",
                 "dossiers": "\(catalog.dossiers.count)", "journal.events": "\(replayed)",
-                "alerts.open": "\(book.open.count)",
+                "alerts.open": "\(book.openCount)",
             ])
         if catalog.dossiers.isEmpty {
             logger.warning(
@@ -151,6 +154,7 @@ final class IngestLoop: @unchecked Sendable {
             now = WallClock.now()
             var timeout = 50
             if let d = engine.nextDeadline { timeout = Int(max(0, min(Int64(timeout), d - now))) }
+            if let d = book.nextEscalation { timeout = Int(max(0, min(Int64(timeout), d - now))) }
             let ready = try poller.poll(timeoutMs: timeout)
             let arrival = WallClock.monotonicNanos()
             now = WallClock.now()
@@ -194,6 +198,11 @@ final class IngestLoop: @unchecked Sendable {
             }
             for c in changes { if let a = book.apply(c, detectedAt: now) { alerts.append(a) } }
             changes.removeAll(keepingCapacity: true)
+            // Escalation on the receive clock; the database says whether someone responded meanwhile.
+            alerts += try book.escalate(dueBy: now) { id in
+                guard let p = try store.progress(alertID: id) else { return true }
+                return p.respondedAt != nil || p.state == .closed
+            }
 
             if ingest.hasPending || !alerts.isEmpty {
                 let t0 = WallClock.monotonicNanos()
@@ -233,7 +242,7 @@ final class IngestLoop: @unchecked Sendable {
                     try pub.send(json)
                     metrics.alertsPublished.increment()
                 }
-                if a.clearedAt == nil && a.state == .open && a.escalation == 0 {
+                if a.clearedAt == nil && a.state == .open && a.escalation == 0 && a.escalatedAt == nil {
                     metrics.alertsRaised.increment()
                     if frames > 0 {
                         metrics.detectionSeconds.recordNanoseconds(Int64(WallClock.monotonicNanos() - arrival))

@@ -6,6 +6,7 @@ public struct ReplaySummary: Sendable {
     public var counts = IngestCounts()
     public var alertsRaised = 0
     public var alertsCleared = 0
+    public var escalations = 0
     public var bytes = 0
     public var seconds = 0.0
 
@@ -16,6 +17,7 @@ public struct ReplaySummary: Sendable {
         o.raw("counts", counts.json)
         o.int("alerts_raised", alertsRaised)
         o.int("alerts_cleared", alertsCleared)
+        o.int("escalations", escalations)
         o.int("bytes", bytes)
         o.double("seconds", (seconds * 1000).rounded() / 1000)
         o.double("lines_per_s", eventsPerSecond.rounded())
@@ -54,11 +56,18 @@ public struct Replay {
         var order: [String] = []
         var sinceCommit = 0
 
+        func keep(_ a: Alert) { if toSave.updateValue(a, forKey: a.id) == nil { order.append(a.id) } }
         func collect() {
             for c in changes {
+                // Escalations due before this change's moment go out first (stream time; nobody responds in a
+                // replay, so every alert escalates up to the policy's limit).
+                for a in book.escalate(dueBy: c.detectedAt - 1, isResponded: { _ in false }) {
+                    summary.escalations += 1
+                    keep(a)
+                }
                 guard let a = book.apply(c.change, detectedAt: c.detectedAt) else { continue }
                 if case .raised = c.change { summary.alertsRaised += 1 } else { summary.alertsCleared += 1 }
-                if toSave.updateValue(a, forKey: a.id) == nil { order.append(a.id) }
+                keep(a)
             }
             changes.removeAll(keepingCapacity: true)
         }
@@ -92,6 +101,11 @@ public struct Replay {
         }
         sequencer.finish(into: &changes)
         collect()
+        // At the end of the file, escalations due before its highest ts go out, later ones do not.
+        for a in book.escalate(dueBy: sequencer.clock - 1, isResponded: { _ in false }) {
+            summary.escalations += 1
+            keep(a)
+        }
         try commit(final: true)
         summary.counts = ingest.counts
         summary.counts.late = sequencer.counts.late

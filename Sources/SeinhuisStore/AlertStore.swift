@@ -14,10 +14,10 @@ extension Store {
         let s = try db.cached(
             """
             INSERT INTO alert(number, id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at,
-                cleared_at, state, escalation, policy, deadline, updated_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                cleared_at, state, escalation, policy, deadline, updated_at, queues_at_once, escalated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
             ON CONFLICT(id) DO UPDATE SET queues = excluded.queues, cleared_at = excluded.cleared_at,
-                escalation = excluded.escalation, updated_at = excluded.updated_at
+                escalation = excluded.escalation, escalated_at = excluded.escalated_at, updated_at = excluded.updated_at
             """)
         try s.bind([
             .integer(number), .text(a.id), .text(a.dossier), SQLValue(a.device), .text(a.breach), .text(a.severity),
@@ -25,6 +25,7 @@ extension Store {
             .integer(a.eventTs.milliseconds), .integer(a.detectedAt.milliseconds),
             SQLValue(a.clearedAt?.milliseconds), .text(a.state.rawValue), .integer(Int64(a.escalation)),
             .text(a.policy), SQLValue(a.deadline), .integer(at.milliseconds),
+            .text(a.queuesAtOnce.map(\.rawValue).joined(separator: ",")), SQLValue(a.escalatedAt?.milliseconds),
         ])
         try s.run()
     }
@@ -53,7 +54,7 @@ extension Store {
     public func alerts(_ f: AlertFilter = AlertFilter()) throws -> [Alert] {
         var sql = """
             SELECT id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at, cleared_at, state,
-                escalation, policy, deadline FROM alert WHERE 1 = 1
+                escalation, policy, deadline, queues_at_once, escalated_at FROM alert WHERE 1 = 1
             """
         var b: [SQLValue] = []
         if let q = f.queue {
@@ -89,7 +90,7 @@ extension Store {
         let s = try db.prepare(
             """
             SELECT id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at, cleared_at, state,
-                escalation, policy, deadline FROM alert WHERE id = ?
+                escalation, policy, deadline, queues_at_once, escalated_at FROM alert WHERE id = ?
             """)
         try s.bind([.text(id)])
         var out: Alert?
@@ -105,6 +106,10 @@ extension Store {
             zone: r.optionalText(7), eventTs: Timestamp(milliseconds: r.int(8)),
             detectedAt: Timestamp(milliseconds: r.int(9)), clearedAt: r.optionalInt(10).map(Timestamp.init),
             state: AlertState(rawValue: r.text(11)) ?? .open, escalation: Int(r.int(12)), policy: r.text(13),
-            deadline: r.optionalText(14))
+            deadline: r.optionalText(14),
+            queuesAtOnce: r.optionalText(15).map {
+                $0.split(separator: ",").compactMap { Queue(rawValue: String($0)) }
+            },
+            escalatedAt: r.optionalInt(16).map(Timestamp.init))
     }
 }

@@ -107,5 +107,11 @@ enum Schema {
         );
         CREATE INDEX alert_action_alert ON alert_action(alert_id, id);
         """,
+        // 3: escalation (PROTOCOL 4.2): when the latest one went out, and the queues routed at once.
+        """
+        ALTER TABLE alert ADD COLUMN escalated_at INTEGER;
+        ALTER TABLE alert ADD COLUMN queues_at_once TEXT;
+        UPDATE alert SET queues_at_once = queues WHERE queues_at_once IS NULL;
+        """,
     ]
 }

@@ -32,13 +32,13 @@ struct ReplaySpecTests {
                 "dossier": a["dossier"] ?? NSNull(), "device": a["device"] ?? NSNull(),
                 "breach": a["breach"] ?? NSNull(),
                 "zone": a["zone"] ?? NSNull(), "severity": a["severity"] ?? NSNull(), "radex": a["radex"] ?? NSNull(),
-                "queues_at_once": a["queues"] ?? NSNull(), "raised_at_event_ts": a["event_ts"] ?? NSNull(),
+                "queues_at_once": a["queues_at_once"] ?? NSNull(), "raised_at_event_ts": a["event_ts"] ?? NSNull(),
                 "cleared_at_event_ts": a["cleared_at"] ?? NSNull(),
             ]
             o = o.filter { keys.contains($0.key) }
             return Binary.canonical(o)
         }
-        let gotSet = got.filter { ($0["escalation"] as? Int ?? 0) == 0 }.map(project).sorted()
+        let gotSet = got.map(project).sorted()
         let wantSet = want.map { Binary.canonical($0.filter { keys.contains($0.key) }) }.sorted()
         let missing = Set(wantSet).subtracting(gotSet).sorted()
         let extra = Set(gotSet).subtracting(wantSet).sorted()
@@ -87,5 +87,24 @@ struct RuleLimitTests {
         #expect(try !breaches(["--max-acc-m", "5"]).contains("exclusion_zone_entry"))
         let refused = try Binary.run(["replay", "x.ndjson", "--consecutive-fixes", "0"], expectFailure: true)
         #expect(refused.contains("--consecutive-fixes"))
+    }
+}
+
+@Suite("escalation in replay (stream time)")
+struct ReplayEscalationTests {
+    @Test func unansweredAlertsEscalateUpToThePolicyLimit() throws {
+        let dir = ReplaySpecTests.spec.appendingPathComponent("example")
+        let db = try Binary.temporaryDatabase()
+        try Binary.run(["dossier", "import", dir.appendingPathComponent("dossiers.json").path, "--db", db])
+        try Binary.run(["replay", dir.appendingPathComponent("events.ndjson").path, "--db", db, "--quiet"])
+        let alerts = try #require(
+            try Binary.json(try Binary.run(["alerts", "list", "--db", db, "--format", "json"])) as? [[String: Any]])
+        let exclusion = try #require(alerts.first { $0["breach"] as? String == "exclusion_zone_entry" })
+        // Radex critical: repeated to all four queues every 5 minutes, three times (08:31 + 15 min is in the stream).
+        #expect(exclusion["escalation"] as? Int == 3)
+        #expect(exclusion["queues"] as? [String] == ["vcet", "coordinator", "cic", "police"])
+        let tamper = try #require(alerts.first { $0["breach"] as? String == "case_tamper" })
+        #expect(tamper["escalation"] as? Int == 3)  // other, high: vcet again every 30 minutes
+        #expect(tamper["queues"] as? [String] == ["vcet"])
     }
 }

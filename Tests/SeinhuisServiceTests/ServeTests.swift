@@ -145,3 +145,53 @@ struct ServeActionTests {
         #expect(try Store(path: db).auditTrail(subject: alertID).map(\.actor) == ["op-test"])
     }
 }
+
+@Suite("serve escalates unanswered alerts on the receive clock", .serialized)
+struct ServeEscalationTests {
+    /// v1's shape with one-second escalation times, so the test runs in seconds.
+    let fast = RoutingPolicy(
+        version: "fast", maxEscalations: 3,
+        rules: [
+            .init(
+                radex: true, severities: ["critical", "high", "medium", "low"],
+                route: Route(
+                    queues: [.vcet, .coordinator, .cic, .police], escalateAfterSeconds: 1,
+                    escalateTo: [.vcet, .coordinator, .cic, .police])),
+            .init(
+                radex: false, severities: ["critical"],
+                route: Route(queues: [.vcet], escalateAfterSeconds: 1, escalateTo: [.police])),
+            .init(
+                radex: false, severities: ["high", "medium", "low"],
+                route: Route(queues: [.vcet], escalateAfterSeconds: 1, escalateTo: [.vcet])),
+        ])
+
+    @Test func anUnansweredCriticalAlertReachesPoliceAndAMeasureStopsIt() async throws {
+        let db = temporaryDatabase()
+        try importTestDossiers(db)
+        let server = RunningServer(db: db, policy: fast)
+        try await server.start()
+        let ctx = try ZMQContext()
+        let police = try ZMQSocket(ctx, .sub)
+        try police.subscribe("police")
+        try police.setReceiveTimeout(200)
+        try police.connect(server.config.alertsEndpoint)
+        try await Task.sleep(for: .milliseconds(300))  // let the subscription reach the PUB socket
+        let push = try ZMQSocket(ctx, .push)
+        try push.connect(server.config.ingestEndpoint)
+        try push.send(frame("TAG-T2", 1, "strap", #","state":"opened""#))  // other dossier, critical: vcet only
+        var seen: [String] = []
+        for _ in 0..<25 where seen.isEmpty {
+            while let m = try police.receiveMessage() { seen.append(String(decoding: m[1], as: UTF8.self)) }
+        }
+        let first = try #require(seen.first)
+        #expect(first.contains(#""escalation":1"#) && first.contains(#""queues":["vcet","police"]"#))
+        // A measure recorded by an operator stops further escalation.
+        let id = try #require(try Store(path: db).alerts().first?.id)
+        _ = try Store(path: db).act(.respond(.phone_call, note: nil), on: id, by: "op", at: Timestamp(milliseconds: 2))
+        try await Task.sleep(for: .milliseconds(3500))
+        try await server.stop()
+        let stored = try #require(try Store(path: db).alert(id: id))
+        #expect(stored.escalation <= 2)
+        #expect(stored.state == .responded)
+    }
+}

@@ -37,8 +37,9 @@ final class RunningServer: @unchecked Sendable {
     let config: ServeConfig
     private var task: Task<Void, any Error>?
 
-    init(db: String) {
+    init(db: String, policy: RoutingPolicy = .v1) {
         var c = ServeConfig()
+        c.policy = policy
         c.databasePath = db
         c.ingestEndpoint = "tcp://127.0.0.1:\(freePort())"
         c.reliableEndpoint = "tcp://127.0.0.1:\(freePort())"
