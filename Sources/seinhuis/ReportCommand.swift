@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import SeinhuisCore
+import SeinhuisStore
+
+extension LatencyDimension: ExpressibleByArgument {}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Reports on the handling of alerts.", subcommands: [Latency.self])
+
+    struct Latency: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Breach-to-response and time-to-acknowledge latency (PROTOCOL 4.4).",
+            discussion: """
+                Breach-to-response runs from an alert's detected_at to its first recorded measure; time-to-acknowledge
+                to its acknowledgement. Per group: alerts, escalations, how many got a measure, mean, p50, p90, p99
+                and max, and the share answered within the route's target (unanswered alerts count as outside).
+                Before/after a change of procedure:
+                  seinhuis report latency --by policy                      # one row per policy version
+                  seinhuis report latency --by period --split-at 2026-07-01
+                Review notices are not counted. Durations in the table are h/m/s; in JSON and CSV, seconds.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Group by: \(LatencyDimension.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var by: LatencyDimension = .all
+        @Option(help: "Alerts detected from (YYYY-MM-DD, UTC midnight, or RFC 3339).") var from: String?
+        @Option(help: "Alerts detected before (YYYY-MM-DD or RFC 3339).") var to: String?
+        @Option(name: .customLong("split-at"), help: "With --by period: the moment the procedure changed.")
+        var splitAt: String?
+        @OptionGroup(title: "Routing") var routing: PolicyOption
+        @Option(help: "Output format.") var format: OutputFormat = .table
+
+        static func time(_ s: String?, _ name: String) throws -> Timestamp? {
+            guard let s else { return nil }
+            if let t = Timestamp(rfc3339: s) { return t }
+            if let t = Timestamp(rfc3339: s + "T00:00:00Z") { return t }
+            throw ValidationError("--\(name) must be a date (2026-07-01) or an RFC 3339 time")
+        }
+
+        func validate() throws {
+            if by == .period && splitAt == nil { throw ValidationError("--by period needs --split-at DATE") }
+        }
+
+        func run() throws {
+            let store = try database.open()
+            var policies = [RoutingPolicy.v1.version: RoutingPolicy.v1]
+            if let p = routing.policy { policies[p.version] = p }
+            let records = try store.latencyRecords(
+                from: try Self.time(from, "from") ?? .distantPast, to: try Self.time(to, "to") ?? .distantFuture
+            ) { version, radex, severity in
+                policies[version]?.route(radex: radex, severity: severity).targetSeconds
+            }
+            let rows = LatencyReport.rows(records, by: by, splitAt: try Self.time(splitAt, "split-at"))
+            func human(_ ms: Int64) -> String {
+                let s = ms / 1000
+                if s < 60 { return String(format: "%.1fs", Double(ms) / 1000) }
+                if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+                return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
+            }
+            func secs(_ ms: Int64) -> String { String(format: "%.3f", Double(ms) / 1000) }
+            func share(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+            let table = format == .table
+            let d: (Int64) -> String = table ? human : secs
+            let listing = Listing(
+                headers: [
+                    by.rawValue, "alerts", "escalations", "responded", "mean", "p50", "p90", "p99", "max",
+                    "within_target",
+                    "acknowledged", "ack_p50", "ack_p90",
+                ],
+                rows: rows.map { r in
+                    let resp = r.response
+                    let none = resp.count == 0
+                    return [
+                        r.group, String(r.alerts), String(r.escalations), String(resp.count),
+                        none ? "-" : d(Int64(resp.meanMs)), none ? "-" : d(resp.p50Ms), none ? "-" : d(resp.p90Ms),
+                        none ? "-" : d(resp.p99Ms), none ? "-" : d(resp.maxMs), share(r.withinTarget),
+                        String(r.acknowledge.count), r.acknowledge.count == 0 ? "-" : d(r.acknowledge.p50Ms),
+                        r.acknowledge.count == 0 ? "-" : d(r.acknowledge.p90Ms),
+                    ]
+                })
+            print(
+                listing.render(format) {
+                    rows.map { r in
+                        func summary(_ s: LatencySummary) -> String {
+                            var o = JSONObjectWriter()
+                            o.int("count", s.count)
+                            o.double("mean_s", s.meanMs / 1000)
+                            o.double("p50_s", Double(s.p50Ms) / 1000)
+                            o.double("p90_s", Double(s.p90Ms) / 1000)
+                            o.double("p99_s", Double(s.p99Ms) / 1000)
+                            o.double("max_s", Double(s.maxMs) / 1000)
+                            return o.finish()
+                        }
+                        var o = JSONObjectWriter()
+                        o.string("group", r.group)
+                        o.string("by", by.rawValue)
+                        o.int("alerts", r.alerts)
+                        o.int("escalations", r.escalations)
+                        o.raw("response", summary(r.response))
+                        o.raw("acknowledge", summary(r.acknowledge))
+                        if let w = r.withinTarget {
+                            o.double("within_target", w)
+                        } else {
+                            o.raw("within_target", "null")
+                        }
+                        return o.finish()
+                    }
+                })
+        }
+    }
+}
