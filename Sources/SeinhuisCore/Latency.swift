@@ -95,7 +95,7 @@ public struct LatencyRow: Sendable, Equatable {
 
 /// The groupings of the latency report (PROTOCOL 4.4).
 public enum LatencyDimension: String, Sendable, CaseIterable {
-    case queue, breach, severity, radex, policy, period, all
+    case queue, breach, severity, radex, policy, period, month, all
 }
 
 /// Builds the latency report: pure, over records the store selected.
@@ -120,6 +120,7 @@ public enum LatencyReport {
                     break
                 }
                 keys = [r.detectedAt < splitAt ? "before \(splitAt.rfc3339)" : "from \(splitAt.rfc3339)"]
+            case .month: keys = [String(r.detectedAt.rfc3339.prefix(7))]  // UTC month, YYYY-MM
             case .all: keys = ["all"]
             }
             for k in keys { groups[k, default: []].append(r) }

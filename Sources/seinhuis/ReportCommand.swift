@@ -19,6 +19,7 @@ struct ReportCommand: ParsableCommand {
                 Before/after a change of procedure:
                   seinhuis report latency --by policy                      # one row per policy version
                   seinhuis report latency --by period --split-at 2026-07-01
+                Radex incidents and escalations per month: seinhuis report latency --radex --by month
                 Review notices are not counted. Durations in the table are h/m/s; in JSON and CSV, seconds.
                 """)
         @OptionGroup var database: DatabaseOptions
@@ -28,6 +29,8 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "Alerts detected before (YYYY-MM-DD or RFC 3339).") var to: String?
         @Option(name: .customLong("split-at"), help: "With --by period: the moment the procedure changed.")
         var splitAt: String?
+        @Flag(help: "Only alerts of Radex dossiers (with --by month: incidents and escalations per month).")
+        var radex = false
         @OptionGroup(title: "Routing") var routing: PolicyOption
         @Option(help: "Output format.") var format: OutputFormat = .table
 
@@ -51,7 +54,8 @@ struct ReportCommand: ParsableCommand {
             ) { version, radex, severity in
                 policies[version]?.route(radex: radex, severity: severity).targetSeconds
             }
-            let rows = LatencyReport.rows(records, by: by, splitAt: try Self.time(splitAt, "split-at"))
+            let selected = radex ? records.filter(\.radex) : records
+            let rows = LatencyReport.rows(selected, by: by, splitAt: try Self.time(splitAt, "split-at"))
             func human(_ ms: Int64) -> String {
                 let s = ms / 1000
                 if s < 60 { return String(format: "%.1fs", Double(ms) / 1000) }
