@@ -194,4 +194,41 @@ struct ServeEscalationTests {
         #expect(stored.escalation <= 2)
         #expect(stored.state == .responded)
     }
+
+    @Test func aRestartDoesNotForgetAPendingEscalation() async throws {
+        var slow = fast
+        slow.version = "slow"
+        slow.rules = slow.rules.map { var r = $0; r.route.escalateAfterSeconds = 3; return r }
+        let db = temporaryDatabase()
+        try importTestDossiers(db)
+        let first = RunningServer(db: db, policy: slow)
+        try await first.start()
+        let ctx = try ZMQContext()
+        let push = try ZMQSocket(ctx, .push)
+        try push.connect(first.config.ingestEndpoint)
+        try push.send(frame("TAG-T2", 1, "strap", #","state":"opened""#))
+        var id: String?
+        for _ in 0..<100 where id == nil {
+            try await Task.sleep(for: .milliseconds(20))
+            id = try Store(path: db).alerts().first?.id
+        }
+        try await first.stop()
+        let alertID = try #require(id)
+        #expect(try Store(path: db).alert(id: alertID)?.escalation == 0)
+
+        let second = RunningServer(db: db, policy: slow)
+        try await second.start()
+        let police = try ZMQSocket(ctx, .sub)
+        try police.subscribe("police")
+        try police.setReceiveTimeout(200)
+        try police.connect(second.config.alertsEndpoint)
+        var seen: [String] = []
+        for _ in 0..<30 where seen.isEmpty {
+            while let m = try police.receiveMessage() { seen.append(String(decoding: m[1], as: UTF8.self)) }
+        }
+        try await second.stop()
+        #expect(seen.first?.contains(alertID) == true)
+        #expect(seen.first?.contains(#""escalation":1"#) == true)
+        #expect(try Store(path: db).alerts().count == 1)  // the strap is still open: re-attached, not raised again
+    }
 }
