@@ -88,7 +88,7 @@ public enum AlertWorkflow {
             }
             guard n.respondedAt != nil else {
                 throw AlertActionError(
-                    "closing an alert needs a measure: record one first, or close with --measure (false_alarm is one)")
+                    "closing an alert needs a measure: record one first, or give one when closing (false_alarm is one)")
             }
             n.state = .closed
             n.closedAt = at

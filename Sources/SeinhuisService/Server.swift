@@ -50,7 +50,7 @@ public struct Server {
     public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
         let loop = IngestLoop(config: config, metrics: metrics, logger: logger)
         loop.onReady = onReady
-        let router = HTTPAPI.router(metrics: metrics, store: ReadStore(path: config.databasePath))
+        let router = HTTPAPI.router(metrics: metrics, store: APIStore(path: config.databasePath))
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "seinhuis"),

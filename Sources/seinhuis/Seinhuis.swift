@@ -20,7 +20,8 @@ struct Seinhuis: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Serve.self, DossierCommand.self, Replay.self, AlertsCommand.self, AlertCommand.self, ReportCommand.self, EventsCommand.self,
+            Serve.self, DossierCommand.self, Replay.self, AlertsCommand.self, AlertCommand.self, ReportCommand.self,
+            EventsCommand.self,
             QuarantineCommand.self, PolicyCommand.self,
         ])
 }

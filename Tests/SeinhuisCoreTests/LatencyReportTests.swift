@@ -57,7 +57,8 @@ struct LatencyReportTests {
 
     @Test func incidentsAndEscalationsPerMonth() {
         let rows = LatencyReport.rows(
-            [record(1, response: nil), record(2, response: 1000), record(3, response: nil, at: 40 * 86_400_000)], by: .month)
+            [record(1, response: nil), record(2, response: 1000), record(3, response: nil, at: 40 * 86_400_000)],
+            by: .month)
         #expect(rows.map(\.group) == [String(t0.rfc3339.prefix(7)), String((t0 + 40 * 86_400_000).rfc3339.prefix(7))])
         #expect(rows.map(\.alerts) == [2, 1])
         #expect(rows.map(\.escalations) == [3, 3])

@@ -198,7 +198,9 @@ struct ServeEscalationTests {
     @Test func aRestartDoesNotForgetAPendingEscalation() async throws {
         var slow = fast
         slow.version = "slow"
-        slow.rules = slow.rules.map { var r = $0; r.route.escalateAfterSeconds = 3; return r }
+        slow.rules = slow.rules.map {
+            var r = $0; r.route.escalateAfterSeconds = 3; return r
+        }
         let db = temporaryDatabase()
         try importTestDossiers(db)
         let first = RunningServer(db: db, policy: slow)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 import Logging
 import SeinhuisCore
 import SeinhuisService
@@ -55,6 +58,16 @@ final class RunningServer: @unchecked Sendable {
         let (ready, readyCont) = AsyncStream<Void>.makeStream()
         task = Task { try await server.run(onReady: { readyCont.yield() }) }
         for await _ in ready { break }
+        // The ingest loop is ready; the HTTP server starts on its own: wait until it answers too.
+        let health = URL(string: "http://127.0.0.1:\(config.httpPort)/healthz")!
+        for _ in 0..<100 {
+            if let (_, response) = try? await URLSession.shared.data(from: health),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     func stop() async throws {
