@@ -55,7 +55,7 @@ enum HTTPAPI {
             guard let (alert, actions) = found else { return error(.notFound, "no alert \(id)") }
             var o = JSONObjectWriter()
             o.raw("alert", alert.json)
-            o.raw("actions", "[" + actions.map(actionJSON).joined(separator: ",") + "]")
+            o.raw("actions", "[" + actions.map(\.json).joined(separator: ",") + "]")
             return json(o.finish())
         }
         // The operators' actions (PROTOCOL 4.4), each recorded with who and when.
@@ -211,17 +211,6 @@ enum HTTPAPI {
             throw Failure(.badRequest, "\"note\" must be at most \(maxNoteLength) characters")
         }
         return note
-    }
-
-    /// An action log entry as in `seinhuis alert show --format json`.
-    static func actionJSON(_ a: StoredAction) -> String {
-        var w = JSONObjectWriter()
-        w.string("at", a.at.rfc3339)
-        w.string("by", a.actor)
-        w.string("action", a.record.kind.rawValue)
-        w.string("measure", a.record.measure?.rawValue)
-        w.string("note", a.record.note)
-        return w.finish()
     }
 
     // MARK: responses

@@ -7,6 +7,17 @@ public struct StoredAction: Sendable, Equatable {
     public var at: Timestamp
     public var actor: String
     public var record: ActionRecord
+
+    /// The entry as JSON: `{"at","by","action","measure","note"}` (the CLI's `alert show` and the HTTP API).
+    public var json: String {
+        var w = JSONObjectWriter()
+        w.string("at", at.rfc3339)
+        w.string("by", actor)
+        w.string("action", record.kind.rawValue)
+        w.string("measure", record.measure?.rawValue)
+        w.string("note", record.note)
+        return w.finish()
+    }
 }
 
 extension Store {

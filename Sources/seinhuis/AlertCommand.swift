@@ -86,15 +86,7 @@ struct AlertCommand: ParsableCommand {
                 o.raw(
                     "actions",
                     "["
-                        + actions.map { a in
-                            var w = JSONObjectWriter()
-                            w.string("at", a.at.rfc3339)
-                            w.string("by", a.actor)
-                            w.string("action", a.record.kind.rawValue)
-                            w.string("measure", a.record.measure?.rawValue)
-                            w.string("note", a.record.note)
-                            return w.finish()
-                        }.joined(separator: ",") + "]")
+                        + actions.map(\.json).joined(separator: ",") + "]")
                 print(o.finish())
             default:
                 print(
