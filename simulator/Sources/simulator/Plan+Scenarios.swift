@@ -20,19 +20,7 @@ extension Planner {
             let z = excl[rng.int(0, excl.count - 1)]
             let dest = d.zones[z].anchor
             guard pathOK([plan.homeSpot, dest], target: z) else { return false }
-            let dwell = dwellMin + rng.int64(0, 20 * m)
-            let v = 10.0
-            guard let a = randomStart(Planner.tripDuration(plan.homeSpot, dest, dwell: dwell, speed: v)) else {
-                return false
-            }
-            let trip = makeTrip(depart: a, dest: dest, dwell: dwell, speed: v)
-            guard fits(trip.depart, trip.arrive), free(trip.depart, trip.arrive, margin: 10 * m),
-                zonesStable(trip.depart, trip.arrive)
-            else { return false }
-            // prefer a visit while the zone is active (an inactive one raises nothing, which is also worth having)
-            if !d.zones[z].isActive(trip.frames[1].t) && rng.chance(0.8) { return false }
-            addTrip(trip, presence: true, scenario: s)
-            return true
+            return placeZoneTrip(s, to: dest, dwell: dwellMin + rng.int64(0, 20 * m), speed: 10, zone: z)
         case .inclusionExit:
             let incl = d.zones.indices.filter { d.zones[$0].kind == .inclusion }
             guard !incl.isEmpty else { return false }
@@ -52,18 +40,7 @@ extension Planner {
                 if dist > 60_000 { return false }
             }
             guard pathOK([plan.homeSpot, dest], leavesInclusion: true) else { return false }
-            let dwell = dwellMin + rng.int64(0, 15 * m)
-            let v = 17.0
-            guard let a = randomStart(Planner.tripDuration(plan.homeSpot, dest, dwell: dwell, speed: v)) else {
-                return false
-            }
-            let trip = makeTrip(depart: a, dest: dest, dwell: dwell, speed: v)
-            guard fits(trip.depart, trip.arrive), free(trip.depart, trip.arrive, margin: 10 * m),
-                zonesStable(trip.depart, trip.arrive)
-            else { return false }
-            if !d.zones[z].isActive(trip.frames[1].t) && rng.chance(0.8) { return false }
-            addTrip(trip, presence: true, scenario: s)
-            return true
+            return placeZoneTrip(s, to: dest, dwell: dwellMin + rng.int64(0, 15 * m), speed: 17, zone: z)
         case .curfewNightOut, .curfewHomeUnitDown:
             guard !d.curfewPeriods.isEmpty, let dest = destination(500, 2500) else { return false }
             let dwell = dwellMin + rng.int64(0, 30 * m)
@@ -191,5 +168,23 @@ extension Planner {
             book(a, b, s)
             return true
         }
+    }
+
+    /// A trip to `dest` at a random free time, kept only if it fits the plan. Visits while zone `z` is active are
+    /// preferred (an inactive one raises nothing, which is also worth having now and then).
+    private mutating func placeZoneTrip(_ s: Scenario, to dest: GeoPoint, dwell: Int64, speed v: Double, zone z: Int)
+        -> Bool
+    {
+        let m = Planner.minute
+        guard let a = randomStart(Planner.tripDuration(plan.homeSpot, dest, dwell: dwell, speed: v)) else {
+            return false
+        }
+        let trip = makeTrip(depart: a, dest: dest, dwell: dwell, speed: v)
+        guard fits(trip.depart, trip.arrive), free(trip.depart, trip.arrive, margin: 10 * m),
+            zonesStable(trip.depart, trip.arrive)
+        else { return false }
+        if !d.zones[z].isActive(trip.frames[1].t) && rng.chance(0.8) { return false }
+        addTrip(trip, presence: true, scenario: s)
+        return true
     }
 }
