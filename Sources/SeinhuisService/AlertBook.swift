@@ -33,6 +33,12 @@ struct AlertBook {
         policies = Dictionary([(RoutingPolicy.v1.version, .v1), (policy.version, policy)], uniquingKeysWith: { $1 })
     }
 
+    /// A new alert id from the shared sequence (review notices are alerts too).
+    mutating func issueID() -> String {
+        defer { nextNumber += 1 }
+        return Alert.id(forNumber: nextNumber)
+    }
+
     /// The open alert of a breach.
     func openAlert(_ key: BreachKey) -> Alert? { open[key].flatMap { alerts[$0] } }
 

@@ -7,8 +7,11 @@ import SeinhuisStore
 /// The HTTP endpoints of `serve`: Prometheus metrics, health, the alert catch-up API (PROTOCOL 4.3), an alert with its
 /// action log, and the operators' actions (PROTOCOL 4.4). Documented in docs/API.md.
 enum HTTPAPI {
-    static func router(metrics: PipelineMetrics, store: APIStore) -> Router<BasicRequestContext> {
+    static func router(metrics: PipelineMetrics, store: APIStore, reviewScope: ReviewScope = .radex)
+        -> Router<BasicRequestContext>
+    {
         let router = Router()
+        HTTPReviewAPI.addRoutes(to: router, store: store, scope: reviewScope)
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],

@@ -136,6 +136,7 @@ final class IngestLoop: @unchecked Sendable {
         var lastActionID = try store.lastActionID()
         var lastCheck = WallClock.monotonicNanos()
         var now = WallClock.now()
+        var reviewNotices = ReviewNoticeTimer(scope: config.reviewScope, policy: config.policy.version)
 
         func handle(_ frame: UnsafeRawBufferPointer, source: String) throws {
             guard let e = try ingest.take(frame, source: source) else { return }
@@ -203,6 +204,7 @@ final class IngestLoop: @unchecked Sendable {
                 guard let p = try store.progress(alertID: id) else { return true }
                 return p.respondedAt != nil || p.state == .closed
             }
+            alerts += try reviewNotices.notices(now: now, store: store) { book.issueID() }
 
             if ingest.hasPending || !alerts.isEmpty {
                 let t0 = WallClock.monotonicNanos()
@@ -263,6 +265,7 @@ final class IngestLoop: @unchecked Sendable {
                 let v = try store.db.dataVersion()
                 if v != lastVersion {
                     lastVersion = v
+                    reviewNotices.invalidate()  // a review recorded or dossiers imported by another process
                     // Operators' actions (the CLI or the API in another process): publish the new state.
                     let actions = try store.actions(afterID: lastActionID)
                     lastActionID = actions.last?.id ?? lastActionID

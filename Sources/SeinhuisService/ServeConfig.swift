@@ -16,6 +16,8 @@ public struct ServeConfig: Sendable {
     public var maxClockSkewMs: Int64 = 5 * 60 * 1000
     public var policy = RoutingPolicy.v1
     public var rules = RuleConfig()
+    /// Which dossiers get review notices (PROTOCOL 5): radex ones, or every ET dossier.
+    public var reviewScope = ReviewScope.radex
 
     public init() {}
 }

@@ -50,7 +50,8 @@ public struct Server {
     public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
         let loop = IngestLoop(config: config, metrics: metrics, logger: logger)
         loop.onReady = onReady
-        let router = HTTPAPI.router(metrics: metrics, store: APIStore(path: config.databasePath))
+        let router = HTTPAPI.router(
+            metrics: metrics, store: APIStore(path: config.databasePath), reviewScope: config.reviewScope)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "seinhuis"),

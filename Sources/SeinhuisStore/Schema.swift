@@ -113,5 +113,21 @@ enum Schema {
         ALTER TABLE alert ADD COLUMN queues_at_once TEXT;
         UPDATE alert SET queues_at_once = queues WHERE queues_at_once IS NULL;
         """,
+        // The six-monthly review (PROTOCOL 5): the cell's reviews; review notices are alerts (device NULL) and are
+        // found again by dossier, kind and deadline, so a restart raises none twice.
+        """
+        CREATE TABLE review (
+            id INTEGER PRIMARY KEY,
+            dossier TEXT NOT NULL REFERENCES dossier(id),
+            reviewed_on TEXT NOT NULL,
+            reviewer TEXT NOT NULL,
+            findings TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            recorded_at INTEGER NOT NULL,
+            recorded_by TEXT NOT NULL
+        );
+        CREATE INDEX review_dossier ON review(dossier, reviewed_on);
+        CREATE INDEX alert_review_notice ON alert(dossier, breach, deadline) WHERE device IS NULL;
+        """,
     ]
 }

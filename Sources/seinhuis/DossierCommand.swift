@@ -50,12 +50,17 @@ struct DossierCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List dossiers.")
         @OptionGroup var database: DatabaseOptions
-        @Flag(help: "Only dossiers with a Radex focus.") var radex = false
+        @Flag(help: "Only dossiers with a Radex focus, with review status, open alerts and last contact (overview).")
+        var radex = false
         @Option(help: "Output format.") var format: OutputFormat = .table
 
         func run() throws {
+            if radex {
+                print(try Overview.render(database: database, radexOnly: true, scope: .radex, format: format))
+                return
+            }
             let store = try database.open()
-            let records = try store.dossiers().filter { !radex || $0.radex }
+            let records = try store.dossiers()
             let listing = Listing(
                 headers: ["id", "subject", "radex", "mandate", "start", "end", "timezone", "devices", "version"],
                 rows: records.map {

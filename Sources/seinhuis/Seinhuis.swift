@@ -22,7 +22,7 @@ struct Seinhuis: AsyncParsableCommand {
         subcommands: [
             Serve.self, DossierCommand.self, Replay.self, AlertsCommand.self, AlertCommand.self, ReportCommand.self,
             EventsCommand.self,
-            QuarantineCommand.self, PolicyCommand.self,
+            QuarantineCommand.self, PolicyCommand.self, ReviewCommand.self, OverviewCommand.self,
         ])
 }
 

@@ -1,0 +1,47 @@
+import SeinhuisCore
+import SeinhuisStore
+
+/// The review notices of `serve` (PROTOCOL 5), on the receive clock: the ingest loop asks it every turn; it answers
+/// with nothing (one comparison) until the next local midnight of some dossier, or until `invalidate()` says another
+/// process changed the database (a review recorded, dossiers imported). What was raised is read back from the stored
+/// notices, so a restart raises nothing twice.
+struct ReviewNoticeTimer {
+    let scope: ReviewScope
+    /// The routing policy version the notices record (they are routed by PROTOCOL 5, not by the policy's routes).
+    let policy: String
+    private var subjects: [ReviewSubject] = []
+    private var marks: [ReviewNoticeMarks.Key: ReviewNoticeMarks] = [:]
+    private var next = Timestamp.distantPast
+    private var stale = true
+
+    init(scope: ReviewScope, policy: String) {
+        self.scope = scope
+        self.policy = policy
+    }
+
+    /// Reload dossiers, reviews and raised notices before the next check.
+    mutating func invalidate() { stale = true }
+
+    /// The notices owed at `now` as alerts (ids from `issueID`), to be stored and published like any alert.
+    mutating func notices(now: Timestamp, store: Store, issueID: () -> String) throws -> [Alert] {
+        if stale {
+            subjects = try ReviewDesk.subjects(store).map(\.1)
+            marks = try store.reviewNoticeMarks()
+            stale = false
+            next = .distantPast
+        }
+        guard now >= next else { return [] }
+        let (owed, nextCheck) = ReviewNotices.evaluate(subjects, marks: marks, now: now, scope: scope)
+        next = nextCheck
+        var out: [Alert] = []
+        for n in owed {
+            let key = ReviewNoticeMarks.Key(dossier: n.dossier, deadline: n.deadline)
+            switch n.kind {
+            case .due: marks[key, default: ReviewNoticeMarks()].dueRaised = true
+            case .overdue: marks[key, default: ReviewNoticeMarks()].lastOverdue = n.at
+            }
+            out.append(n.alert(id: issueID(), detectedAt: now, policy: policy))
+        }
+        return out
+    }
+}
