@@ -105,14 +105,27 @@ struct ReviewCommand: ParsableCommand {
                 communication-loss time, open items and the previous review's findings. HTML is one self-contained,
                 printable page with a timeline of breaches and a latency chart (inline SVG). See docs/REVIEW.md.
                 """)
-        @Argument(help: "The dossier id.") var dossier: String
+        @Argument(help: "The dossier id.") var dossier: String?
+        @Flag(help: "A report for every dossier in the database, written into the directory --out as ID.FORMAT.")
+        var all = false
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var scope: ScopeOption
         @Option(help: "html (default), md or csv.") var format: ReportFormat = .html
-        @Option(help: "Write to this file instead of standard output.") var out: String?
+        @Option(help: "Write to this file (with --all: this directory) instead of standard output.") var out: String?
         @Option(name: .customLong("as-of"), help: "The report's last day (YYYY-MM-DD). Default: now.") var asOf: String?
 
+        func validate() throws {
+            if all {
+                guard dossier == nil else { throw ValidationError("give a dossier or --all, not both") }
+                guard out != nil else { throw ValidationError("--all needs --out DIRECTORY") }
+            } else if dossier == nil {
+                throw ValidationError("give a dossier id (or --all --out DIRECTORY)")
+            }
+        }
+
         func run() throws {
+            if all { return try runAll() }
+            let dossier = self.dossier!
             let store = try database.open()
             guard let record = try store.dossier(id: dossier) else { throw ValidationError("no dossier \(dossier)") }
             let at =
@@ -121,12 +134,7 @@ struct ReviewCommand: ParsableCommand {
             guard let report = try ReviewDesk.report(store, dossier: dossier, asOf: at, scope: scope.scope) else {
                 throw ValidationError("no dossier \(dossier)")
             }
-            let text: String =
-                switch format {
-                case .html: ReviewReportHTML.render(report)
-                case .md: ReviewReportMarkdown.render(report)
-                case .csv: ReviewReportCSV.render(report)
-                }
+            let text = render(report)
             if let out {
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: out))
@@ -136,6 +144,43 @@ struct ReviewCommand: ParsableCommand {
             } else {
                 print(text, terminator: "")
             }
+        }
+
+        func render(_ report: ReviewReport) -> String {
+            switch format {
+            case .html: ReviewReportHTML.render(report)
+            case .md: ReviewReportMarkdown.render(report)
+            case .csv: ReviewReportCSV.render(report)
+            }
+        }
+
+        /// Every dossier: one file each, then a line with the count and the time taken.
+        func runAll() throws {
+            let started = Date()
+            let store = try database.open()
+            let dir = out!
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                throw ValidationError("cannot create \(dir): \(error.localizedDescription)")
+            }
+            let day = try asOf.map { try ReviewCommand.day($0, "--as-of") }
+            var written = 0
+            for (d, _) in try ReviewDesk.subjects(store) {
+                let at = day.map { ReviewDesk.endOfDay($0, timezone: d.timezone) } ?? now()
+                guard let report = try ReviewDesk.report(store, dossier: d.id, asOf: at, scope: scope.scope) else {
+                    continue
+                }
+                let path = dir + "/" + d.id + "." + format.rawValue
+                do {
+                    try Data(render(report).utf8).write(to: URL(fileURLWithPath: path))
+                } catch {
+                    throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+                }
+                written += 1
+            }
+            let seconds = Date().timeIntervalSince(started)
+            print("wrote \(written) reports into \(dir) in \(String(format: "%.2f", seconds)) s")
         }
     }
 

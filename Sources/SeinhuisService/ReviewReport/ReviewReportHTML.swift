@@ -66,7 +66,8 @@ public enum ReviewReportHTML {
         h += latencyChart(r)
         h += "</section>\n"
 
-        h += "<section><h2>Communication loss</h2><p><b>\(r.communicationLossEpisodes)</b> episodes, "
+        let episodes = r.communicationLossEpisodes == 1 ? "episode" : "episodes"
+        h += "<section><h2>Communication loss</h2><p><b>\(r.communicationLossEpisodes)</b> \(episodes), "
         h += "<b>\(esc(ReportText.duration(r.communicationLossMs)))</b> in all"
         h +=
             r.communicationLossEpisodes > 0
@@ -144,20 +145,25 @@ public enum ReviewReportHTML {
         // Month ticks (the first of each month in the period).
         let axisY = top + Double(kinds.count) * lane + 4
         s += "<line x1=\"\(f(left))\" y1=\"\(f(axisY))\" x2=\"\(f(width - right))\" y2=\"\(f(axisY))\" class=\"axis\"/>"
+        let clock = LocalClock(identifier: r.dossier.timezone) ?? LocalClock(identifier: Dossier.defaultTimeZone)!
+        // The period's first day, then the first of each month (labelled YYYY-MM); labels never overlap.
+        var ticks: [(Double, String)] = []
         var day = r.period.from
-        var ticks = 0
-        while day < r.period.to && ticks < 40 {
+        while day < r.period.to && ticks.count < 40 {
             if day.day == 1 || day == r.period.from {
-                let clock =
-                    LocalClock(identifier: r.dossier.timezone) ?? LocalClock(identifier: Dossier.defaultTimeZone)!
                 let tx = x(Timestamp(milliseconds: clock.instant(day: day.daysSinceEpoch, minutes: 0)))
-                s += "<line x1=\"\(f(tx))\" y1=\"\(f(axisY))\" x2=\"\(f(tx))\" y2=\"\(f(axisY + 5))\" class=\"axis\"/>"
-                s += "<text x=\"\(f(tx))\" y=\"\(f(axisY + 17))\" text-anchor=\"middle\" class=\"tick\">"
-                s += day == r.period.from ? "\(day)" : String(day.description.prefix(7))
-                s += "</text>"
-                ticks += 1
+                ticks.append((tx, day == r.period.from ? day.description : String(day.description.prefix(7))))
             }
             day = day.adding(days: 1)
+        }
+        var lastLabel = -Double.infinity
+        for (i, (tx, label)) in ticks.enumerated() {
+            s += "<line x1=\"\(f(tx))\" y1=\"\(f(axisY))\" x2=\"\(f(tx))\" y2=\"\(f(axisY + 5))\" class=\"axis\"/>"
+            let room = i + 1 < ticks.count ? ticks[i + 1].0 - tx : .infinity
+            guard tx - lastLabel >= 70, i > 0 || room >= 90 else { continue }
+            s += "<text x=\"\(f(tx))\" y=\"\(f(axisY + 17))\" text-anchor=\"\(i == 0 ? "start" : "middle")\" "
+            s += "class=\"tick\">\(label)</text>"
+            lastLabel = tx
         }
         for b in r.breaches {
             guard let i = kinds.firstIndex(of: b.kind) else { continue }

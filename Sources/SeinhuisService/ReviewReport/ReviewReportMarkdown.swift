@@ -72,7 +72,7 @@ public enum ReviewReportMarkdown {
         o.append("## Communication loss")
         o.append("")
         o.append(
-            "\(r.communicationLossEpisodes) episodes, \(ReportText.duration(r.communicationLossMs)) in all, longest \(ReportText.duration(r.longestCommunicationLossMs))."
+            "\(r.communicationLossEpisodes) \(r.communicationLossEpisodes == 1 ? "episode" : "episodes"), \(ReportText.duration(r.communicationLossMs)) in all, longest \(ReportText.duration(r.longestCommunicationLossMs))."
         )
         o.append("")
         o.append("## Open items (\(r.openItems.count))")
