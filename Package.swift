@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "SeinhuisStoreTests", dependencies: ["SeinhuisStore", "SeinhuisCore"]),
         .testTarget(
             name: "SeinhuisServiceTests", dependencies: ["SeinhuisService", "SeinhuisStore", "SeinhuisCore", "ZeroMQ"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "SeinhuisCore", "seinhuis"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "SeinhuisCore", "seinhuis", "simulator"]),
     ],
     swiftLanguageModes: [.v6]
 )
