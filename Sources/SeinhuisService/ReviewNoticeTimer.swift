@@ -13,6 +13,7 @@ struct ReviewNoticeTimer {
     private var marks: [ReviewNoticeMarks.Key: ReviewNoticeMarks] = [:]
     private var next = Timestamp.distantPast
     private var stale = true
+    private var loadedKey: String?
 
     init(scope: ReviewScope, policy: String) {
         self.scope = scope
@@ -25,10 +26,15 @@ struct ReviewNoticeTimer {
     /// The notices owed at `now` as alerts (ids from `issueID`), to be stored and published like any alert.
     mutating func notices(now: Timestamp, store: Store, issueID: () -> String) throws -> [Alert] {
         if stale {
-            subjects = try ReviewDesk.subjects(store).map(\.1)
-            marks = try store.reviewNoticeMarks()
             stale = false
-            next = .distantPast
+            // Most writes of other processes are operators' actions: reload only when reviews or dossiers changed.
+            let key = try store.reviewChangeKey()
+            if key != loadedKey {
+                subjects = try ReviewDesk.subjects(store).map(\.1)
+                marks = try store.reviewNoticeMarks()
+                loadedKey = key
+                next = .distantPast
+            }
         }
         guard now >= next else { return [] }
         let (owed, nextCheck) = ReviewNotices.evaluate(subjects, marks: marks, now: now, scope: scope)

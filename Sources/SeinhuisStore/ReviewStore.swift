@@ -29,6 +29,13 @@ extension Store {
         }
     }
 
+    /// Changes whenever a review is recorded or dossiers are imported: `serve` reloads its review calendar then.
+    public func reviewChangeKey() throws -> String {
+        let reviews = try db.scalarInt("SELECT COALESCE(MAX(id), 0) FROM review") ?? 0
+        let versions = try db.scalarInt("SELECT COUNT(*) FROM dossier_version") ?? 0
+        return "\(reviews)/\(versions)"
+    }
+
     /// The recorded reviews of one dossier (or all), oldest review date first.
     public func reviews(dossier: String? = nil) throws -> [RecordedReview] {
         let s = try db.prepare(
