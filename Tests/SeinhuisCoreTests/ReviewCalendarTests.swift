@@ -58,6 +58,9 @@ struct ReviewCalendarTests {
         let ended = subject(reviews: [("2026-04-01", true)])
         #expect(ended.position(on: date("2026-03-31"), scope: .radex) != nil)
         #expect(ended.position(on: date("2026-04-01"), scope: .radex) == nil)  // decision `end`
+        let resumed = subject(reviews: [("2026-04-01", true), ("2026-06-01", false)])
+        #expect(resumed.position(on: date("2026-05-01"), scope: .radex) == nil)
+        #expect(resumed.position(on: date("2026-06-01"), scope: .radex)?.deadline == date("2026-12-01"))
     }
 
     @Test func localDateFollowsTheDossiersTimeZone() {

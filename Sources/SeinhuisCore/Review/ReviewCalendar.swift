@@ -105,7 +105,7 @@ public struct ReviewSubject: Sendable, Equatable {
     public var timezone: String
     /// `last_review` of the imported dossier (a review held before Seinhuis recorded them).
     public var lastReview: LocalDate?
-    /// Recorded reviews: their dates and whether the decision was `end`, any order.
+    /// Recorded reviews: their dates and whether the decision was `end`, in the order recorded.
     public var reviews: [(date: LocalDate, ended: Bool)]
 
     public init(
@@ -137,7 +137,8 @@ public struct ReviewSubject: Sendable, Equatable {
     /// after `today` are not seen (so `review due --as-of` shows the past as it stood).
     public func position(on today: LocalDate, scope: ReviewScope) -> ReviewPosition? {
         let known = reviews.filter { $0.date <= today }
-        let ended = known.contains { $0.ended }
+        // The latest review's decision stands: `end` takes the dossier out, a later review brings it back.
+        let ended = known.last(where: { r in !known.contains { $0.date > r.date } })?.ended ?? false
         guard
             ReviewCalendar.inScope(
                 radex: radex, start: start, end: end, endedByReview: ended, scope: scope, on: today)

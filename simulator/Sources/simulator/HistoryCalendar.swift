@@ -39,7 +39,8 @@ struct HistoryCalendar {
             let start = date(d.start)
             guard start <= day, d.end.map({ day <= date($0) }) ?? true else { continue }
             let known = reviews.filter { $0.dossier == d.id && date($0.date) <= day }
-            if known.contains(where: { $0.decision == "end" }) { continue }
+            let latest = known.max { date($0.date) < date($1.date) }
+            if latest?.decision == "end" { continue }
             let basis =
                 ([d.lastReview.map(date)] + known.map { Optional(date($0.date)) }).compactMap { $0 }.max() ?? start
             let deadline = deadline(from: basis)
