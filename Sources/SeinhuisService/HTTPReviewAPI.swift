@@ -24,10 +24,12 @@ enum HTTPReviewAPI {
                 guard let d = LocalDate(asOf) else { return HTTPAPI.error(.badRequest, "as_of must be YYYY-MM-DD") }
                 day = .date(d)
             }
-            let s: ReviewScope
-            switch try? parseScope(q.get("scope"), scope) {
-            case .some(let v): s = v
-            case .none: return HTTPAPI.error(.badRequest, "scope must be radex or all")
+            var s = scope
+            if let name = q.get("scope") {
+                guard let parsed = ReviewScope(rawValue: name) else {
+                    return HTTPAPI.error(.badRequest, "scope must be radex or all")
+                }
+                s = parsed
             }
             let (chosenDay, chosenScope) = (day, s)
             let due = try await store.with { try ReviewDesk.due($0, on: chosenDay, scope: chosenScope) }
@@ -105,12 +107,6 @@ enum HTTPReviewAPI {
             }
             return HTTPAPI.json("[" + rows.map(\.json).joined(separator: ",") + "]")
         }
-    }
-
-    static func parseScope(_ s: String?, _ fallback: ReviewScope) throws -> ReviewScope {
-        guard let s else { return fallback }
-        guard let v = ReviewScope(rawValue: s) else { throw HTTPAPI.Failure(.badRequest, "scope") }
-        return v
     }
 
     static func decode(_ request: Request) async throws -> ReviewBody {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import SeinhuisCore
 import SeinhuisService
 import SeinhuisStore
 
@@ -24,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Commit durability: normal survives a process crash, full also power loss.")
     var durability: Database.Durability = .normal
     @OptionGroup(title: "Routing") var routing: PolicyOption
+    @Option(help: "Review notices (PROTOCOL 5) for radex dossiers (default) or all ET dossiers.")
+    var reviewScope: ReviewScope = .radex
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
 
     func run() async throws {
@@ -37,6 +40,7 @@ struct Serve: AsyncParsableCommand {
         config.durability = durability
         rules.apply(to: &config.rules)
         if let policy = routing.policy { config.policy = policy }
+        config.reviewScope = reviewScope
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = logLevel

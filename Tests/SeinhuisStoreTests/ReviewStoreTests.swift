@@ -123,6 +123,7 @@ struct ReviewStoreTests {
         #expect(r.answered == 2 && r.unanswered == 1)
         #expect(r.latency.count == 2 && r.latency.maxMs == 300_000 && r.latency.meanMs == 180_000)
         #expect(r.previousLatency?.count == 2 && r.previousLatency?.maxMs == 600_000)
+        #expect(r.acknowledge.count == 2 && r.acknowledge.maxMs == 300_000)  // a measure on an open alert acknowledges it
         #expect(r.communicationLossEpisodes == 2)
         #expect(r.communicationLossMs == 3 * 3_600_000)  // 2 h, and the 1 h of the earlier episode after midnight
         #expect(r.longestCommunicationLossMs == 2 * 3_600_000)

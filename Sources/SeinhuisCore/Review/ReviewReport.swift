@@ -164,8 +164,11 @@ extension ReviewReport {
             return keys.map { Count(key: $0, count: c[$0]!) }
         }
         let ids = Set(inPeriod.map(\.id))
+        // Latency of the breaches that began in a period (the same alerts the breach tables count).
         let responseTimes = { (p: Period) -> [Int64] in
-            input.latency.filter { p.contains($0.detectedAt) }.compactMap { r in r.respondedAt.map { $0 - r.detectedAt }
+            let began = Set(breachAlerts.filter { p.contains($0.eventTs) }.map(\.id))
+            return input.latency.filter { began.contains($0.alertID) }.compactMap { r in
+                r.respondedAt.map { $0 - r.detectedAt }
             }
         }
         let acks = input.latency.filter { ids.contains($0.alertID) }.compactMap { r in

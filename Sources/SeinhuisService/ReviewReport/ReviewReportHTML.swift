@@ -62,6 +62,7 @@ public enum ReviewReportHTML {
         latencyRows.append(["answered", String(r.latency.count), r.previousLatency.map { String($0.count) } ?? "-"])
         h += "<div><h3>Breach-to-response latency</h3>"
         h += table(["", "This period", "Previous period"], latencyRows, empty: "")
+        h += "<p>\(esc(ReportText.acknowledge(r)))</p>"
         h += "</div></div>"
         h += latencyChart(r)
         h += "</section>\n"

@@ -50,11 +50,13 @@ public enum ReviewReportMarkdown {
         o.append("## Breaches (\(r.breaches.count))")
         o.append("")
         table(["kind", "alerts"], r.breachesByKind.map { [$0.key, String($0.count)] })
-        table(["severity", "alerts"], r.breachesBySeverity.map { [$0.key, String($0.count)] })
+        if !r.breachesBySeverity.isEmpty {
+            table(["severity", "alerts"], r.breachesBySeverity.map { [$0.key, String($0.count)] })
+        }
         o.append("## Alerts per queue")
         o.append("")
         table(["queue", "alerts"], r.alertsPerQueue.map { [$0.key, String($0.count)] })
-        table(["review notice", "count"], r.notices.map { [$0.key, String($0.count)] })
+        if !r.notices.isEmpty { table(["review notice", "count"], r.notices.map { [$0.key, String($0.count)] }) }
         o.append("## Escalations and responses")
         o.append("")
         o.append(
@@ -69,6 +71,8 @@ public enum ReviewReportMarkdown {
             ReportText.latencyRows(r).map { name, c, p in
                 [name, c.map(ReportText.duration) ?? "-", p.map(ReportText.duration) ?? "-"]
             } + [["answered", String(r.latency.count), r.previousLatency.map { String($0.count) } ?? "-"]])
+        o.append(ReportText.acknowledge(r))
+        o.append("")
         o.append("## Communication loss")
         o.append("")
         o.append(
@@ -134,6 +138,8 @@ public enum ReviewReportCSV {
         func secs(_ ms: Int64?) -> String { ms.map { String(format: "%.3f", Double($0) / 1000) } ?? "" }
         for (name, c, p) in ReportText.latencyRows(r) { rows.append(["latency_s", name, secs(c), secs(p)]) }
         rows.append(["latency_s", "count", String(r.latency.count), r.previousLatency.map { String($0.count) } ?? ""])
+        rows.append(["acknowledge_s", "p50", r.acknowledge.count > 0 ? secs(r.acknowledge.p50Ms) : "", ""])
+        rows.append(["acknowledge_s", "p90", r.acknowledge.count > 0 ? secs(r.acknowledge.p90Ms) : "", ""])
         rows.append(["communication_loss", "episodes", String(r.communicationLossEpisodes), ""])
         rows.append(["communication_loss", "total_s", secs(r.communicationLossMs), ""])
         rows.append(["communication_loss", "longest_s", secs(r.longestCommunicationLossMs), ""])

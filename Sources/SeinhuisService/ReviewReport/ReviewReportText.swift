@@ -43,7 +43,13 @@ enum ReportText {
         ]
     }
 
-    static func decision(_ d: ReviewDecision) -> String { d.rawValue }
+    /// `Time to acknowledge: p50 1 min 05 s, p90 4 min 00 s (12 acknowledged).`
+    static func acknowledge(_ r: ReviewReport) -> String {
+        let a = r.acknowledge
+        guard a.count > 0 else { return "Time to acknowledge: no alert acknowledged." }
+        return "Time to acknowledge: p50 \(duration(a.p50Ms)), p90 \(duration(a.p90Ms)) (\(a.count) acknowledged)."
+    }
+
 }
 
 extension LocalClock {
