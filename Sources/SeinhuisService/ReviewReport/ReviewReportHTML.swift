@@ -51,8 +51,7 @@ public enum ReviewReportHTML {
         h += "</section>\n"
 
         h += "<section><h2>Escalations and responses</h2>"
-        h += "<p><b>\(r.escalatedAlerts)</b> alerts escalated (\(r.escalations) escalations in all). "
-        h += "<b>\(r.answered)</b> alerts answered with a measure, <b>\(r.unanswered)</b> without.</p>"
+        h += "<p>\(esc(ReportText.escalations(r)))</p>"
         h += "<div class=\"cols\">"
         h += table(
             ["Measure", "Count"], r.measures.map { [$0.key, String($0.count)] }, empty: "No measures recorded.")
@@ -67,12 +66,7 @@ public enum ReviewReportHTML {
         h += latencyChart(r)
         h += "</section>\n"
 
-        let episodes = r.communicationLossEpisodes == 1 ? "episode" : "episodes"
-        h += "<section><h2>Communication loss</h2><p><b>\(r.communicationLossEpisodes)</b> \(episodes), "
-        h += "<b>\(esc(ReportText.duration(r.communicationLossMs)))</b> in all"
-        h +=
-            r.communicationLossEpisodes > 0
-            ? ", longest \(esc(ReportText.duration(r.longestCommunicationLossMs))).</p>" : ".</p>"
+        h += "<section><h2>Communication loss</h2><p>\(esc(ReportText.communicationLoss(r)))</p>"
         h += "</section>\n"
 
         h += "<section><h2>Open items (\(r.openItems.count))</h2>"

@@ -59,9 +59,7 @@ public enum ReviewReportMarkdown {
         if !r.notices.isEmpty { table(["review notice", "count"], r.notices.map { [$0.key, String($0.count)] }) }
         o.append("## Escalations and responses")
         o.append("")
-        o.append(
-            "\(r.escalatedAlerts) alerts escalated (\(r.escalations) escalations in all). \(r.answered) alerts answered with a measure, \(r.unanswered) without."
-        )
+        o.append(ReportText.escalations(r))
         o.append("")
         table(["measure", "count"], r.measures.map { [$0.key, String($0.count)] })
         o.append("Breach-to-response latency (detected to first measure):")
@@ -75,9 +73,7 @@ public enum ReviewReportMarkdown {
         o.append("")
         o.append("## Communication loss")
         o.append("")
-        o.append(
-            "\(r.communicationLossEpisodes) \(r.communicationLossEpisodes == 1 ? "episode" : "episodes"), \(ReportText.duration(r.communicationLossMs)) in all, longest \(ReportText.duration(r.longestCommunicationLossMs))."
-        )
+        o.append(ReportText.communicationLoss(r))
         o.append("")
         o.append("## Open items (\(r.openItems.count))")
         o.append("")

@@ -43,6 +43,22 @@ enum ReportText {
         ]
     }
 
+    /// `3 alerts`, `1 alert`.
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    /// `2 alerts escalated (5 escalations in all). 7 alerts answered with a measure, 1 without.`
+    static func escalations(_ r: ReviewReport) -> String {
+        "\(count(r.escalatedAlerts, "alert")) escalated (\(count(r.escalations, "escalation")) in all). "
+            + "\(count(r.answered, "alert")) answered with a measure, \(r.unanswered) without."
+    }
+
+    /// `2 episodes, 1 d 6 h in all, longest 21 h 59 min.` or `None in the period.`
+    static func communicationLoss(_ r: ReviewReport) -> String {
+        guard r.communicationLossEpisodes > 0 else { return "No communication loss in the period." }
+        return "\(count(r.communicationLossEpisodes, "episode")), \(duration(r.communicationLossMs)) in all, "
+            + "longest \(duration(r.longestCommunicationLossMs))."
+    }
+
     /// `Time to acknowledge: p50 1 min 05 s, p90 4 min 00 s (12 acknowledged).`
     static func acknowledge(_ r: ReviewReport) -> String {
         let a = r.acknowledge
