@@ -14,6 +14,8 @@ struct ReviewNoticeTimer {
     private var next = Timestamp.distantPast
     private var stale = true
     private var loadedKey: String?
+    /// Notices were handed out last turn: re-read the stored marks before the next check.
+    private var verify = false
 
     init(scope: ReviewScope, policy: String) {
         self.scope = scope
@@ -36,6 +38,12 @@ struct ReviewNoticeTimer {
                 next = .distantPast
             }
         }
+        if verify {
+            // The turn that raised notices has committed by now, or failed and dropped them: the store says which,
+            // so a failed commit raises them again rather than never.
+            verify = false
+            marks = try store.reviewNoticeMarks()
+        }
         guard now >= next else { return [] }
         let (owed, nextCheck) = ReviewNotices.evaluate(subjects, marks: marks, now: now, scope: scope)
         next = nextCheck
@@ -47,6 +55,10 @@ struct ReviewNoticeTimer {
             case .overdue: marks[key, default: ReviewNoticeMarks()].lastOverdue = n.at
             }
             out.append(n.alert(id: issueID(), detectedAt: now, policy: policy))
+        }
+        if !out.isEmpty {
+            verify = true
+            next = .distantPast
         }
         return out
     }
