@@ -93,6 +93,15 @@ struct ReviewCLITests {
         #expect(!html.contains("<script") && !html.contains("<link"))
         let md = try Binary.run(["review", "report", "D-R-1", "--db", db, "--format", "md", "--as-of", "2026-06-30"])
         #expect(md.hasPrefix("# Review report D-R-1"))
+        // CSV: free text a spreadsheet would run as a formula is neutralised.
+        try Binary.run([
+            "review", "record", "D-R-1", "--db", db, "--reviewer", "K. Peeters", "--date", "2026-04-01",
+            "--findings", "=HYPERLINK(\"x\")", "--decision", "continue",
+        ])
+        let csv = try Binary.run(["review", "report", "D-R-1", "--db", db, "--format", "csv", "--as-of", "2026-06-30"])
+        #expect(csv.hasPrefix("section,item,value,previous\n"))
+        #expect(csv.contains("previous_review,findings,\"'=HYPERLINK(\"\"x\"\")\""))
+        #expect(csv.contains("period,from,2026-04-01,2026-03-01"))
         let err = try Binary.run(["review", "report", "D-NOPE", "--db", db], expectFailure: true)
         #expect(err.contains("no dossier D-NOPE"))
     }

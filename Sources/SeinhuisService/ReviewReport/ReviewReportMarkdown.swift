@@ -149,7 +149,10 @@ public enum ReviewReportCSV {
         return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
-    static func field(_ s: String) -> String {
+    static func field(_ raw: String) -> String {
+        // Free text (findings, names) that a spreadsheet would run as a formula is prefixed with a quote.
+        var s = raw
+        if let c = s.first, "=+@\t\r".contains(c) || (c == "-" && Double(s) == nil) { s = "'" + s }
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
