@@ -77,6 +77,9 @@ public enum ReviewDesk {
         return Timestamp(milliseconds: clock.instant(day: day.daysSinceEpoch + 1, minutes: 0) - 1)
     }
 
+    /// How far back the overview looks for a device's last contact (older contact shows as none).
+    public static let lastContactDays = 90
+
     /// One line of the overview of ET dossiers.
     public struct OverviewRow: Sendable {
         public var dossier: Dossier
@@ -84,7 +87,7 @@ public enum ReviewDesk {
         public var position: ReviewPosition?
         public var lastReview: LocalDate?
         public var openAlerts: Int
-        /// Per device, the latest event time heard (nil: never).
+        /// Per device, the latest event time heard within `lastContactDays` (absent: none in that window).
         public var lastContact: [String: Timestamp]
 
         /// `{"id","subject","radex","mandate","start","end","timezone","devices","review":{...}|null,...}`.
@@ -124,7 +127,8 @@ public enum ReviewDesk {
         let subjects = try subjects(store).filter { !radexOnly || $0.0.radex }
         let versions = Dictionary(try store.dossiers().map { ($0.id, $0.version) }, uniquingKeysWith: { a, _ in a })
         let open = try store.openAlertCounts()
-        let contact = try store.lastContact(devices: Set(subjects.flatMap(\.0.devices)))
+        let contact = try store.lastContact(
+            devices: Set(subjects.flatMap(\.0.devices)), since: now - Int64(lastContactDays) * 86_400_000)
         return subjects.map { d, s in
             let today = s.localDate(at: now)
             let last = ([d.lastReview] + s.reviews.filter { $0.date <= today }.map(\.date)).compactMap { $0 }.max()

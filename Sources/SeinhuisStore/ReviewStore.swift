@@ -128,23 +128,24 @@ extension Store {
     }
 
     /// The last contact of each device: the latest event time in the most recently received journal block that
-    /// holds the device. Reads blocks newest first and stops once every device asked for is found (a device that
-    /// never reported costs a full pass).
-    public func lastContact(devices: Set<String>) throws -> [String: Timestamp] {
+    /// holds the device, among the blocks with events at or after `since`. Reads those blocks newest first and stops
+    /// once every device asked for is found; `since` bounds the work for devices that fell silent long ago.
+    public func lastContact(devices: Set<String>, since: Timestamp = .distantPast) throws -> [String: Timestamp] {
         var wanted: [Int64: String] = [:]
         for d in devices {
             if let id = try db.scalarInt("SELECT id FROM device WHERE name = ?", [.text(d)]) { wanted[id] = d }
         }
         var out: [String: Timestamp] = [:]
         guard !wanted.isEmpty else { return out }
-        let s = try db.prepare("SELECT data FROM journal_block ORDER BY id DESC")
+        let s = try db.prepare("SELECT data FROM journal_block WHERE last_ts >= ? ORDER BY id DESC")
+        try s.bind(since.milliseconds, at: 1)
         defer { s.reset() }
         while try s.step() {
             var found: [Int64: Int64] = [:]
             Row(handle: s.handle).withBlob(0) { bytes in
                 var r = JournalBlockReader(bytes)
                 while let (id, e) = r.next(deviceName: { _ in "" }) {
-                    guard wanted[id] != nil else { continue }
+                    guard wanted[id] != nil, e.ts >= since else { continue }
                     found[id] = max(found[id] ?? .min, e.ts.milliseconds)
                 }
             }

@@ -247,7 +247,9 @@ enum Overview {
             ],
             rows: rows.map { r in
                 let contact = r.dossier.devices.map { d in
-                    "\(d) " + (r.lastContact[d].map { format == .table ? Self.ago($0, at) : $0.rfc3339 } ?? "never")
+                    "\(d) "
+                        + (r.lastContact[d].map { format == .table ? Self.ago($0, at) : $0.rfc3339 }
+                            ?? "none in \(ReviewDesk.lastContactDays) d")
                 }.joined(separator: "; ")
                 return [
                     r.dossier.id, r.dossier.subject, r.dossier.radex ? "yes" : "no", r.dossier.mandate.rawValue,

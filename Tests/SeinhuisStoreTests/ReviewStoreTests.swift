@@ -188,5 +188,10 @@ struct ReviewStoreTests {
         }
         let c = try store.lastContact(devices: ["TAG-A", "TAG-B", "TAG-NEVER"])
         #expect(c == ["TAG-A": t("2026-07-01T10:02:00Z"), "TAG-B": t("2026-07-01T10:01:00Z")])
+        // Bounded: only contact at or after `since` counts.
+        #expect(
+            try store.lastContact(devices: ["TAG-A", "TAG-B"], since: t("2026-07-01T10:01:30Z")) == [
+                "TAG-A": t("2026-07-01T10:02:00Z")
+            ])
     }
 }
