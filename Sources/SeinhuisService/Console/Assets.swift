@@ -23,7 +23,7 @@ enum Assets {
         thead th{background:#eef0f3;font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:#4b5563}
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
         table.alerts td{vertical-align:middle}table.alerts tr.empty td{color:var(--muted);text-align:center;padding:24px}
-        tr.state-closed{opacity:.55}tr.sev-row-critical.state-open{background:#fef2f2}
+        tr.row-closed{opacity:.55}tr.sev-row-critical.row-open{background:#fef2f2}
         td.bar{width:6px;padding:0}tr.sev-row-critical td.bar{background:var(--crit)}tr.sev-row-high td.bar{background:var(--high)}
         tr.sev-row-medium td.bar{background:var(--med)}tr.sev-row-low td.bar{background:var(--low)}
         .sev{display:inline-block;padding:1px 8px;border-radius:3px;color:#fff;font-size:12px;font-weight:600;text-transform:uppercase}
@@ -185,7 +185,7 @@ enum Assets {
               return a.id < b.id ? 1 : -1;  // newest first: ids grow with time
             }
             function row(a) {
-              const cls = `sev-row-${esc(a.severity)} state-${esc(a.state)}${fresh.has(a.id) ? " new" : ""}`;
+              const cls = `sev-row-${esc(a.severity)} row-${esc(a.state)}${fresh.has(a.id) ? " new" : ""}`;
               return `<tr id="row-${esc(a.id)}" class="${cls}" data-state="${esc(a.state)}">
                 <td class="bar"></td>
                 <td><a class="alert-link" href="/console/alert/${encodeURIComponent(a.id)}">${esc(a.id)}</a></td>

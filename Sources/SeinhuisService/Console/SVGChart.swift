@@ -19,10 +19,11 @@ struct SVGChart {
     func render() -> String {
         let left = 48.0, right = 16.0, top = 12.0, bottom = 40.0
         let plotW = width - left - right, plotH = height - top - bottom
-        let all = series.flatMap(\.values).map { max(Double($0) / 1000, 1) }
+        let all = series.flatMap(\.values).map { max(Double($0) / 1000, 0.01) }
         let maxS = max(all.max() ?? 60, 60)
-        let lo = 0.0, hi = ceil(log10(maxS))
-        func x(_ seconds: Double) -> Double { left + (log10(max(seconds, 1)) - lo) / (hi - lo) * plotW }
+        // From 1 s, or from a power of ten below the fastest answer (automated tests answer in milliseconds).
+        let lo = min(0, floor(log10(all.min() ?? 1))), hi = ceil(log10(maxS))
+        func x(_ seconds: Double) -> Double { left + (log10(max(seconds, pow(10, lo))) - lo) / (hi - lo) * plotW }
         func y(_ share: Double) -> Double { top + (1 - share) * plotH }
         var svg =
             #"<svg class="chart" viewBox="0 0 \#(f(width)) \#(f(height))" width="\#(f(width))" height="\#(f(height))" role="img" xmlns="http://www.w3.org/2000/svg">"#
@@ -32,7 +33,7 @@ struct SVGChart {
             svg +=
                 #"<text class="axis" x="\#(f(left - 6))" y="\#(f(y(share) + 4))" text-anchor="end">\#(Int(share * 100))%</text>"#
         }
-        for s in [1.0, 10, 60, 600, 3600, 21600, 86400, 604_800] where s <= pow(10, hi) {
+        for s in [0.01, 0.1, 1.0, 10, 60, 600, 3600, 21600, 86400, 604_800] where s <= pow(10, hi) && s >= pow(10, lo) {
             svg += #"<line class="grid" x1="\#(f(x(s)))" x2="\#(f(x(s)))" y1="\#(f(top))" y2="\#(f(top + plotH))"/>"#
             svg +=
                 #"<text class="axis" x="\#(f(x(s)))" y="\#(f(top + plotH + 16))" text-anchor="middle">\#(Self.duration(s))</text>"#
@@ -44,8 +45,8 @@ struct SVGChart {
                 #"<text class="axis" x="\#(f(x(m.seconds) + 3))" y="\#(f(top + 10))">\#(HTML.escape(m.label))</text>"#
         }
         for (i, s) in series.enumerated() where !s.values.isEmpty {
-            let sorted = s.values.map { max(Double($0) / 1000, 1) }.sorted()
-            var d = "M\(f(x(1))) \(f(y(0)))"
+            let sorted = s.values.map { Double($0) / 1000 }.sorted()
+            var d = "M\(f(x(0))) \(f(y(0)))"
             for (k, v) in sorted.enumerated() {
                 d += " H\(f(x(v))) V\(f(y(Double(k + 1) / Double(sorted.count))))"
             }
@@ -62,6 +63,7 @@ struct SVGChart {
     }
 
     static func duration(_ s: Double) -> String {
+        if s < 1 { return "\(Int(s * 1000))ms" }
         if s < 60 { return "\(Int(s))s" }
         if s < 3600 { return "\(Int(s / 60))m" }
         if s < 86400 { return "\(Int(s / 3600))h" }

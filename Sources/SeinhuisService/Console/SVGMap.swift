@@ -22,10 +22,12 @@ struct SVGMap {
         return (x, y)
     }
 
-    /// Everything to show, as (centre, radius) in local metres, to fit the view around.
+    /// What the view is framed on, as (centre, radius) in local metres: the home, the fixes and the zone of the
+    /// breach. Other zones are drawn but may run off the edge (a city-wide inclusion zone would shrink the rest to
+    /// a dot).
     private var extents: [(x: Double, y: Double, r: Double)] {
         var out: [(Double, Double, Double)] = [(0, 0, max(home.radiusMetres, 50))]
-        for z in zones {
+        for z in zones where z.id == breachZone || zones.count == 1 && fixes.isEmpty {
             switch z.shape {
             case .circle(let c):
                 let p = local(c.center)
@@ -44,10 +46,19 @@ struct SVGMap {
         return out
     }
 
+    /// Keeps a label inside the view.
+    private func clamp(_ v: Double, _ limit: Double) -> Double { min(max(v, 80), limit - 80) }
+
     func render() -> String {
         let e = extents
-        let minX = e.map { $0.x - $0.r }.min()!, maxX = e.map { $0.x + $0.r }.max()!
-        let minY = e.map { $0.y - $0.r }.min()!, maxY = e.map { $0.y + $0.r }.max()!
+        var minX = e.map { $0.x - $0.r }.min()!, maxX = e.map { $0.x + $0.r }.max()!
+        var minY = e.map { $0.y - $0.r }.min()!, maxY = e.map { $0.y + $0.r }.max()!
+        // At least 400 m across: a street or two of context around a subject who stays home.
+        let grow = max(0, 400 - (maxX - minX)) / 2, growY = max(0, 400 - (maxY - minY)) / 2
+        minX -= grow
+        maxX += grow
+        minY -= growY
+        maxY += growY
         let pad = 24.0
         let scale = min((width - 2 * pad) / max(maxX - minX, 1), (height - 2 * pad) / max(maxY - minY, 1))
         let cx = (minX + maxX) / 2, cy = (minY + maxY) / 2
@@ -72,9 +83,11 @@ struct SVGMap {
                 }
                 svg += #"<polygon class="\#(cls)" points="\#(pts.joined(separator: " "))"/>"#
                 let c = g.vertices.map(local)
-                let mx = c.map(\.x).reduce(0, +) / Double(max(c.count, 1))
-                let my = c.map(\.y).reduce(0, +) / Double(max(c.count, 1))
-                svg += label(z.id, sx(mx), sy(my))
+                // The label at the vertex nearest the top of the view, kept inside it.
+                let top = c.max { $0.y < $1.y } ?? (0, 0)
+                svg += label(
+                    z.id + " (\(z.kind.rawValue))", f(clamp(Double(sx(top.x))!, width)),
+                    f(clamp(Double(sy(top.y))! + 14, height)))
             }
         }
         svg += #"<circle class="home" cx="\#(sx(0))" cy="\#(sy(0))" r="\#(r(home.radiusMetres))"/>"#
