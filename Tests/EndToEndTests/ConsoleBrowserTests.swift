@@ -82,6 +82,7 @@ struct ConsoleBrowserTests {
         try Binary.run(["dossier", "import", db + ".json", "--db", db])
         let anna = try password(Binary.run(["user", "add", "anna", "--role", "operator", "--db", db]))
         let admin = try password(Binary.run(["user", "add", "admin", "--role", "admin", "--db", db]))
+        let piet = try password(Binary.run(["user", "add", "piet", "--role", "police", "--db", db]))
         let port = 30000 + Int.random(in: 0..<20000)
         let server = try startServer(db: db, port: port)
         defer {
@@ -167,5 +168,19 @@ struct ConsoleBrowserTests {
         try browser.navigate(base + "/console/latency")
         try browser.waitFor("document.querySelector('svg.chart')", what: "the latency charts")
         try browser.screenshot(to: Self.screenshots + "/latency.png")
+
+        // The police see the Radex alert in their queue, and of its dossier only what dispatch needs.
+        try browser.evaluate("document.querySelector('form[action=\"/logout\"]').submit()")
+        try browser.waitFor("location.pathname === '/login'", what: "the login page after signing out")
+        try signIn(browser, base, "piet", piet)
+        try browser.waitFor("location.pathname === '/console/queue/police'", what: "the police queue")
+        try browser.waitFor("document.getElementById('row-\(id)')", what: "the Radex alert in the police queue")
+        #expect(try browser.evaluate("document.querySelectorAll('#rows tr[id]').length") as? Int == 1)
+        try browser.navigate(base + "/console/alert/\(id)")
+        try browser.waitFor("document.querySelector('svg.map')", what: "the police's alert detail")
+        #expect(try browser.evaluate("document.body.textContent.includes('P-7Q2K')") as? Bool == true)
+        #expect(try browser.evaluate("document.body.textContent.includes('Mandate')") as? Bool == false)
+        #expect(try browser.evaluate("document.querySelectorAll('svg.map .zone').length") as? Int == 1)
+        try browser.screenshot(to: Self.screenshots + "/alert-detail-police.png")
     }
 }

@@ -116,7 +116,7 @@ struct SVGMap {
         svg +=
             #"<g class="scale"><line x1="16" y1="\#(f(height - 16))" x2="\#(f(16 + barPx))" y2="\#(f(height - 16))"/>"#
         svg +=
-            #"<text x="16" y="\#(f(height - 22))">\#(bar >= 1000 ? f(bar / 1000) + " km" : f(bar) + " m")</text></g>"#
+            #"<text x="16" y="\#(f(height - 22))">\#(bar >= 1000 ? String(format: "%g", bar / 1000) + " km" : String(format: "%g", bar) + " m")</text></g>"#
         svg += #"<text class="north" x="\#(f(width - 20))" y="24">N↑</text>"#
         svg += "</svg>"
         return svg
