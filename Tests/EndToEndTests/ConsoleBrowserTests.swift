@@ -132,6 +132,8 @@ struct ConsoleBrowserTests {
         try browser.evaluate("document.querySelector('#row-\(id) button[data-act=ack]').click()")
         try browser.waitFor(
             "document.getElementById('row-\(id)').dataset.state === 'acknowledged'", what: "the state to change")
+        // Handled: the banner goes.
+        #expect(try browser.evaluate("document.getElementById('banner').hidden") as? Bool == true)
         // A measure recorded elsewhere (the command line, another process) reaches the open console by itself.
         try Binary.run([
             "alert", "respond", id, "--measure", "phone_call", "--note", "subject reached", "--by", "bert", "--db", db,

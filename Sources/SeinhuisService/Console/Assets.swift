@@ -112,12 +112,22 @@ enum Assets {
               });
             } catch (e) { /* no audio device */ }
           }
+          let alarmID = null;
+          const title = document.title;
+          function clearAlarm() {
+            alarmID = null;
+            document.getElementById("banner").hidden = true;
+            document.title = title;
+          }
+          // The banner stays until someone says "Seen" or the alert is handled (here or on any other console).
+          function handled(a) { if (a.id === alarmID && a.state !== "open") clearAlarm(); }
           function alarm(a) {
+            alarmID = a.id;
             const b = document.getElementById("banner");
             b.innerHTML = `<span>NEW CRITICAL ALERT · ${esc(a.id)} · ${esc(words(a.breach))} · ${esc(a.dossier)}${a.radex ? " · RADEX" : ""}</span>
               <a href="/console/alert/${encodeURIComponent(a.id)}"><button>Open</button></a><button id="banner-ok">Seen</button>`;
             b.hidden = false;
-            document.getElementById("banner-ok").onclick = () => { b.hidden = true; };
+            document.getElementById("banner-ok").onclick = clearAlarm;
             document.title = "‼ " + a.id + " · Seinhuis";
             beep();
           }
@@ -208,6 +218,7 @@ enum Assets {
             function upsert(a, isLive) {
               const known = alerts.has(a.id);
               alerts.set(a.id, a);
+              handled(a);
               if (isLive && !known && loaded) {
                 fresh.add(a.id); setTimeout(() => { fresh.delete(a.id); }, 4000);
                 if (a.severity === "critical") alarm(a);
@@ -233,6 +244,7 @@ enum Assets {
             const box = document.getElementById("detail-actions");
             function show(a) {
               current = a;
+              handled(a);
               box.innerHTML = buttons(a);
               const st = document.querySelector(".alert-head [data-field=state]");
               st.className = "state state-" + a.state; st.textContent = a.state;
@@ -255,6 +267,7 @@ enum Assets {
             follow(q, a => {
               if (a.id === current.id) { show(a); refreshLog(); }
               else if (a.severity === "critical" && a.state === "open" && a.escalation === 0) alarm(a);
+              else handled(a);
             }, refreshLog);
             ages();
           }
