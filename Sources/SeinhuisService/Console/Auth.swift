@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdBcrypt
 import SeinhuisCore
 import SeinhuisStore
+import Synchronization
 
 /// The request context of the console and the API: the signed-in user, once `RequireRole` has checked the session.
 public struct ConsoleContext: RequestContext {
@@ -30,6 +31,7 @@ public struct Sessions: Sendable {
     /// How long a session lasts from login (a shift, with margin).
     var lifetimeSeconds: Int64 = 12 * 3600
     static let cookieName = "seinhuis_session"
+    let throttle = LoginThrottle()
     /// Cost of new password hashes: 2^12 rounds, about a quarter of a second here.
     public static let bcryptCost: UInt8 = 12
 
@@ -49,9 +51,23 @@ public struct Sessions: Sendable {
         return try await store.with { try $0.sessionUser(tokenHash: hash, at: now) }
     }
 
-    /// Checks the password (bcrypt, off the event loop) and starts a session: the token, or nil (audited either way).
-    func login(name: String, password: String) async throws -> (token: String, user: SessionUser)? {
+    /// What a login attempt came to.
+    enum LoginOutcome: Sendable {
+        case signedIn(token: String, user: SessionUser)
+        case refused
+        /// Too many failures for this name lately: not even checked.
+        case throttled
+    }
+
+    /// Checks the password (bcrypt, off the event loop) and starts a session (audited either way). After
+    /// `LoginThrottle.maxFailures` failures in a row a name is refused unchecked for a minute.
+    func login(name: String, password: String) async throws -> LoginOutcome {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
+        if throttle.isLocked(trimmed, now: WallClock.monotonicNanos()) {
+            let now = WallClock.now()
+            try await store.with { try $0.auditFailedLogin(name: trimmed, reason: "throttled", at: now) }
+            return .throttled
+        }
         let found = try await store.with { try $0.user(name: trimmed) }
         // An unknown user costs the same time as a wrong password: the answer's timing tells nothing.
         let hash = found?.passwordHash ?? Self.decoyHash
@@ -60,14 +76,16 @@ public struct Sessions: Sendable {
         guard let user = found, matches, !user.disabled else {
             let reason = found == nil ? "unknown user" : (found!.disabled ? "user disabled" : "wrong password")
             try await store.with { try $0.auditFailedLogin(name: trimmed, reason: reason, at: now) }
-            return nil
+            throttle.failed(trimmed, now: WallClock.monotonicNanos())
+            return .refused
         }
+        throttle.succeeded(trimmed)
         let token = Self.newToken()
         let expires = Timestamp(milliseconds: now.milliseconds + lifetimeSeconds * 1000)
         try await store.with {
             try $0.startSession(tokenHash: SHA256.hex(Array(token.utf8)), user: user.name, at: now, expiresAt: expires)
         }
-        return (token, SessionUser(name: user.name, role: user.role, expiresAt: expires))
+        return .signedIn(token: token, user: SessionUser(name: user.name, role: user.role, expiresAt: expires))
     }
 
     func logout(_ request: Request) async throws {
@@ -169,4 +187,36 @@ extension RouterMethods where Context == ConsoleContext {
     ) -> RouterGroup<ConsoleContext> {
         group(path).add(middleware: RequireRole(roles: roles, sessions: sessions, style: style))
     }
+}
+
+/// Slows password guessing: after `maxFailures` failed logins in a row for one name, that name is refused without
+/// a check for `lockSeconds`. In memory (a restart forgets it); names, not addresses, since everyone is on loopback.
+final class LoginThrottle: Sendable {
+    static let maxFailures = 5
+    static let lockSeconds: UInt64 = 60
+    private struct Record {
+        var failures: Int
+        var last: UInt64
+    }
+    private let records = Mutex<[String: Record]>([:])
+
+    func isLocked(_ name: String, now: UInt64) -> Bool {
+        records.withLock { r in
+            guard let rec = r[name], rec.failures >= Self.maxFailures else { return false }
+            if now - rec.last < Self.lockSeconds * 1_000_000_000 { return true }
+            r[name] = nil  // the minute is over: a fresh start
+            return false
+        }
+    }
+
+    func failed(_ name: String, now: UInt64) {
+        records.withLock { r in
+            // Bounded: a flood of made-up names cannot grow it without limit.
+            if r.count > 10_000 { r.removeAll() }
+            r[name, default: Record(failures: 0, last: now)].failures += 1
+            r[name]!.last = now
+        }
+    }
+
+    func succeeded(_ name: String) { _ = records.withLock { $0.removeValue(forKey: name) } }
 }

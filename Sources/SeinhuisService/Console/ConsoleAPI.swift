@@ -21,8 +21,12 @@ enum ConsoleAPI {
             } catch {
                 return HTTPAPI.error(.badRequest, #"the body must be {"user": NAME, "password": PASSWORD}"#)
             }
-            guard let (token, user) = try await sessions.login(name: body.user, password: body.password) else {
-                return HTTPAPI.error(.unauthorized, "unknown user or wrong password")
+            let token: String
+            let user: SessionUser
+            switch try await sessions.login(name: body.user, password: body.password) {
+            case .refused: return HTTPAPI.error(.unauthorized, "unknown user or wrong password")
+            case .throttled: return HTTPAPI.error(.tooManyRequests, Pages.throttledMessage)
+            case .signedIn(let t, let u): (token, user) = (t, u)
             }
             var o = JSONObjectWriter()
             o.string("token", token)

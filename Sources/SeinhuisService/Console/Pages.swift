@@ -15,15 +15,20 @@ enum Pages {
             return redirect(home(user))
         }
         router.get("/login") { request, _ -> Response in
-            HTML.response(loginPage(next: request.uri.queryParameters.get("next"), failed: false))
+            HTML.response(loginPage(next: request.uri.queryParameters.get("next"), failed: nil))
         }
         router.post("/login") { request, context -> Response in
             let form = try await formFields(request)
             let next = safeNext(form["next"])
-            guard
-                let (token, user) = try await sessions.login(name: form["user"] ?? "", password: form["password"] ?? "")
-            else {
-                return HTML.response(loginPage(next: next, failed: true), status: .unauthorized)
+            let token: String
+            let user: SessionUser
+            switch try await sessions.login(name: form["user"] ?? "", password: form["password"] ?? "") {
+            case .refused:
+                return HTML.response(
+                    loginPage(next: next, failed: "Unknown user or wrong password."), status: .unauthorized)
+            case .throttled:
+                return HTML.response(loginPage(next: next, failed: throttledMessage), status: .tooManyRequests)
+            case .signedIn(let t, let u): (token, user) = (t, u)
             }
             var response = redirect(next ?? home(user))
             response.setCookie(Sessions.cookie(token, maxAge: Int(sessions.lifetimeSeconds)))
@@ -112,10 +117,12 @@ enum Pages {
         return out
     }
 
-    static func loginPage(next: String?, failed: Bool) -> String {
+    static let throttledMessage = "Too many failed sign-ins for this user: wait a minute and try again."
+
+    static func loginPage(next: String?, failed: String?) -> String {
         let body = """
             <section class="login"><h1>Seinhuis</h1><p class="sub">VCET alert console</p>
-            \(failed ? #"<p class="error" role="alert">Unknown user or wrong password.</p>"# : "")
+            \(failed.map { #"<p class="error" role="alert">\#(HTML.escape($0))</p>"# } ?? "")
             <form method="post" action="/login" id="login">
             <label>User <input name="user" id="user" autocomplete="username" required autofocus></label>
             <label>Password <input name="password" id="password" type="password" autocomplete="current-password" required></label>
