@@ -90,13 +90,11 @@ enum LatencyPage {
         }
         if by == .queue { order = Queue.allCases.map(\.rawValue).filter { groups[$0] != nil } } else { order.sort() }
         guard !order.isEmpty else { return #"<p class="muted">No alerts answered in this period.</p>"# }
-        let markers = [
-            (
-                label: "Radex critical target",
-                seconds: Double(policy.route(radex: true, severity: "critical").targetSeconds)
-            )
-        ]
-        .filter { $0.seconds > 0 }
+        // The response target applies to breach-to-response only.
+        let target = Double(policy.route(radex: true, severity: "critical").targetSeconds)
+        let markers =
+            moment == \LatencyRecord.respondedAt && target > 0
+            ? [(label: "Radex critical target", seconds: target)] : []
         return SVGChart(series: order.map { .init(name: $0, values: groups[$0]!) }, markers: markers).render()
     }
 }
