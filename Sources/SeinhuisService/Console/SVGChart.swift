@@ -42,7 +42,7 @@ struct SVGChart {
             svg +=
                 #"<line class="marker" x1="\#(f(x(m.seconds)))" x2="\#(f(x(m.seconds)))" y1="\#(f(top))" y2="\#(f(top + plotH))"/>"#
             svg +=
-                #"<text class="axis" x="\#(f(x(m.seconds) + 3))" y="\#(f(top + 10))">\#(HTML.escape(m.label))</text>"#
+                #"<text class="axis" x="\#(f(x(m.seconds) - 3))" y="\#(f(top + 10))" text-anchor="end">\#(HTML.escape(m.label))</text>"#
         }
         for (i, s) in series.enumerated() where !s.values.isEmpty {
             let sorted = s.values.map { Double($0) / 1000 }.sorted()
