@@ -50,6 +50,7 @@ final class Chromium {
         var args = [
             exe, "--headless", "--disable-gpu", "--remote-debugging-pipe", "--user-data-dir=\(profile)",
             "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--mute-audio",
+            "--disable-dev-shm-usage",
             "--window-size=\(width),\(height)", "about:blank",
         ]
         if getuid() == 0 { args.insert("--no-sandbox", at: 1) }
