@@ -5,7 +5,8 @@ import SeinhuisCore
 import SeinhuisStore
 
 /// The HTTP endpoints of `serve`: Prometheus metrics, health, the alert catch-up API (PROTOCOL 4.3), an alert with its
-/// action log, and the operators' actions (PROTOCOL 4.4). Documented in docs/API.md.
+/// action log, and the operators' actions (PROTOCOL 4.4), all behind the console's sessions and roles; the console's
+/// own routes are in Console/. Documented in docs/API.md and docs/openapi.yaml (a test keeps it equal to `router`).
 enum HTTPAPI {
     /// Everything `serve` answers on HTTP: the open routes (/metrics, /healthz, login), the alert API behind the
     /// console's sessions and roles (`AccessPolicy`), the live stream, and the console's pages.
