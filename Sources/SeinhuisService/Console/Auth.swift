@@ -70,7 +70,7 @@ public struct Sessions: Sendable {
         }
         let found = try await store.with { try $0.user(name: trimmed) }
         // An unknown user costs the same time as a wrong password: the answer's timing tells nothing.
-        let hash = found?.passwordHash ?? Self.decoyHash
+        let hash = found?.passwordHash
         let matches = await Self.verify(password, hash: hash)
         let now = WallClock.now()
         guard let user = found, matches, !user.disabled else {
@@ -124,9 +124,10 @@ public struct Sessions: Sendable {
     private static let decoyHash = Bcrypt.hash("decoy password that matches nothing", cost: bcryptCost)
 
     /// bcrypt on a thread of its own: a quarter of a second must not stall the HTTP event loop or the task pool.
-    static func verify(_ password: String, hash: String) async -> Bool {
+    /// Without a hash (unknown user) it checks against a decoy, made on first use on that thread too.
+    static func verify(_ password: String, hash: String?) async -> Bool {
         await withCheckedContinuation { cont in
-            let t = Thread { cont.resume(returning: Bcrypt.verify(password, hash: hash)) }
+            let t = Thread { cont.resume(returning: Bcrypt.verify(password, hash: hash ?? decoyHash) && hash != nil) }
             t.name = "seinhuis-bcrypt"
             t.start()
         }
