@@ -5,34 +5,82 @@ import SeinhuisCore
 import SeinhuisStore
 
 /// The HTTP endpoints of `serve`: Prometheus metrics, health, the alert catch-up API (PROTOCOL 4.3), an alert with its
-/// action log, and the operators' actions (PROTOCOL 4.4). Documented in docs/API.md.
+/// action log, and the operators' actions (PROTOCOL 4.4), all behind the console's sessions and roles; the console's
+/// own routes are in Console/. Documented in docs/API.md and docs/openapi.yaml (a test keeps it equal to `router`).
 enum HTTPAPI {
-    static func router(metrics: PipelineMetrics, store: APIStore, reviewScope: ReviewScope = .radex)
-        -> Router<BasicRequestContext>
+    /// Everything `serve` answers on HTTP: the open routes (/metrics, /healthz, login), the alert API behind the
+    /// console's sessions and roles (`AccessPolicy`), the live stream, and the console's pages.
+    static func router(
+        metrics: PipelineMetrics, store: APIStore, live: LiveAlerts, sessions: Sessions, policy: RoutingPolicy = .v1,
+        reviewScope: ReviewScope = .radex
+    )
+        -> Router<ConsoleContext>
     {
-        let router = Router()
-        HTTPReviewAPI.addRoutes(to: router, store: store, scope: reviewScope)
+        let router = Router(context: ConsoleContext.self)
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
         }
         router.get("/healthz") { _, _ -> String in "ok\n" }
-        // Catch-up for consumers that were away: alerts of a queue after a given id, oldest first.
-        router.get("/api/v1/alerts") { request, _ -> Response in
+        ConsoleAPI.addSessionRoutes(to: router, sessions: sessions)
+        addAlertRoutes(to: router.requiring(.readAlerts, sessions), store: store, live: live)
+        addActionRoutes(to: router.requiring(.actOnAlerts, sessions), store: store, live: live)
+        ConsoleAPI.addRoutes(
+            to: router, store: store, live: live, sessions: sessions, policy: policy, reviewScope: reviewScope)
+        HTTPReviewAPI.addRoutes(
+            read: router.requiring(.readReviews, sessions), record: router.requiring(.recordReviews, sessions),
+            store: store, scope: reviewScope)
+        Pages.addRoutes(to: router, store: store, sessions: sessions, policy: policy)
+        return router
+    }
+
+    /// The alert an id names, if the user's role may see it: the response to send otherwise (404 or 403).
+    static func visibleAlert(_ id: String, _ user: SessionUser, _ store: APIStore) async throws -> Result<
+        Alert, Failure
+    > {
+        guard let alert = try await store.with({ try $0.alert(id: id) }) else {
+            return .failure(Failure(.notFound, "no alert \(id)"))
+        }
+        guard AccessPolicy.allows(user.role, alertQueues: alert.queues) else {
+            return .failure(Failure(.forbidden, "\(id) is not in the queues of role \(user.role.rawValue)"))
+        }
+        return .success(alert)
+    }
+
+    static func addAlertRoutes(to routes: RouterGroup<ConsoleContext>, store: APIStore, live: LiveAlerts) {
+        // Catch-up for consumers that were away (alerts of a queue after a given id, oldest first), and the
+        // console's lists (order=newest, state=active).
+        routes.get("/api/v1/alerts") { request, context -> Response in
+            let user = try context.requireUser()
             let q = request.uri.queryParameters
             var filter = Store.AlertFilter()
             if let queue = q.get("queue") {
                 guard let parsed = Queue(rawValue: queue) else {
                     return error(.badRequest, "unknown queue \(queue); one of \(Queue.allCases.map(\.rawValue))")
                 }
+                guard user.role.queues.contains(parsed) else {
+                    return error(.forbidden, "role \(user.role.rawValue) may not read queue \(queue)")
+                }
                 filter.queue = parsed
+            } else if user.role.queues.count == 1 {
+                filter.queue = user.role.queues[0]
             }
             if let state = q.get("state") {
-                guard let parsed = AlertState(rawValue: state) else {
-                    return error(.badRequest, "unknown state \(state)")
+                if state == "active" {
+                    filter.activeOnly = true
+                } else {
+                    guard let parsed = AlertState(rawValue: state) else {
+                        return error(.badRequest, "unknown state \(state)")
+                    }
+                    filter.state = parsed
                 }
-                filter.state = parsed
+            }
+            if let order = q.get("order") {
+                guard order == "newest" || order == "oldest" else {
+                    return error(.badRequest, "order must be newest or oldest")
+                }
+                filter.newestFirst = order == "newest"
             }
             filter.afterID = q.get("after")
             if let limit = q.get("limit") {
@@ -49,49 +97,51 @@ enum HTTPAPI {
             return json("[" + alerts.map(\.json).joined(separator: ",") + "]")
         }
         // One alert and its action log (who did what, when).
-        router.get("/api/v1/alerts/{id}") { _, context -> Response in
+        routes.get("/api/v1/alerts/{id}") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let found = try await store.with { s -> (Alert, [StoredAction])? in
-                guard let alert = try s.alert(id: id) else { return nil }
-                return (alert, try s.actions(alertID: id))
+            switch try await visibleAlert(id, try context.requireUser(), store) {
+            case .failure(let f): return error(f.status, f.message)
+            case .success(let alert):
+                let actions = try await store.with { try $0.actions(alertID: id) }
+                var o = JSONObjectWriter()
+                o.raw("alert", alert.json)
+                o.raw("actions", "[" + actions.map(\.json).joined(separator: ",") + "]")
+                return json(o.finish())
             }
-            guard let (alert, actions) = found else { return error(.notFound, "no alert \(id)") }
-            var o = JSONObjectWriter()
-            o.raw("alert", alert.json)
-            o.raw("actions", "[" + actions.map(\.json).joined(separator: ",") + "]")
-            return json(o.finish())
         }
-        // The operators' actions (PROTOCOL 4.4), each recorded with who and when.
-        router.post("/api/v1/alerts/{id}/ack") { request, context -> Response in
-            try await act(request, context, store) { body in
+    }
+
+    static func addActionRoutes(to routes: RouterGroup<ConsoleContext>, store: APIStore, live: LiveAlerts) {
+        // The operators' actions (PROTOCOL 4.4), each recorded with the signed-in user and the time.
+        routes.post("/api/v1/alerts/{id}/ack") { request, context -> Response in
+            try await act(request, context, store, live) { body in
                 guard body.measure == nil, body.note == nil else {
                     throw Failure(
-                        .badRequest, "ack takes only \"by\"; record a measure (and a note) with /respond or /close")
+                        .badRequest,
+                        "ack takes no measure or note; record a measure (and a note) with /respond or /close")
                 }
                 return .acknowledge
             }
         }
-        router.post("/api/v1/alerts/{id}/respond") { request, context -> Response in
-            try await act(request, context, store) { body in
+        routes.post("/api/v1/alerts/{id}/respond") { request, context -> Response in
+            try await act(request, context, store, live) { body in
                 guard let name = body.measure else {
                     throw Failure(.badRequest, "respond needs a \"measure\": one of \(measureNames)")
                 }
                 return .respond(try measure(name), note: try note(body.note))
             }
         }
-        router.post("/api/v1/alerts/{id}/close") { request, context -> Response in
-            try await act(request, context, store) { body in
+        routes.post("/api/v1/alerts/{id}/close") { request, context -> Response in
+            try await act(request, context, store, live) { body in
                 .close(try body.measure.map(measure), note: try note(body.note))
             }
         }
-        return router
     }
 
     // MARK: actions
 
-    /// The body of an action. `by` is required until the console's login session supplies the actor.
+    /// The body of an action. Who acts is the signed-in user; a `by` field is ignored.
     struct ActionBody: Decodable, Sendable {
-        var by: String?
         var measure: String?
         var note: String?
     }
@@ -114,22 +164,24 @@ enum HTTPAPI {
     }
 
     static let maxBodyBytes = 64 * 1024
-    static let maxActorLength = 128
     static let maxNoteLength = 4000
     static let measureNames = Measure.allCases.map(\.rawValue).joined(separator: ", ")
 
-    /// Decodes the body, applies the action at the server's wall clock, and answers 200 with the alert and the entries
-    /// recorded, 400 for a bad body, 404 for an unknown alert, 409 for an action that does not apply.
+    /// Decodes the body, applies the action at the server's wall clock in the name of the signed-in user, and
+    /// answers 200 with the alert and the entries recorded, 400 for a bad body, 403 for an alert outside the role's
+    /// queues, 404 for an unknown alert, 409 for an action that does not apply. Every console following one of the
+    /// alert's queues sees the new state at once.
     static func act(
-        _ request: Request, _ context: BasicRequestContext, _ store: APIStore,
+        _ request: Request, _ context: ConsoleContext, _ store: APIStore, _ live: LiveAlerts,
         _ makeAction: (ActionBody) throws -> AlertAction
     ) async throws -> Response {
         let id = try context.parameters.require("id")
+        let user = try context.requireUser()
+        // Authorisation first: a role outside the alert's queues learns nothing from the body's validation.
+        if case .failure(let f) = try await visibleAlert(id, user, store) { return error(f.status, f.message) }
         let action: AlertAction
-        let actor: String
         do {
             let body = try await decode(request)
-            actor = try self.actor(body.by)
             action = try makeAction(body)
         } catch let f as Failure {
             return error(f.status, f.message)
@@ -137,7 +189,7 @@ enum HTTPAPI {
         let outcome = try await store.with { s -> Outcome in
             guard try s.alert(id: id) != nil else { return .unknownAlert }
             do {
-                let (alert, log) = try s.act(action, on: id, by: actor, at: WallClock.now())
+                let (alert, log) = try s.act(action, on: id, by: user.name, at: WallClock.now())
                 return .done(alert, log)
             } catch let e as AlertActionError {
                 return .refused(e.description)
@@ -149,6 +201,7 @@ enum HTTPAPI {
         case .refused(let message):
             return error(.conflict, "\(id): \(message)")
         case .done(let alert, let log):
+            if !log.isEmpty { live.publish(alert) }
             var o = JSONObjectWriter()
             o.raw("alert", alert.json)
             o.strings("recorded", log.map(\.kind.rawValue))
@@ -164,9 +217,8 @@ enum HTTPAPI {
             }
             buffer.writeBuffer(&chunk)
         }
-        guard buffer.readableBytes > 0 else {
-            throw Failure(.badRequest, #"a JSON body is required, e.g. {"by": "anna"}"#)
-        }
+        // An empty body is an empty object: `ack` needs nothing more than the session.
+        guard buffer.readableBytes > 0 else { return ActionBody() }
         do {
             return try JSONDecoder().decode(ActionBody.self, from: Data(buffer.readableBytesView))
         } catch let e as DecodingError {
@@ -184,21 +236,6 @@ enum HTTPAPI {
         @unknown default:
             return "the body could not be read"
         }
-    }
-
-    static func actor(_ by: String?) throws(Failure) -> String {
-        let name = (by ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty else {
-            throw Failure(
-                .badRequest, "\"by\" is required: who takes the action (until the console's login supplies it)")
-        }
-        guard name.count <= maxActorLength,
-            !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else {
-            throw Failure(
-                .badRequest, "\"by\" must be at most \(maxActorLength) characters, without control characters")
-        }
-        return name
     }
 
     static func measure(_ name: String) throws(Failure) -> Measure {

@@ -3,8 +3,9 @@ import Hummingbird
 import SeinhuisCore
 import SeinhuisStore
 
-/// The review endpoints of PROTOCOL 5 and the overview of dossiers (docs/API.md). Generic over the request context
-/// so they can be mounted behind the console's authentication; they add none themselves.
+/// The review endpoints of PROTOCOL 5 (docs/API.md), mounted behind the console's sessions: `read` for the due list,
+/// the reviews and the reports (`Permission.readReviews`), `record` for recording a review
+/// (`Permission.recordReviews`; the signed-in user is the actor in the audit trail).
 enum HTTPReviewAPI {
     static let maxBodyBytes = 64 * 1024
 
@@ -15,7 +16,10 @@ enum HTTPReviewAPI {
         var decision: String?
     }
 
-    static func addRoutes<Context: RequestContext>(to router: Router<Context>, store: APIStore, scope: ReviewScope) {
+    static func addRoutes(
+        read router: RouterGroup<ConsoleContext>, record: RouterGroup<ConsoleContext>, store: APIStore,
+        scope: ReviewScope
+    ) {
         // Every dossier due or overdue on a day (default: today in each dossier's time zone), overdue first.
         router.get("/api/v1/reviews/due") { request, _ -> Response in
             let q = request.uri.queryParameters
@@ -35,8 +39,9 @@ enum HTTPReviewAPI {
             let due = try await store.with { try ReviewDesk.due($0, on: chosenDay, scope: chosenScope) }
             return HTTPAPI.json("[" + due.map(ReviewDesk.json).joined(separator: ",") + "]")
         }
-        // Record a review; the reviewer is the actor in the audit trail.
-        router.post("/api/v1/dossiers/{id}/reviews") { request, context -> Response in
+        // Record a review; the signed-in user is the actor in the audit trail, the reviewer is who reviewed.
+        record.post("/api/v1/dossiers/{id}/reviews") { request, context -> Response in
+            let actor = try context.requireUser().name
             let id = try context.parameters.require("id")
             let body: ReviewBody
             do {
@@ -46,7 +51,6 @@ enum HTTPReviewAPI {
             }
             let outcome = try await store.with { s -> Result<RecordedReview, ReviewError> in
                 do {
-                    let actor = (body.reviewer ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
                     return .success(
                         try ReviewDesk.record(
                             s, dossier: id, reviewer: body.reviewer, date: body.date, findings: body.findings,
@@ -98,14 +102,6 @@ enum HTTPReviewAPI {
                 }
             return Response(
                 status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
-        }
-        // The overview of ET dossiers: review status, open alerts, last contact.
-        router.get("/api/v1/dossiers") { request, _ -> Response in
-            let radexOnly = request.uri.queryParameters.get("radex") == "true"
-            let rows = try await store.with {
-                try ReviewDesk.overview($0, radexOnly: radexOnly, at: WallClock.now(), scope: scope)
-            }
-            return HTTPAPI.json("[" + rows.map(\.json).joined(separator: ",") + "]")
         }
     }
 

@@ -10,6 +10,8 @@ public struct ServeConfig: Sendable {
     public var alertsEndpoint = "tcp://127.0.0.1:7462"
     public var httpHost = "127.0.0.1"
     public var httpPort = 8460
+    /// How long a console session lasts from login.
+    public var sessionHours: Int64 = 12
     /// Most frames taken from the sockets before one commit.
     public var maxBatch = 8192
     /// An event more than this far ahead of the receive clock is stored, not evaluated (PROTOCOL 2.1).

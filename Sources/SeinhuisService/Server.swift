@@ -50,8 +50,12 @@ public struct Server {
     public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
         let loop = IngestLoop(config: config, metrics: metrics, logger: logger)
         loop.onReady = onReady
+        let store = APIStore(path: config.databasePath)
+        let live = LiveAlerts()
         let router = HTTPAPI.router(
-            metrics: metrics, store: APIStore(path: config.databasePath), reviewScope: config.reviewScope)
+            metrics: metrics, store: store, live: live,
+            sessions: Sessions(store: store, lifetimeSeconds: config.sessionHours * 3600), policy: config.policy,
+            reviewScope: config.reviewScope)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "seinhuis"),
@@ -63,6 +67,11 @@ public struct Server {
                         service: IngestService(loop: loop), successTerminationBehavior: .gracefullyShutdownGroup,
                         failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: app, failureTerminationBehavior: .gracefullyShutdownGroup),
+                    // Last, so it stops first: its end closes the consoles' event streams, which would otherwise
+                    // hold the HTTP server's graceful shutdown up.
+                    .init(
+                        service: AlertFollower(endpoint: config.alertsEndpoint, live: live, logger: logger),
+                        failureTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -38,6 +38,10 @@ extension Store {
         public var afterID: String?
         public var limit: Int?
         public var openBreachesOnly = false
+        /// Only alerts not yet closed (the console's working list).
+        public var activeOnly = false
+        /// Newest first (the console) instead of oldest first (catch-up).
+        public var newestFirst = false
         public init(
             queue: Queue? = nil, state: AlertState? = nil, dossier: String? = nil, afterID: String? = nil,
             limit: Int? = nil
@@ -74,7 +78,8 @@ extension Store {
             b.append(.integer(Int64(a.drop(while: { !$0.isNumber })) ?? 0))
         }
         if f.openBreachesOnly { sql += " AND cleared_at IS NULL" }
-        sql += " ORDER BY number"
+        if f.activeOnly { sql += " AND state != 'closed'" }
+        sql += f.newestFirst ? " ORDER BY number DESC" : " ORDER BY number"
         if let l = f.limit {
             sql += " LIMIT ?"
             b.append(.integer(Int64(l)))

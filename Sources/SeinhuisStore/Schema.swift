@@ -113,7 +113,7 @@ enum Schema {
         ALTER TABLE alert ADD COLUMN queues_at_once TEXT;
         UPDATE alert SET queues_at_once = queues WHERE queues_at_once IS NULL;
         """,
-        // The six-monthly review (PROTOCOL 5): the cell's reviews; review notices are alerts (device NULL) and are
+        // 4: the six-monthly review (PROTOCOL 5): the cell's reviews; review notices are alerts (device NULL) and are
         // found again by dossier, kind and deadline, so a restart raises none twice.
         """
         CREATE TABLE review (
@@ -128,6 +128,25 @@ enum Schema {
         );
         CREATE INDEX review_dossier ON review(dossier, reviewed_on);
         CREATE INDEX alert_review_notice ON alert(dossier, breach, deadline) WHERE device IS NULL;
+        """,
+        // 5: the console's users and their sessions. Passwords only as bcrypt hashes, session tokens only as their
+        // SHA-256 (the token itself lives only in the user's cookie).
+        """
+        CREATE TABLE user (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            password_changed_at INTEGER NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE TABLE session (
+            token_hash TEXT PRIMARY KEY,
+            user TEXT NOT NULL REFERENCES user(name),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX session_user ON session(user);
         """,
     ]
 }

@@ -61,6 +61,19 @@ public final class Store {
 
     public func deviceName(_ id: Int64) -> String { deviceNames[id] ?? "#\(id)" }
 
+    /// Re-reads the device table: a long-lived reading connection (the HTTP side's) learns the devices the ingest
+    /// connection added since it opened.
+    public func reloadDevices() throws {
+        let s = try db.cached("SELECT id, name FROM device WHERE id > ?")
+        try s.bind([.integer(deviceNames.keys.max() ?? 0)])
+        try s.forEach { row in
+            deviceIDs[row.text(1)] = row.int(0)
+            deviceNames[row.int(0)] = row.text(1)
+        }
+    }
+
+    var deviceNamesSnapshot: [Int64: String] { deviceNames }
+
     // MARK: journal
 
     /// Appends one block of accepted events (call inside a transaction).

@@ -15,6 +15,7 @@ struct Seinhuis: AsyncParsableCommand {
               seinhuis dossier import dossiers.json
               seinhuis serve                      # ZeroMQ ingest on :7460 (PULL) and :7461 (reliable), alerts on :7462
               seinhuis alerts list --queue vcet
+              seinhuis user add admin --role admin   # then open http://127.0.0.1:8460/ and sign in
             Offline, in event time:
               seinhuis replay events.ndjson --db test.sqlite
             """,
@@ -22,7 +23,7 @@ struct Seinhuis: AsyncParsableCommand {
         subcommands: [
             Serve.self, DossierCommand.self, Replay.self, AlertsCommand.self, AlertCommand.self, ReportCommand.self,
             EventsCommand.self,
-            QuarantineCommand.self, PolicyCommand.self, ReviewCommand.self, OverviewCommand.self,
+            QuarantineCommand.self, PolicyCommand.self, ReviewCommand.self, OverviewCommand.self, UserCommand.self,
         ])
 }
 

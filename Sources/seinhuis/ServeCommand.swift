@@ -22,6 +22,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PUB endpoint for alerts.") var alerts = "tcp://127.0.0.1:7462"
     @Option(help: "HTTP listen address.") var httpHost = "127.0.0.1"
     @Option(help: "HTTP port (console, API, /metrics).") var httpPort = 8460
+    @Option(help: "Hours a console session lasts from login.") var sessionHours: Int64 = 12
     @Option(help: "Commit durability: normal survives a process crash, full also power loss.")
     var durability: Database.Durability = .normal
     @OptionGroup(title: "Routing") var routing: PolicyOption
@@ -37,6 +38,7 @@ struct Serve: AsyncParsableCommand {
         config.alertsEndpoint = alerts
         config.httpHost = httpHost
         config.httpPort = httpPort
+        config.sessionHours = sessionHours
         config.durability = durability
         rules.apply(to: &config.rules)
         if let policy = routing.policy { config.policy = policy }
@@ -48,7 +50,14 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "seinhuis")
         // Open once up front so a bad path or a newer schema fails with a clear message before binding sockets.
-        _ = try database.open()
+        let store = try database.open()
+        if try store.userCount() == 0 {
+            logger.warning(
+                "no console users yet: create the first with `seinhuis user add admin --role admin` (it prints a password), then open http://\(httpHost):\(httpPort)/"
+            )
+        } else {
+            logger.info("console at http://\(httpHost):\(httpPort)/")
+        }
         try await Server(config: config, logger: logger).run()
     }
 }

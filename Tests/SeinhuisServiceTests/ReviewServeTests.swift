@@ -105,15 +105,12 @@ struct ReviewServeTests {
         #expect(try Store(path: db).alerts().filter { $0.device == nil }.count == 2)
     }
 
-    func http(_ server: RunningServer, _ method: String, _ path: String, _ body: String? = nil) async throws
+    func http(_ client: Client, _ method: String, _ path: String, _ body: String? = nil) async throws
         -> (Int, String, String)
     {
-        var r = URLRequest(url: URL(string: "http://127.0.0.1:\(server.config.httpPort)\(path)")!)
-        r.httpMethod = method
-        if let body { r.httpBody = Data(body.utf8) }
-        let (data, response) = try await URLSession.shared.data(for: r)
-        let h = try #require(response as? HTTPURLResponse)
-        return (h.statusCode, h.value(forHTTPHeaderField: "Content-Type") ?? "", String(decoding: data, as: UTF8.self))
+        // Signed in as a member of the cell (the review routes' role).
+        let r = try await client.send(method, path, body, as: "kp")
+        return (r.status, r.headers["Content-Type"] as? String ?? "", r.text)
     }
 
     @Test func reviewEndpoints() async throws {
@@ -122,53 +119,55 @@ struct ReviewServeTests {
             db,
             "[" + Self.dossier("D-A", device: "TAG-A", deadlineIn: -10) + ","
                 + Self.dossier("D-B", device: "TAG-B", deadlineIn: 5) + "]")
+        try addUser(db, "kp", .cell)
         let server = RunningServer(db: db)
         try await server.start()
-        var (status, _, body) = try await http(server, "GET", "/api/v1/reviews/due")
+        let client = Client(server)
+        var (status, _, body) = try await http(client, "GET", "/api/v1/reviews/due")
         #expect(status == 200)
         let due = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])
         #expect(due.map { $0["dossier"] as? String } == ["D-A", "D-B"])  // overdue first
         #expect(due.first?["days_over"] as? Int == 10)
-        (status, _, body) = try await http(server, "GET", "/api/v1/reviews/due?as_of=nonsense")
+        (status, _, body) = try await http(client, "GET", "/api/v1/reviews/due?as_of=nonsense")
         #expect(status == 400)
 
-        (status, _, body) = try await http(server, "POST", "/api/v1/dossiers/D-A/reviews", #"{"reviewer":"kp"}"#)
+        (status, _, body) = try await http(client, "POST", "/api/v1/dossiers/D-A/reviews", #"{"reviewer":"kp"}"#)
         #expect(status == 400)
         #expect(body.contains("the findings are required") && body.contains("the date is required"))
         let future = Self.today().adding(days: 3)
         (status, _, body) = try await http(
-            server, "POST", "/api/v1/dossiers/D-A/reviews",
+            client, "POST", "/api/v1/dossiers/D-A/reviews",
             #"{"reviewer":"kp","date":"\#(future)","findings":"x","decision":"continue"}"#)
         #expect(status == 400)
         #expect(body.contains("in the future"))
         (status, _, body) = try await http(
-            server, "POST", "/api/v1/dossiers/D-NOPE/reviews",
+            client, "POST", "/api/v1/dossiers/D-NOPE/reviews",
             #"{"reviewer":"kp","date":"2026-01-01","findings":"x","decision":"continue"}"#)
         #expect(status == 404)
         let day = Self.today().adding(days: -1)
         (status, _, body) = try await http(
-            server, "POST", "/api/v1/dossiers/D-A/reviews",
+            client, "POST", "/api/v1/dossiers/D-A/reviews",
             #"{"reviewer":"K. Peeters","date":"\#(day)","findings":"Stable <script>","decision":"adjust-conditions"}"#)
         #expect(status == 201)
         #expect(body.contains(#""decision":"adjust-conditions""#))
         let audit = try Store(path: db).auditTrail(subject: "D-A")
-        #expect(audit.contains { $0.action == "review.record" && $0.actor == "K. Peeters" })
+        #expect(audit.contains { $0.action == "review.record" && $0.actor == "kp" })
 
-        (status, _, body) = try await http(server, "GET", "/api/v1/dossiers/D-A/reviews")
+        (status, _, body) = try await http(client, "GET", "/api/v1/dossiers/D-A/reviews")
         #expect(status == 200 && body.contains("K. Peeters"))
-        (status, _, body) = try await http(server, "GET", "/api/v1/reviews/due")
+        (status, _, body) = try await http(client, "GET", "/api/v1/reviews/due")
         #expect(!body.contains("D-A"))  // the review moved its deadline
 
         var type: String
-        (status, type, body) = try await http(server, "GET", "/api/v1/dossiers/D-A/review-report")
+        (status, type, body) = try await http(client, "GET", "/api/v1/dossiers/D-A/review-report")
         #expect(status == 200 && type.hasPrefix("text/html"))
         #expect(body.contains("Stable &lt;script&gt;") && !body.contains("<script>"))
-        (status, type, body) = try await http(server, "GET", "/api/v1/dossiers/D-A/review-report?format=csv")
+        (status, type, body) = try await http(client, "GET", "/api/v1/dossiers/D-A/review-report?format=csv")
         #expect(type.hasPrefix("text/csv") && body.hasPrefix("section,item,value,previous"))
-        (status, _, _) = try await http(server, "GET", "/api/v1/dossiers/D-A/review-report?format=pdf")
+        (status, _, _) = try await http(client, "GET", "/api/v1/dossiers/D-A/review-report?format=pdf")
         #expect(status == 400)
 
-        (status, _, body) = try await http(server, "GET", "/api/v1/dossiers?radex=true")
+        (status, _, body) = try await http(client, "GET", "/api/v1/dossiers?radex=true")
         let overview = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])
         #expect(overview.count == 2)
         #expect((overview.first?["review"] as? [String: Any])?["status"] as? String == "ok")

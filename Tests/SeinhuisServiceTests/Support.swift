@@ -6,6 +6,7 @@ import Logging
 import SeinhuisCore
 import SeinhuisService
 import SeinhuisStore
+import Testing
 import ZeroMQ
 
 #if canImport(Glibc)
@@ -92,4 +93,72 @@ func importTestDossiers(_ db: String) throws {
 func frame(_ device: String, _ seq: Int, _ kind: String, _ extra: String = "", ts: String? = nil) -> String {
     let t = ts ?? Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).rfc3339
     return #"{"v":1,"device":"\#(device)","seq":\#(seq),"ts":"\#(t)","kind":"\#(kind)"\#(extra)}"#
+}
+
+/// Adds a console user straight to the database (bcrypt at the lowest cost: tests need no slow hashes).
+func addUser(_ db: String, _ name: String, _ role: Role, password: String? = nil) throws {
+    try Store(path: db).addUser(
+        name: name, role: role, passwordHash: Sessions.hash(password ?? "pw-of-\(name)-123", cost: 4), by: "test",
+        at: Timestamp(milliseconds: 0))
+}
+
+/// One HTTP exchange with a running server: the status, the body, and the body as a JSON object (if it is one).
+struct Reply {
+    var status: Int
+    var body: Data
+    var headers: [AnyHashable: Any] = [:]
+    var object: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    var array: [[String: Any]] { (try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]] ?? [] }
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var error: String { object["error"] as? String ?? "" }
+    var alert: [String: Any] { object["alert"] as? [String: Any] ?? [:] }
+    var state: String? { alert["state"] as? String }
+    var recorded: [String]? { object["recorded"] as? [String] }
+}
+
+/// Signs users in on a running server (JSON login, bearer tokens) and sends requests in their name.
+final class Client: @unchecked Sendable {
+    // @unchecked: used by one test task at a time.
+    let port: Int
+    private var tokens: [String: String] = [:]
+
+    /// No cookie jar: each request carries exactly the credentials the test gives it.
+    private let session: URLSession = {
+        let c = URLSessionConfiguration.ephemeral
+        c.httpCookieStorage = nil
+        c.httpShouldSetCookies = false
+        return URLSession(configuration: c)
+    }()
+
+    init(_ server: RunningServer) { port = server.config.httpPort }
+
+    func login(_ user: String, password: String? = nil) async throws -> Reply {
+        try await send(
+            "POST", "/api/v1/login", #"{"user":"\#(user)","password":"\#(password ?? "pw-of-\(user)-123")"}"#)
+    }
+
+    func token(_ user: String) async throws -> String {
+        if let t = tokens[user] { return t }
+        let r = try await login(user)
+        let t = try #require(r.object["token"] as? String, "login of \(user): \(r.status) \(r.text)")
+        tokens[user] = t
+        return t
+    }
+
+    /// A request as `user` (nil: without any session).
+    func send(_ method: String, _ path: String, _ body: String? = nil, as user: String? = nil, token: String? = nil)
+        async throws -> Reply
+    {
+        var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        r.httpMethod = method
+        if let body {
+            r.httpBody = Data(body.utf8)
+            r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        if let user { r.setValue("Bearer \(try await self.token(user))", forHTTPHeaderField: "Authorization") }
+        if let token { r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await session.data(for: r)
+        let http = try #require(response as? HTTPURLResponse)
+        return Reply(status: http.statusCode, body: data, headers: http.allHeaderFields)
+    }
 }

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import SeinhuisCore
+import ServiceLifecycle
+import Synchronization
+import ZeroMQ
+
+/// What a console following a queue receives: an alert (its PROTOCOL 4.3 JSON) or a keep-alive.
+enum LiveMessage: Sendable {
+    case alert(String)
+    case keepAlive
+}
+
+/// Fans alerts out to the consoles that follow a queue (`GET /api/v1/stream`). Publishing never blocks: each
+/// follower has a bounded buffer that keeps the newest messages (a console that falls that far behind reloads
+/// its list anyway when it reconnects).
+final class LiveAlerts: Sendable {
+    private struct Follower {
+        var queue: Queue
+        var continuation: AsyncStream<LiveMessage>.Continuation
+    }
+    private let followers = Mutex<[UInt64: Follower]>([:])
+    private let nextID = Atomic<UInt64>(0)
+    private let finished = Atomic<Bool>(false)
+    static let bufferSize = 512
+
+    /// A stream of the queue's alerts from now on; it ends when the server stops or the console goes away.
+    func follow(_ queue: Queue) -> AsyncStream<LiveMessage> {
+        let (stream, continuation) = AsyncStream<LiveMessage>.makeStream(
+            bufferingPolicy: .bufferingNewest(Self.bufferSize))
+        let id = nextID.add(1, ordering: .relaxed).newValue
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.followers.withLock { $0.removeValue(forKey: id) }
+        }
+        followers.withLock { $0[id] = Follower(queue: queue, continuation: continuation) }
+        if finished.load(ordering: .acquiring) { continuation.finish() }
+        return stream
+    }
+
+    /// Sends an alert's JSON to the followers of `queue`.
+    func publish(queue: Queue, json: String) {
+        followers.withLock { fs in
+            for f in fs.values where f.queue == queue { f.continuation.yield(.alert(json)) }
+        }
+    }
+
+    /// Sends an alert to the followers of every queue it reached (after an action taken through the API).
+    func publish(_ alert: Alert) {
+        let json = alert.json
+        for q in alert.queues { publish(queue: q, json: json) }
+    }
+
+    func keepAlive() {
+        followers.withLock { fs in for f in fs.values { f.continuation.yield(.keepAlive) } }
+    }
+
+    var followerCount: Int { followers.withLock { $0.count } }
+
+    /// Ends every stream (graceful shutdown: open event streams must not hold the HTTP server up).
+    func finishAll() {
+        finished.store(true, ordering: .releasing)
+        let all = followers.withLock { fs in
+            let v = Array(fs.values)
+            fs.removeAll()
+            return v
+        }
+        for f in all { f.continuation.finish() }
+    }
+}
+
+/// Follows the pipeline's own PUB socket with a SUB socket on a thread of its own and hands every publication to
+/// `LiveAlerts`. The ingest thread is not touched: to it, the console is one more subscriber (libzmq copies a
+/// message to each subscriber's pipe; it never waits for a slow one, it drops at the high-water mark).
+struct AlertFollower: Service {
+    let endpoint: String
+    let live: LiveAlerts
+    let logger: Logger
+    /// How often a keep-alive goes to every console (lets the server notice consoles that went away).
+    var keepAliveSeconds = 15.0
+
+    /// The address to connect to for a bound endpoint: a wildcard host becomes loopback.
+    static func connectable(_ endpoint: String) -> String {
+        endpoint.replacingOccurrences(of: "://*:", with: "://127.0.0.1:")
+            .replacingOccurrences(of: "://0.0.0.0:", with: "://127.0.0.1:")
+    }
+
+    func run() async throws {
+        let stop = StopFlag()
+        let endpoint = Self.connectable(self.endpoint)
+        let live = self.live
+        let logger = self.logger
+        let keepAliveNanos = UInt64(keepAliveSeconds * 1e9)
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
+                    let thread = Thread {
+                        do {
+                            let ctx = try ZMQContext()
+                            let sub = try ZMQSocket(ctx, .sub)
+                            try sub.setLinger(0)
+                            try sub.setReceiveHighWaterMark(100_000)
+                            try sub.setReceiveTimeout(100)
+                            try sub.subscribe("")
+                            try sub.connect(endpoint)
+                            var lastKeepAlive = WallClock.monotonicNanos()
+                            while !stop.isSet {
+                                if let parts = try sub.receiveMessage(), parts.count == 2,
+                                    let queue = Queue(rawValue: String(decoding: parts[0], as: UTF8.self))
+                                {
+                                    live.publish(queue: queue, json: String(decoding: parts[1], as: UTF8.self))
+                                }
+                                let now = WallClock.monotonicNanos()
+                                if now - lastKeepAlive > keepAliveNanos {
+                                    lastKeepAlive = now
+                                    live.keepAlive()
+                                }
+                            }
+                            live.finishAll()
+                            cont.resume()
+                        } catch {
+                            logger.error("live alerts stopped", metadata: ["error": "\(error)"])
+                            live.finishAll()
+                            cont.resume(throwing: error)
+                        }
+                    }
+                    thread.name = "seinhuis-console-feed"
+                    thread.start()
+                }
+            } onGracefulShutdown: {
+                stop.set()
+            }
+        } onCancel: {
+            stop.set()
+        }
+    }
+}

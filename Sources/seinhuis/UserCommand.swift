@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import SeinhuisCore
+import SeinhuisService
+import SeinhuisStore
+
+extension Role: ExpressibleByArgument {}
+
+/// `seinhuis user add|passwd|list|disable|enable`: the console's accounts (docs/CONSOLE.md).
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "Manage the console's users: each has one role, a password stored only as a bcrypt hash.",
+        discussion: """
+            Roles: operator (queue vcet), coordinator, cic, police, cell (each its own queue), admin (everything).
+            The first account, on a new database:
+              seinhuis user add admin --role admin     # prints a generated password once
+            Then open http://127.0.0.1:8460/ while serve runs and sign in.
+            """,
+        subcommands: [Add.self, Passwd.self, List.self, Disable.self, Enable.self])
+
+    /// The password from standard input (one line), or a generated one that is printed once.
+    static func password(fromStdin: Bool) throws -> (password: String, generated: Bool) {
+        guard fromStdin else { return (Sessions.generatedPassword(), true) }
+        guard let line = readLine(strippingNewline: true) else {
+            throw ValidationError("--password-stdin: no password on standard input")
+        }
+        if let problem = Credentials.passwordProblem(line) { throw ValidationError(problem) }
+        return (line, false)
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user with a role.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "The user name: 1-64 of a-z 0-9 . _ -") var name: String
+        @Option(help: "operator, coordinator, cic, police, cell or admin.") var role: Role
+        @Flag(
+            help:
+                "Read the password from standard input (one line). Without it, a strong one is generated and printed once."
+        )
+        var passwordStdin = false
+
+        func validate() throws {
+            guard Credentials.isValidUserName(name) else {
+                throw ValidationError("user name must be 1-64 of a-z 0-9 . _ - (starting with a letter or digit)")
+            }
+        }
+
+        func run() throws {
+            let store = try database.open()
+            let (password, generated) = try UserCommand.password(fromStdin: passwordStdin)
+            do {
+                try store.addUser(
+                    name: name, role: role, passwordHash: Sessions.hash(password), by: actor.by, at: now())
+            } catch let e as UserError {
+                throw ValidationError(e.description)
+            }
+            print("added \(name) (\(role.rawValue))")
+            if generated { print("password: \(password)") }
+        }
+    }
+
+    struct Passwd: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a new password for a user (ends the user's sessions).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "The user name.") var name: String
+        @Flag(
+            help:
+                "Read the password from standard input (one line). Without it, a strong one is generated and printed once."
+        )
+        var passwordStdin = false
+
+        func run() throws {
+            let store = try database.open()
+            guard try store.user(name: name) != nil else { throw ValidationError("no user \(name)") }
+            let (password, generated) = try UserCommand.password(fromStdin: passwordStdin)
+            try store.setPassword(name: name, passwordHash: Sessions.hash(password), by: actor.by, at: now())
+            print("new password set for \(name); their sessions ended")
+            if generated { print("password: \(password)") }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the users (never their password hashes).")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Output format.") var format: OutputFormat = .table
+
+        func run() throws {
+            let users = try database.open().users()
+            let listing = Listing(
+                headers: ["name", "role", "created_at", "password_changed_at", "disabled"],
+                rows: users.map {
+                    [
+                        $0.name, $0.role.rawValue, $0.createdAt.rfc3339, $0.passwordChangedAt.rfc3339,
+                        $0.disabled ? "yes" : "no",
+                    ]
+                })
+            print(
+                listing.render(format) {
+                    users.map { u in
+                        var o = JSONObjectWriter()
+                        o.string("name", u.name)
+                        o.string("role", u.role.rawValue)
+                        o.string("created_at", u.createdAt.rfc3339)
+                        o.string("password_changed_at", u.passwordChangedAt.rfc3339)
+                        o.bool("disabled", u.disabled)
+                        return o.finish()
+                    }
+                })
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user (ends their sessions).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "The user name.") var name: String
+
+        func run() throws {
+            do { try database.open().setDisabled(name: name, true, by: actor.by, at: now()) } catch let e as UserError {
+                throw ValidationError(e.description)
+            }
+            print("disabled \(name)")
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled user again.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "The user name.") var name: String
+
+        func run() throws {
+            do { try database.open().setDisabled(name: name, false, by: actor.by, at: now()) } catch let e as UserError
+            {
+                throw ValidationError(e.description)
+            }
+            print("enabled \(name)")
+        }
+    }
+}

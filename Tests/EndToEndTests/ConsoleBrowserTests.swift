@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+import ZeroMQ
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The console in a real browser: headless Chromium signs in as an operator on the real `seinhuis serve`, sees an
+/// alert appear live after an event is pushed over ZeroMQ, acknowledges it, and sees a measure recorded from the
+/// command line arrive without a reload. Screenshots land in `.build/e2e-screenshots/`.
+@Suite("the operators' console in headless Chromium", .serialized)
+struct ConsoleBrowserTests {
+    static let screenshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/e2e-screenshots").path
+
+    let dossiers = """
+        [{"id":"D-2026-0001","subject":"P-7Q2K","radex":true,"mandate":"pretrial","start":"2026-01-01",
+          "devices":["TAG-0001"],"home":{"lat":51.0500,"lon":3.7200,"radius_m":60},"comms_timeout_s":86400,
+          "curfew":[{"days":["mon","tue","wed","thu","fri","sat","sun"],"from":"22:00","to":"06:00"}],
+          "zones":[{"id":"Z-station","kind":"exclusion","circle":{"lat":51.0536,"lon":3.7262,"radius_m":180}},
+                   {"id":"Z-city","kind":"inclusion","polygon":[[51.040,3.700],[51.062,3.702],[51.064,3.742],[51.041,3.745]]}]},
+         {"id":"D-2026-0002","subject":"P-3M8T","radex":false,"mandate":"sentence","start":"2026-01-01",
+          "devices":["TAG-0002"],"home":{"lat":51.2100,"lon":4.4000,"radius_m":80},"comms_timeout_s":86400},
+         {"id":"D-2026-0003","subject":"P-9X4B","radex":false,"mandate":"sentence","start":"2026-01-01",
+          "devices":["TAG-0003"],"home":{"lat":50.8500,"lon":4.3500,"radius_m":80},"comms_timeout_s":86400}]
+        """
+
+    static func ts(_ secondsAgo: Double) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date().addingTimeInterval(-secondsAgo))
+    }
+
+    func event(_ device: String, _ seq: Int, _ secondsAgo: Double, _ body: String) -> String {
+        #"{"v":1,"device":"\#(device)","seq":\#(seq),"ts":"\#(Self.ts(secondsAgo))",\#(body)}"#
+    }
+
+    func startServer(db: String, port: Int) throws -> Process {
+        let p = Process()
+        p.executableURL = Binary.path
+        p.arguments = [
+            "serve", "--db", db, "--ingest", "tcp://127.0.0.1:\(port + 1)", "--reliable", "tcp://127.0.0.1:\(port + 2)",
+            "--alerts", "tcp://127.0.0.1:\(port + 3)", "--http-port", String(port), "--log-level", "error",
+        ]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        for _ in 0..<100 {
+            if (try? String(contentsOf: URL(string: "http://127.0.0.1:\(port)/healthz")!, encoding: .utf8)) == "ok\n" {
+                return p
+            }
+            usleep(100_000)
+        }
+        p.terminate()
+        throw Chromium.Failure(description: "serve did not answer on port \(port)")
+    }
+
+    func password(_ output: String) throws -> String {
+        let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("password: ") })
+        return String(line.dropFirst("password: ".count))
+    }
+
+    func signIn(_ browser: Chromium, _ base: String, _ user: String, _ password: String) throws {
+        try browser.navigate(base + "/")
+        try browser.waitFor("location.pathname === '/login'", what: "the login page")
+        try browser.evaluate(
+            """
+            document.getElementById('user').value = \(quoted(user));
+            document.getElementById('password').value = \(quoted(password));
+            document.getElementById('login').submit();
+            """)
+    }
+
+    func quoted(_ s: String) -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: [s]), as: UTF8.self).dropFirst().dropLast()
+            .description
+    }
+
+    @Test func anOperatorSeesAnAlertArriveLiveAndAcknowledgesIt() throws {
+        let db = try Binary.temporaryDatabase()
+        try dossiers.write(toFile: db + ".json", atomically: true, encoding: .utf8)
+        try Binary.run(["dossier", "import", db + ".json", "--db", db])
+        let anna = try password(Binary.run(["user", "add", "anna", "--role", "operator", "--db", db]))
+        let admin = try password(Binary.run(["user", "add", "admin", "--role", "admin", "--db", db]))
+        let piet = try password(Binary.run(["user", "add", "piet", "--role", "police", "--db", db]))
+        let port = 30000 + Int.random(in: 0..<20000)
+        let server = try startServer(db: db, port: port)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let base = "http://127.0.0.1:\(port)"
+        let ctx = try ZMQContext()
+        let push = try ZMQSocket(ctx, .push)
+        try push.connect("tcp://127.0.0.1:\(port + 1)")
+        // Earlier alerts in the queue: a strap tamper and a low battery of two other dossiers.
+        try push.send(event("TAG-0002", 1, 420, #""kind":"strap","state":"opened""#))
+        try push.send(event("TAG-0003", 1, 95, #""kind":"battery","level":0.08,"charging":false"#))
+
+        let browser = try Chromium()
+        try signIn(browser, base, "anna", anna)
+        try browser.waitFor("location.pathname === '/console/queue/vcet'", what: "the vcet queue after signing in")
+        try browser.waitFor("document.getElementById('live').textContent === 'live'", what: "the live stream")
+        try browser.waitFor("document.querySelectorAll('#rows tr[id]').length >= 2", what: "the earlier alerts")
+
+        // Now the subject walks from home into the exclusion zone around the station.
+        let walk: [(Double, Double, Double)] = [
+            (51.0502, 3.7204, 14), (51.0512, 3.7222, 11), (51.0524, 3.7241, 9), (51.0531, 3.7255, 12),
+            (51.0535, 3.7260, 8),
+        ]
+        for (i, p) in walk.enumerated() {
+            try push.send(
+                event(
+                    "TAG-0001", 10 + i, Double(4 - i) * 20,
+                    #""kind":"position","lat":\#(p.0),"lon":\#(p.1),"acc":\#(p.2)"#))
+        }
+        try browser.waitFor(
+            "[...document.querySelectorAll('#rows tr')].some(r => r.textContent.includes('exclusion zone entry'))",
+            what: "the new alert to appear live, without a reload")
+        let id = try #require(
+            try browser.evaluate(
+                "[...document.querySelectorAll('#rows tr')].find(r => r.textContent.includes('exclusion zone entry')).id.slice(4)"
+            ) as? String)
+        // A new critical alert cannot be missed: the banner shows it.
+        #expect(
+            try browser.evaluate(
+                "!document.getElementById('banner').hidden && document.getElementById('banner').textContent") as? String
+                != nil)
+        #expect(try browser.evaluate("document.getElementById('row-\(id)').dataset.state") as? String == "open")
+        try browser.screenshot(to: Self.screenshots + "/queue.png")
+
+        try browser.evaluate("document.querySelector('#row-\(id) button[data-act=ack]').click()")
+        try browser.waitFor(
+            "document.getElementById('row-\(id)').dataset.state === 'acknowledged'", what: "the state to change")
+        // Handled: the banner goes.
+        #expect(try browser.evaluate("document.getElementById('banner').hidden") as? Bool == true)
+        // A measure recorded elsewhere (the command line, another process) reaches the open console by itself.
+        try Binary.run([
+            "alert", "respond", id, "--measure", "phone_call", "--note", "subject reached", "--by", "bert", "--db", db,
+        ])
+        try browser.waitFor(
+            "document.getElementById('row-\(id)').dataset.state === 'responded'",
+            what: "a measure recorded from the command line to appear live")
+        try browser.screenshot(to: Self.screenshots + "/queue-after-actions.png")
+
+        let shown = try Binary.run(["alert", "show", id, "--format", "json", "--db", db])
+        #expect(shown.contains(#""by":"anna""#) && shown.contains(#""action":"acknowledge""#))
+
+        // The alert detail: dossier, map, events around the breach, the action log.
+        try browser.resize(width: 1400, height: 1500)
+        try browser.navigate(base + "/console/alert/\(id)")
+        try browser.waitFor("document.querySelector('svg.map circle.fix-latest')", what: "the map with the latest fix")
+        #expect(try browser.evaluate("document.querySelectorAll('svg.map .zone').length") as? Int == 2)
+        #expect(try browser.evaluate("document.body.textContent.includes('P-7Q2K')") as? Bool == true)
+        #expect(try browser.evaluate("document.getElementById('log').textContent.includes('anna')") as? Bool == true)
+        try browser.screenshot(to: Self.screenshots + "/alert-detail.png")
+
+        // The operator may not open the dossier overview; the administrator sees it and the latency dashboard.
+        try browser.navigate(base + "/console/dossiers")
+        #expect(try browser.evaluate("document.body.textContent.includes('may not open this page')") as? Bool == true)
+        try browser.evaluate("document.querySelector('form[action=\"/logout\"]').submit()")
+        try browser.waitFor("location.pathname === '/login'", what: "the login page after signing out")
+        try signIn(browser, base, "admin", admin)
+        try browser.waitFor("location.pathname.startsWith('/console/queue/')", what: "the admin's first queue")
+        try browser.resize(width: 1400, height: 900)
+        try browser.navigate(base + "/console/dossiers")
+        try browser.waitFor("document.body.textContent.includes('D-2026-0001')", what: "the dossier overview")
+        try browser.screenshot(to: Self.screenshots + "/dossiers.png")
+        try browser.resize(width: 1400, height: 1500)
+        try browser.navigate(base + "/console/latency")
+        try browser.waitFor("document.querySelector('svg.chart')", what: "the latency charts")
+        try browser.screenshot(to: Self.screenshots + "/latency.png")
+
+        // The police see the Radex alert in their queue, and of its dossier only what dispatch needs.
+        try browser.evaluate("document.querySelector('form[action=\"/logout\"]').submit()")
+        try browser.waitFor("location.pathname === '/login'", what: "the login page after signing out")
+        try signIn(browser, base, "piet", piet)
+        try browser.waitFor("location.pathname === '/console/queue/police'", what: "the police queue")
+        try browser.waitFor("document.getElementById('row-\(id)')", what: "the Radex alert in the police queue")
+        #expect(try browser.evaluate("document.querySelectorAll('#rows tr[id]').length") as? Int == 1)
+        try browser.navigate(base + "/console/alert/\(id)")
+        try browser.waitFor("document.querySelector('svg.map')", what: "the police's alert detail")
+        #expect(try browser.evaluate("document.body.textContent.includes('P-7Q2K')") as? Bool == true)
+        #expect(try browser.evaluate("document.body.textContent.includes('Mandate')") as? Bool == false)
+        #expect(try browser.evaluate("document.querySelectorAll('svg.map .zone').length") as? Int == 1)
+        try browser.screenshot(to: Self.screenshots + "/alert-detail-police.png")
+    }
+}
