@@ -17,5 +17,7 @@ struct Simulator: ParsableCommand {
               simulator stream /tmp/sim/events.ndjson --speedup 600
               simulator verify --truth /tmp/sim/truth.json --alerts /tmp/alerts.json --tolerance-ms 2000
             """,
-        subcommands: [Generate.self, Stream.self, Verify.self, Listen.self, Sink.self, Probe.self])
+        subcommands: [
+            Generate.self, Stream.self, Verify.self, Listen.self, Sink.self, Probe.self, LoadRun.self,
+        ])
 }
