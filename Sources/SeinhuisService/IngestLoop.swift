@@ -138,12 +138,17 @@ final class IngestLoop: @unchecked Sendable {
         var now = WallClock.now()
 
         func handle(_ frame: UnsafeRawBufferPointer, source: String) throws {
-            guard let e = try ingest.take(frame, source: source) else { return }
+            guard let (e, ruleIndex) = try ingest.take(frame, source: source, ruleIndex: { engine.deviceIndex(of: $0) })
+            else { return }
             if e.ts.milliseconds > now.milliseconds + config.maxClockSkewMs {
                 ingest.counts.clockSkewed += 1
                 return
             }
-            switch engine.process(e, into: &changes) {
+            guard let ruleIndex else {
+                ingest.counts.notEvaluated += 1
+                return
+            }
+            switch engine.process(e, deviceIndex: ruleIndex, into: &changes) {
             case .late: ingest.counts.late += 1
             case .outsidePeriod, .noDossier: ingest.counts.notEvaluated += 1
             case .evaluated: break
@@ -282,6 +287,7 @@ final class IngestLoop: @unchecked Sendable {
                         lastDossierStamp = stamp
                         catalog = try DossierCatalog.load(from: store)
                         known.replace(catalog.devices)
+                        ingest.devicesChanged()
                         book.radex = catalog.radexByDossier
                         engine.load(catalog.dossiers, at: now, into: &changes)
                         logger.info("dossiers reloaded", metadata: ["dossiers": "\(catalog.dossiers.count)"])

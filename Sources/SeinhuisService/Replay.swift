@@ -91,8 +91,10 @@ public struct Replay {
                 ingest.counts.blank += 1
                 return true
             }
-            if let e = try ingest.take(line, source: "replay") {
-                sequencer.push(e, into: &changes)
+            if let (e, ruleIndex) = try ingest.take(
+                line, source: "replay", ruleIndex: { sequencer.engine.deviceIndex(of: $0) })
+            {
+                sequencer.push(e, deviceIndex: ruleIndex, into: &changes)
                 if !changes.isEmpty { collect() }
             }
             sinceCommit += 1

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import SeinhuisCore
 import Synchronization
@@ -46,39 +47,26 @@ struct FrameSet: @unchecked Sendable {
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
-/// The ceiling: the same frames through bare libzmq, PUSH → PULL over TCP loopback, the receiver only counting.
-/// Two contexts (two I/O threads), like two processes; the same high-water marks as `serve`.
+/// The ceiling: the same frames through bare libzmq, PUSH → PULL over TCP loopback, the receiver a separate process
+/// (`simulator bare-pull`, like `serve`) that only counts; the same high-water marks as `serve`.
 enum BareLibzmq {
-    /// Frames per second from the first send to the last frame received.
-    static func measure(_ frames: FrameSet, endpoint: String) throws -> Double {
-        let received = Atomic<Int>(0)
-        let doneAt = Atomic<UInt64>(0)
-        let ready = DispatchSemaphore(value: 0)
-        let finished = DispatchSemaphore(value: 0)
-        let failure = Mutex<String?>(nil)
-        let n = frames.count
-        let receiver = Thread {
-            do {
-                let ctx = try ZMQContext()
-                let pull = try ZMQSocket(ctx, .pull)
-                try pull.setHighWaterMarks(send: 100_000, receive: 100_000)
-                try pull.bind(endpoint)
-                ready.signal()
-                var got = 0
-                while got < n {
-                    _ = try pull.receive { _, _ in got += 1 }
-                }
-                doneAt.store(monoNanos(), ordering: .releasing)
-                received.store(got, ordering: .releasing)
-            } catch {
-                failure.withLock { $0 = "bare libzmq receiver: \(error)" }
-                ready.signal()
-            }
-            finished.signal()
+    /// Frames per second from the first send to the last frame received (CLOCK_MONOTONIC is system-wide).
+    static func measure(_ frames: FrameSet, endpoint: String, simulator: String) throws -> Double {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: simulator)
+        p.arguments = ["bare-pull", "--endpoint", endpoint, "--count", String(frames.count)]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let reader = out.fileHandleForReading
+        // "ready" once bound, then the monotonic time of the last frame.
+        var text = ""
+        while !text.contains("\n") {
+            let d = reader.availableData
+            if d.isEmpty { break }
+            text += String(decoding: d, as: UTF8.self)
         }
-        receiver.start()
-        ready.wait()
-        if let f = failure.withLock({ $0 }) { throw LoadRunError(f) }
+        guard text.hasPrefix("ready") else { throw LoadRunError("bare-pull did not start: \(text)") }
         let ctx = try ZMQContext()
         let push = try ZMQSocket(ctx, .push)
         try push.setSendHighWaterMark(100_000)
@@ -87,10 +75,34 @@ enum BareLibzmq {
         Thread.sleep(forTimeInterval: 0.2)  // the connection is up before the clock starts
         let t0 = monoNanos()
         try frames.forEach { try push.send($0) }
-        finished.wait()
-        if let f = failure.withLock({ $0 }) { throw LoadRunError(f) }
-        let secs = Double(doneAt.load(ordering: .acquiring) - t0) / 1e9
-        return Double(received.load(ordering: .acquiring)) / secs
+        let rest = String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let lines = (text + rest).split(separator: "\n")
+        guard p.terminationStatus == 0, lines.count >= 2, let t1 = UInt64(lines[1]) else {
+            throw LoadRunError("bare-pull failed: \(text + rest)")
+        }
+        return Double(frames.count) / (Double(t1 - t0) / 1e9)
+    }
+}
+
+/// `simulator bare-pull`: a PULL socket that receives a number of frames, only counting (the load run's ceiling).
+struct BarePull: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bare-pull",
+        abstract: "Receive N frames on a bare PULL socket; print 'ready', then the monotonic ns of the last frame.",
+        shouldDisplay: false)
+    @Option var endpoint: String
+    @Option var count: Int
+
+    func run() throws {
+        let ctx = try ZMQContext()
+        let pull = try ZMQSocket(ctx, .pull)
+        try pull.setHighWaterMarks(send: 100_000, receive: 100_000)
+        try pull.bind(endpoint)
+        FileHandle.standardOutput.write(Data("ready\n".utf8))
+        var got = 0
+        while got < count { _ = try pull.receive { _, _ in got += 1 } }
+        FileHandle.standardOutput.write(Data("\(monoNanos())\n".utf8))
     }
 }
 

@@ -78,7 +78,7 @@ struct LoadRun: ParsableCommand {
         let meanBytes = frames.totalBytes / max(1, frames.count)
         note("stream: \(frames.count) frames, \(meanBytes) bytes on average; machine: \(loadAverage())")
 
-        let bare1 = try BareLibzmq.measure(frames, endpoint: "tcp://127.0.0.1:\(base + 4)")
+        let bare1 = try BareLibzmq.measure(frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
         note("bare libzmq: \(Int(bare1)) msg/s")
         let serve = try ServeProcess(
             binary: binary, db: work + "/serve.sqlite", dossiers: work + "/dossiers.json", base: base, workDir: work)
@@ -99,7 +99,7 @@ struct LoadRun: ParsableCommand {
         result.rssMB = serve.peakRSSMegabytes
         serve.stop()
         note("serve: \(Int(result.eventsPerSecond)) events/s")
-        let bare2 = try BareLibzmq.measure(frames, endpoint: "tcp://127.0.0.1:\(base + 4)")
+        let bare2 = try BareLibzmq.measure(frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
         note("bare libzmq again: \(Int(bare2)) msg/s; machine: \(loadAverage())")
         result.libzmq = max(bare1, bare2)
         print(result.json(mode: mode.rawValue))
