@@ -46,6 +46,7 @@ public struct Replay {
         engine.load(catalog.dossiers, at: Timestamp.distantPast, into: &bootChanges)
         let known = catalog.devices
         let ingest = Ingestor(store: store, isKnownDevice: { known.contains($0) })
+        try ingest.register(known)
         _ = try ingest.rebuild()
         var sequencer = ReplaySequencer(engine: engine)
         var book = AlertBook(policy: policy, nextNumber: try store.nextAlertNumber())

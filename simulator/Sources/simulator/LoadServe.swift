@@ -140,6 +140,20 @@ final class Probes: @unchecked Sendable {
         return (out.sorted(), missing)
     }
 
+    /// The worst latency (µs) per second of sending, from the first timed probe: where the tail comes from.
+    func worstPerSecond() -> [Int] {
+        let s = sent.withLock { $0 }
+        let r = received.withLock { $0 }
+        guard let first = s.values.min() else { return [] }
+        var worst: [Int] = []
+        for (key, t0) in s {
+            let k = Int((t0 - first) / 1_000_000_000)
+            while worst.count <= k { worst.append(0) }
+            worst[k] = max(worst[k], r[key].map { Int(($0 &- t0) / 1000) } ?? Int.max)
+        }
+        return worst
+    }
+
     var timed: Int { sent.withLock { $0.count } }
     var arrived: Int { received.withLock { $0.count } }
 
