@@ -7,6 +7,8 @@ import Foundation
 import SeinhuisCore
 import SeinhuisStore
 
+// Names are identifiers (no spaces or commas): package-benchmark 1.38.1 writes threshold files with shell-safe names
+// but reads them with the raw name, so any other name never matches its thresholds.
 // The ingest hot path piece by piece: decode per kind, duplicate filter, rule evaluation per kind, journal encode and
 // append (a real SQLite file), routing and the alert's JSON. Thresholds: docs/PERFORMANCE.md, "Benchmarks".
 
@@ -15,16 +17,25 @@ let frames: [(String, [UInt8])] = [
         "position",
         #"{"v":1,"device":"TAG-0001","seq":1201,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":51.0543,"lon":3.7174,"acc":8.5}"#
     ),
-    ("presence", #"{"v":1,"device":"TAG-0001","seq":1205,"ts":"2026-11-22T09:02:00.000Z","kind":"presence","present":true}"#),
+    (
+        "presence",
+        #"{"v":1,"device":"TAG-0001","seq":1205,"ts":"2026-11-22T09:02:00.000Z","kind":"presence","present":true}"#
+    ),
     ("heartbeat", #"{"v":1,"device":"TAG-0001","seq":1202,"ts":"2026-11-22T09:00:30.000Z","kind":"heartbeat"}"#),
     (
         "battery",
         #"{"v":1,"device":"TAG-0001","seq":1203,"ts":"2026-11-22T09:01:00.000Z","kind":"battery","level":0.42,"charging":false}"#
     ),
-    ("strap", #"{"v":1,"device":"TAG-0001","seq":1204,"ts":"2026-11-22T09:01:30.000Z","kind":"strap","state":"opened"}"#),
+    (
+        "strap",
+        #"{"v":1,"device":"TAG-0001","seq":1204,"ts":"2026-11-22T09:01:30.000Z","kind":"strap","state":"opened"}"#
+    ),
     ("case", #"{"v":1,"device":"TAG-0001","seq":1206,"ts":"2026-11-22T09:02:30.000Z","kind":"case","state":"closed"}"#),
     ("gnss", #"{"v":1,"device":"TAG-0001","seq":1207,"ts":"2026-11-22T09:03:00.000Z","kind":"gnss","state":"ok"}"#),
-    ("power", #"{"v":1,"device":"TAG-0001","seq":1208,"ts":"2026-11-22T09:03:30.000Z","kind":"power","state":"restored"}"#),
+    (
+        "power",
+        #"{"v":1,"device":"TAG-0001","seq":1208,"ts":"2026-11-22T09:03:30.000Z","kind":"power","state":"restored"}"#
+    ),
 ].map { ($0.0, Array($0.1.utf8)) }
 
 /// `n` dossiers like the simulator's: a home, a night curfew, an exclusion polygon with a school-hours schedule and
@@ -76,14 +87,15 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(2),
         thresholds: [
-            // Generous on time (a shared 2-core machine), strict on allocations (they do not depend on noise).
-            .wallClock: .init(relative: [.p50: 35, .p90: 50]),
-            .throughput: .init(relative: [.p50: 35]),
+            // Generous on time: on this shared 2-core machine the same build varies by a factor of two from run to
+            // run (measured), so only a gross slowdown fails. Strict on allocations: they do not depend on noise.
+            .wallClock: .init(relative: [.p90: 150]),
+            .throughput: .init(relative: [.p90: 60]),
             .mallocCountTotal: .init(absolute: [.p50: 2, .p90: 2]),
         ])
 
     for (name, frame) in frames {
-        Benchmark("decode \(name)") { benchmark in
+        Benchmark("Decode.\(name)") { benchmark in
             let decoder = EventDecoder()
             for _ in benchmark.scaledIterations {
                 blackHole(frame.withUnsafeBytes { decoder.decode($0) })
@@ -91,7 +103,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("duplicate filter, counting devices") { benchmark in
+    Benchmark("DuplicateFilter.countingDevices") { benchmark in
         var seen = SeenSequences()
         var seq: UInt64 = 0
         for _ in benchmark.scaledIterations {
@@ -112,7 +124,7 @@ let benchmarks: @Sendable () -> Void = {
     for (name, reading) in readings {
         for n in [1, 10_000] {
             let fixture = RulesFixture(devices: n)
-            Benchmark("rules \(name), \(n == 1 ? "1 device" : "10k devices")") { benchmark in
+            Benchmark("Rules.\(name).\(n == 1 ? "oneDevice" : "10kDevices")") { benchmark in
                 fixture.run(benchmark.scaledIterations.count, reading)
             }
         }
@@ -122,7 +134,7 @@ let benchmarks: @Sendable () -> Void = {
     // position, the duplicate filter and the device directory. Resident memory grown / devices (an upper bound:
     // memory freed while parsing stays resident). Target: at most 2048 bytes (1M devices in 2 GB).
     Benchmark(
-        "state per tracked device, 100k devices",
+        "State.perTrackedDevice100k",
         configuration: .init(
             metrics: [.custom("bytes per device"), .custom("of which dossiers")], warmupIterations: 0,
             scalingFactor: .one, maxIterations: 1,
@@ -157,7 +169,7 @@ let benchmarks: @Sendable () -> Void = {
         index.removeAll()
     }
 
-    Benchmark("journal block encode, position") { benchmark in
+    Benchmark("Journal.encodePosition") { benchmark in
         var block = JournalBlockBuilder()
         let e = DeviceEvent(
             device: "TAG-0001", seq: 1, ts: Timestamp(milliseconds: 1_790_000_000_000),
@@ -171,7 +183,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // A committed batch of 4096 positions of 4096 devices: encode, one row, commit (WAL, synchronous=NORMAL).
     Benchmark(
-        "journal append, 4096-event batch committed",
+        "Journal.appendBatch4096",
         configuration: .init(
             metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .one, maxDuration: .seconds(2))
     ) { benchmark in
@@ -196,7 +208,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("routing: route and alert JSON") { benchmark in
+    Benchmark("Routing.routeAndAlertJSON") { benchmark in
         let policy = RoutingPolicy.v1
         let severities = ["critical", "high", "medium", "low"]
         for i in benchmark.scaledIterations {
