@@ -60,7 +60,8 @@ let package = Package(
         .executableTarget(
             name: "simulator",
             dependencies: [
-                "SeinhuisCore", "SeinhuisStore", "ZeroMQ",
+                // `seinhuis` only so that `swift run simulator loadrun` builds the serve binary it starts.
+                "SeinhuisCore", "SeinhuisStore", "ZeroMQ", "seinhuis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "simulator/Sources/simulator"

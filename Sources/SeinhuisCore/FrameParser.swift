@@ -322,6 +322,7 @@ struct FrameParser {
     }
 
     static func double(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+        if let x = fastDouble(t, b) { return x }
         let n = t.count
         if n == 3, b[t.start] == UInt8(ascii: "N") { return .nan }
         // strtod needs a NUL-terminated buffer; numbers are short, so copy to the stack.
@@ -333,13 +334,60 @@ struct FrameParser {
         }
     }
 
+    /// Exact powers of ten as doubles (10^22 is the largest that is exact).
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ]
+
+    /// The common case without `strtod`: a plain decimal (`-12.345`, no exponent) whose digits fit 2^53. The digits
+    /// as an integer and the power of ten are both exact doubles, so one division rounds correctly (Clinger's fast
+    /// path): the same result as `strtod`. Anything else returns nil.
+    @inline(__always) static func fastDouble(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = t.start
+        let end = t.end
+        guard i < end else { return nil }
+        let negative = b[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = 0
+        var seenPoint = false
+        while i < end {
+            let c = b[i]
+            if c >= 48 && c <= 57 {
+                mantissa = mantissa &* 10 &+ UInt64(c &- 48)
+                digits += 1
+                if seenPoint { fraction += 1 }
+            } else if c == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
+            } else {
+                return nil  // an exponent, NaN, Infinity: strtod
+            }
+            i += 1
+        }
+        guard digits > 0, digits <= 19, mantissa < (1 << 53), fraction <= 22 else { return nil }
+        let x = Double(mantissa) / powersOfTen[fraction]
+        return negative ? -x : x
+    }
+
     static func kind(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> EventKind? {
         guard !t.escaped else { return EventKind(name: t.text(b)) }
         let p = UnsafeBufferPointer(rebasing: b[t.start..<t.end])
-        for k in EventKind.allCases {
-            if p.elementsEqual(k.name.utf8) { return k }
+        // By length and first byte, then one comparison (no walk over every kind's name).
+        let k: EventKind
+        switch (p.count, p.first) {
+        case (8, UInt8(ascii: "p")?): k = .position  // or presence: see below
+        case (5, UInt8(ascii: "s")?): k = .strap
+        case (4, UInt8(ascii: "c")?): k = .case
+        case (7, UInt8(ascii: "b")?): k = .battery
+        case (4, UInt8(ascii: "g")?): k = .gnss
+        case (5, UInt8(ascii: "p")?): k = .power
+        case (9, UInt8(ascii: "h")?): k = .heartbeat
+        default: return nil
         }
-        return nil
+        if p.elementsEqual(k.name.utf8) { return k }
+        return k == .position && p.elementsEqual(EventKind.presence.name.utf8) ? .presence : nil
     }
 
     /// Decodes JSON escapes (the slow path: only strings that contain a backslash).

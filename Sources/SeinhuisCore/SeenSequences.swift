@@ -4,21 +4,48 @@
 /// counts without gaps costs one range, whatever its history. Devices are small integer slots handed out by the
 /// caller (the ingest's device directory), so the hot path does one array index, not a string hash.
 public struct SeenSequences: Sendable {
-    /// Per slot: sorted, disjoint, non-adjacent closed ranges.
-    private var ranges: [[ClosedRange<UInt64>]] = []
+    /// Per slot, the newest range (`low > high`: none yet), in flat arrays: a counting device touches only these.
+    private var low: [UInt64] = []
+    private var high: [UInt64] = []
+    /// Per slot: the older ranges, sorted, disjoint and non-adjacent, all below the newest one.
+    private var older: [[ClosedRange<UInt64>]] = []
 
     public init() {}
 
-    public var deviceCount: Int { ranges.count }
+    public var deviceCount: Int { low.count }
 
     /// Records `seq` for `slot`; returns false if it was seen before (a duplicate).
-    @inlinable public mutating func insert(slot: Int, seq: UInt64) -> Bool {
-        insertImpl(slot: slot, seq: seq)
+    public mutating func insert(slot: Int, seq: UInt64) -> Bool {
+        if slot >= low.count { grow(to: slot) }
+        let lo = low[slot], hi = high[slot]
+        if lo > hi {  // the device's first number
+            low[slot] = seq
+            high[slot] = seq
+            return true
+        }
+        // Fast path: the next number of a counting device extends its newest range.
+        if seq > hi {
+            if seq == hi + 1 {
+                high[slot] = seq
+            } else {
+                older[slot].append(lo...hi)
+                low[slot] = seq
+                high[slot] = seq
+            }
+            return true
+        }
+        if seq >= lo { return false }
+        // Slow path: an older number (reordering, resend).
+        var r = all(slot)
+        guard Self.insert(seq, into: &r) else { return false }
+        store(r, slot)
+        return true
     }
 
     public func contains(slot: Int, seq: UInt64) -> Bool {
-        guard slot < ranges.count else { return false }
-        let r = ranges[slot]
+        guard slot < low.count else { return false }
+        if low[slot] <= seq && seq <= high[slot] { return true }
+        let r = older[slot]
         let k = Self.firstIndex(r, notBelow: seq)
         return k < r.count && r[k].contains(seq)
     }
@@ -26,8 +53,8 @@ public struct SeenSequences: Sendable {
     /// Forgets `seq` (a batch that could not be stored must be accepted when it is sent again).
     @discardableResult
     public mutating func remove(slot: Int, seq: UInt64) -> Bool {
-        guard slot < ranges.count else { return false }
-        var r = ranges[slot]
+        guard slot < low.count else { return false }
+        var r = all(slot)
         let k = Self.firstIndex(r, notBelow: seq)
         guard k < r.count, r[k].contains(seq) else { return false }
         let range = r[k]
@@ -38,35 +65,44 @@ public struct SeenSequences: Sendable {
             insertAt += 1
         }
         if seq < range.upperBound { r.insert((seq + 1)...range.upperBound, at: insertAt) }
-        ranges[slot] = r
+        store(r, slot)
         return true
     }
 
     /// Number of stored ranges (for memory accounting and tests).
-    public var rangeCount: Int { ranges.reduce(0) { $0 + $1.count } }
+    public var rangeCount: Int {
+        older.reduce(0) { $0 + $1.count } + zip(low, high).filter { $0.0 <= $0.1 }.count
+    }
 
-    @usableFromInline mutating func insertImpl(slot: Int, seq: UInt64) -> Bool {
-        if slot >= ranges.count { ranges.append(contentsOf: repeatElement([], count: slot - ranges.count + 1)) }
-        // Fast path: the next number of a counting device extends its last range.
-        if let last = ranges[slot].last {
-            if seq > last.upperBound {
-                if seq == last.upperBound + 1 {
-                    ranges[slot][ranges[slot].count - 1] = last.lowerBound...seq
-                } else {
-                    ranges[slot].append(seq...seq)
-                }
-                return true
-            }
-            if last.contains(seq) { return false }
+    private mutating func grow(to slot: Int) {
+        let n = slot - low.count + 1
+        low.append(contentsOf: repeatElement(1, count: n))
+        high.append(contentsOf: repeatElement(0, count: n))
+        older.append(contentsOf: repeatElement([], count: n))
+    }
+
+    /// Every range of a slot, the newest last.
+    private func all(_ slot: Int) -> [ClosedRange<UInt64>] {
+        var r = older[slot]
+        if low[slot] <= high[slot] { r.append(low[slot]...high[slot]) }
+        return r
+    }
+
+    private mutating func store(_ r: [ClosedRange<UInt64>], _ slot: Int) {
+        var r = r
+        if let last = r.popLast() {
+            low[slot] = last.lowerBound
+            high[slot] = last.upperBound
         } else {
-            ranges[slot].append(seq...seq)
-            return true
+            low[slot] = 1
+            high[slot] = 0
         }
-        // Slow path: an older number (reordering, resend): binary search.
-        var r = ranges[slot]
-        ranges[slot] = []  // keep the array uniquely referenced while editing
-        defer { ranges[slot] = r }
-        let k = Self.firstIndex(r, notBelow: seq)  // first range whose upperBound >= seq
+        older[slot] = r
+    }
+
+    /// Inserts `seq` into sorted, disjoint, non-adjacent ranges; false if it is already in one.
+    private static func insert(_ seq: UInt64, into r: inout [ClosedRange<UInt64>]) -> Bool {
+        let k = firstIndex(r, notBelow: seq)  // first range whose upperBound >= seq
         if k < r.count, r[k].contains(seq) { return false }
         let joinsPrev = k > 0 && r[k - 1].upperBound &+ 1 == seq
         let joinsNext = k < r.count && seq &+ 1 == r[k].lowerBound

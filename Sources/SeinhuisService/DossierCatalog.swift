@@ -65,8 +65,14 @@ public enum DossierImport {
         // A device may be bound to at most one active dossier: check the file against itself and the store.
         let stored = try DossierCatalog.load(from: store).dossiers.filter { !seen.contains($0.id) }
         let all = stored + incoming
+        // Only dossiers that share a device can conflict: index them by device (was a comparison of every pair).
+        var byDevice: [String: [Int]] = [:]
+        for (k, d) in all.enumerated() { for dev in Set(d.devices) { byDevice[dev, default: []].append(k) } }
         for d in incoming {
-            for other in all where other.id != d.id {
+            var others = Set<Int>()
+            for dev in d.devices { others.formUnion(byDevice[dev] ?? []) }
+            for k in others.sorted() where all[k].id != d.id {
+                let other = all[k]
                 let shared = Set(d.devices).intersection(other.devices)
                 if let dev = shared.sorted().first, d.overlapsActivePeriod(of: other) {
                     throw DossierImportError(

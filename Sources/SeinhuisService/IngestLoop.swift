@@ -52,6 +52,10 @@ final class IngestLoop: @unchecked Sendable {
         try Self.bind(pub, config.alertsEndpoint, option: "--alerts")
 
         let store = try Store(path: config.databasePath, durability: config.durability)
+        // Checkpoints on their own thread: never an fsync inside an ingest commit.
+        try store.db.execute("PRAGMA wal_autocheckpoint=0")
+        let checkpointer = Checkpointer(path: config.databasePath, logger: logger)
+        defer { checkpointer.finish() }
         var catalog = try DossierCatalog.load(from: store)
         let known = DeviceSet(catalog.devices)
         // Live timers follow each device's reporting lag, so a store-and-forward upload is judged in event time
@@ -63,6 +67,7 @@ final class IngestLoop: @unchecked Sendable {
         let startedAt = WallClock.now()
         engine.load(catalog.dossiers, at: Timestamp.distantPast, into: &changes)
         let ingest = Ingestor(store: store, isKnownDevice: { known.contains($0) })
+        try ingest.register(catalog.devices)
         var book = AlertBook(policy: config.policy, nextNumber: try store.nextAlertNumber())
         book.radex = catalog.radexByDossier
 
@@ -139,12 +144,17 @@ final class IngestLoop: @unchecked Sendable {
         var reviewNotices = ReviewNoticeTimer(scope: config.reviewScope, policy: config.policy.version)
 
         func handle(_ frame: UnsafeRawBufferPointer, source: String) throws {
-            guard let e = try ingest.take(frame, source: source) else { return }
+            guard let (e, ruleIndex) = try ingest.take(frame, source: source, ruleIndex: { engine.deviceIndex(of: $0) })
+            else { return }
             if e.ts.milliseconds > now.milliseconds + config.maxClockSkewMs {
                 ingest.counts.clockSkewed += 1
                 return
             }
-            switch engine.process(e, into: &changes) {
+            guard let ruleIndex else {
+                ingest.counts.notEvaluated += 1
+                return
+            }
+            switch engine.process(e, deviceIndex: ruleIndex, into: &changes) {
             case .late: ingest.counts.late += 1
             case .outsidePeriod, .noDossier: ingest.counts.notEvaluated += 1
             case .evaluated: break
@@ -285,6 +295,8 @@ final class IngestLoop: @unchecked Sendable {
                         lastDossierStamp = stamp
                         catalog = try DossierCatalog.load(from: store)
                         known.replace(catalog.devices)
+                        ingest.devicesChanged()
+                        try ingest.register(catalog.devices)
                         book.radex = catalog.radexByDossier
                         engine.load(catalog.dossiers, at: now, into: &changes)
                         logger.info("dossiers reloaded", metadata: ["dossiers": "\(catalog.dossiers.count)"])

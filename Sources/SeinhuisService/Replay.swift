@@ -46,6 +46,7 @@ public struct Replay {
         engine.load(catalog.dossiers, at: Timestamp.distantPast, into: &bootChanges)
         let known = catalog.devices
         let ingest = Ingestor(store: store, isKnownDevice: { known.contains($0) })
+        try ingest.register(known)
         _ = try ingest.rebuild()
         var sequencer = ReplaySequencer(engine: engine)
         var book = AlertBook(policy: policy, nextNumber: try store.nextAlertNumber())
@@ -91,8 +92,10 @@ public struct Replay {
                 ingest.counts.blank += 1
                 return true
             }
-            if let e = try ingest.take(line, source: "replay") {
-                sequencer.push(e, into: &changes)
+            if let (e, ruleIndex) = try ingest.take(
+                line, source: "replay", ruleIndex: { sequencer.engine.deviceIndex(of: $0) })
+            {
+                sequencer.push(e, deviceIndex: ruleIndex, into: &changes)
                 if !changes.isEmpty { collect() }
             }
             sinceCommit += 1

@@ -148,5 +148,9 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX session_user ON session(user);
         """,
+        // 6: a dossier's devices by dossier (import and load were quadratic: 10k dossiers took a minute).
+        """
+        CREATE INDEX dossier_device_dossier ON dossier_device(dossier_id, device);
+        """,
     ]
 }

@@ -276,3 +276,29 @@ struct EdgeDecodingTests {
         }
     }
 }
+
+/// The newest range of each device lives apart from the older ones; crossing between them keeps the rule.
+struct SeenSequencesNewestRangeTests {
+    @Test func gapsResendsAndRemovalsAcrossTheNewestRange() {
+        var s = SeenSequences()
+        let first = [5, 6, 7, 20, 21, 9].map { s.insert(slot: 3, seq: UInt64($0)) }
+        #expect(first == [true, true, true, true, true, true])
+        let again = [5, 7, 20, 21, 9].map { s.insert(slot: 3, seq: UInt64($0)) }
+        #expect(again == [false, false, false, false, false])
+        #expect(s.rangeCount == 3)  // 5-7, 9, 20-21
+        let joins = s.insert(slot: 3, seq: 8)  // joins 5-7 and 9
+        #expect(joins && s.rangeCount == 2)
+        let below = s.insert(slot: 3, seq: 19)  // joins the newest range from below
+        #expect(below && s.rangeCount == 2)
+        let removed = s.remove(slot: 3, seq: 21)
+        #expect(removed && !s.contains(slot: 3, seq: 21))
+        let resent = s.insert(slot: 3, seq: 21)
+        #expect(resent)
+        let removedOld = [s.remove(slot: 3, seq: 5), s.remove(slot: 3, seq: 6)]
+        #expect(removedOld == [true, true])
+        #expect(s.contains(slot: 3, seq: 7) && !s.contains(slot: 3, seq: 6))
+        let zero = [s.insert(slot: 0, seq: 0), s.insert(slot: 0, seq: 0)]
+        #expect(zero == [true, false])
+        #expect(!s.contains(slot: 1, seq: 0) && !s.contains(slot: 99, seq: 0))
+    }
+}

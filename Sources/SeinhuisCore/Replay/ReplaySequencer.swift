@@ -65,7 +65,12 @@ public struct ReplaySequencer: Sendable {
 
     /// Takes the next accepted event of the file; appends the changes it lets through.
     public mutating func push(_ event: DeviceEvent, into changes: inout [TimedBreachChange]) {
-        guard let d = engine.deviceIndex(of: event.device) else {
+        push(event, deviceIndex: engine.deviceIndex(of: event.device), into: &changes)
+    }
+
+    /// `push(_:into:)` with the device's index from `engine.deviceIndex(of:)` (nil: none), looked up by the caller.
+    public mutating func push(_ event: DeviceEvent, deviceIndex: Int?, into changes: inout [TimedBreachChange]) {
+        guard let d = deviceIndex else {
             counts.notEvaluated += 1
             return
         }

@@ -33,13 +33,13 @@ extension RuleEngine {
         }
         let zoneCount = tags[tag].zoneFlags.count
         guard zoneCount > 0 else { return }
-        let r = dossiers[di]!
-        let n = UInt8(r.consecutiveFixes)
+        let n = tags[tag].consecutiveFixes
         for z in 0..<zoneCount {
             let f = tags[tag].zoneFlags[z]
             let wantOpen = active && f & ZoneFlag.active != 0 && f & ZoneFlag.run >= n
             let isOpen = f & ZoneFlag.open != 0
             guard wantOpen != isOpen else { continue }
+            let r = dossiers[di]!
             let zone = r.zones[z]
             let key = BreachKey(dossier: r.id, device: tags[tag].device, kind: zone.breach, zone: zone.id)
             emit(

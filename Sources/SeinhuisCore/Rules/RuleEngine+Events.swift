@@ -19,13 +19,19 @@ extension RuleEngine {
     public mutating func process(_ event: DeviceEvent, deviceIndex d: Int, into changes: inout [BreachChange])
         -> EventDisposition
     {
-        let bound = bindings[d]
-        guard !bound.isEmpty else { return .noDossier }
         let t = event.ts.milliseconds
         var found = -1
-        for tag in bound where tags[Int(tag)].activeStart <= t && t < tags[Int(tag)].activeEnd {
-            found = Int(tag)
-            break
+        let sole = Int(soleTag[d])
+        if sole >= 0 {
+            // The common case, one dossier names the device: no walk over a list (one memory access less).
+            if tags[sole].activeStart <= t && t < tags[sole].activeEnd { found = sole }
+        } else {
+            let bound = bindings[d]
+            guard !bound.isEmpty else { return .noDossier }
+            for tag in bound where tags[Int(tag)].activeStart <= t && t < tags[Int(tag)].activeEnd {
+                found = Int(tag)
+                break
+            }
         }
         guard found >= 0 else { return .outsidePeriod }
         let tag = found
@@ -65,17 +71,18 @@ extension RuleEngine {
         tags[tag].commsLost = false
         switch reading {
         case .position(let lat, let lon, let acc):
-            let r = dossiers[dossier]!
-            guard acc <= r.maxAccuracy else { return }  // not qualifying: neither counts nor resets
+            guard acc <= tags[tag].maxAccuracy else { return }  // not qualifying: neither counts nor resets
             let p = GeoPoint(lat: lat, lon: lon)
-            let n = UInt8(r.consecutiveFixes)
-            if r.home.contains(p) {
+            let n = tags[tag].consecutiveFixes
+            if tags[tag].home.contains(p) {
                 tags[tag].away = false
                 tags[tag].homeRun = 0
             } else {
                 tags[tag].homeRun = min(tags[tag].homeRun + 1, n)
                 if tags[tag].homeRun >= n { tags[tag].away = true }
             }
+            guard !tags[tag].zoneFlags.isEmpty else { return }
+            let r = dossiers[dossier]!
             for z in r.zones.indices {
                 let wrongSide = r.zones[z].shape.contains(p) == (r.zones[z].kind == .exclusion)
                 var f = tags[tag].zoneFlags[z]

@@ -69,6 +69,9 @@ extension RuleEngine {
         tags[tag].activeStart = start
         tags[tag].activeEnd = end
         tags[tag].commsTimeout = r.commsTimeout
+        tags[tag].home = r.home
+        tags[tag].maxAccuracy = r.maxAccuracy
+        tags[tag].consecutiveFixes = UInt8(r.consecutiveFixes)
         let active = start <= t && t < end
         var next = active ? end : (t < start ? start : PeriodTable.never)
         var curfew = false

@@ -34,8 +34,12 @@ public struct RuleEngine: Sendable {
     var tags: [TagState] = []
     /// Device name → its index in `bindings` (stable for the engine's life).
     var deviceIndex: [String: Int] = [:]
-    /// Per device index: its tags (one per dossier naming it), in the order of the dossiers' starts.
+    /// Per device index: its tags (one per dossier naming it), in the order of the dossiers' starts, when two or
+    /// more dossiers name it; empty otherwise (see `soleTag`, `tags(ofDevice:)`).
     var bindings: [[Int32]] = []
+    /// Per device index: its only tag when exactly one dossier names it, else -1 (the hot path's shortcut, and no
+    /// array allocated per device).
+    var soleTag: [Int32] = []
     var heap = Heap<Deadline>()
     /// The highest time `advance(to:)` was given.
     public internal(set) var now: Timestamp = .distantPast
@@ -49,7 +53,7 @@ public struct RuleEngine: Sendable {
     /// The id of the dossier that names `device` and is active at `at` (nil: none).
     public func dossierID(forDevice device: String, at: Timestamp) -> String? {
         guard let d = deviceIndex[device] else { return nil }
-        for tag in bindings[d] {
+        for tag in tags(ofDevice: d) {
             let r = dossiers[Int(tags[Int(tag)].dossier)]!
             if r.activeStart <= at.milliseconds && at.milliseconds < r.activeEnd { return r.id }
         }
@@ -59,13 +63,13 @@ public struct RuleEngine: Sendable {
     /// Whether any loaded dossier names the device (whatever its period): events of other devices are rejected.
     public func isKnownDevice(_ device: String) -> Bool {
         guard let d = deviceIndex[device] else { return false }
-        return !bindings[d].isEmpty
+        return soleTag[d] >= 0 || !bindings[d].isEmpty
     }
 
     /// A small stable number for a device named by some dossier, for callers that keep per-device arrays
     /// (`ReplaySequencer`) and for `process(_:deviceIndex:into:)`, which then skips the lookup by name.
     public func deviceIndex(of device: String) -> Int? {
-        guard let d = deviceIndex[device], !bindings[d].isEmpty else { return nil }
+        guard let d = deviceIndex[device], soleTag[d] >= 0 || !bindings[d].isEmpty else { return nil }
         return d
     }
 
@@ -229,7 +233,12 @@ public struct RuleEngine: Sendable {
                 bindings[d].append(tag)
             }
         }
+        soleTag = bindings.map { $0.count == 1 ? $0[0] : -1 }
+        for d in bindings.indices where soleTag[d] >= 0 { bindings[d] = [] }
     }
+
+    /// A device's tags, in the order of the dossiers' starts.
+    func tags(ofDevice d: Int) -> [Int32] { soleTag[d] >= 0 ? [soleTag[d]] : bindings[d] }
 }
 
 /// A dossier as the engine judges it: its geometry, limits and active period (immutable, shared by reference so

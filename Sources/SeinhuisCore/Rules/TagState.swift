@@ -1,4 +1,4 @@
-/// One device of one dossier: everything the rules remember about it (about 150 bytes plus a byte per zone).
+/// One device of one dossier: everything the rules remember about it (about 200 bytes plus a byte per zone).
 struct TagState: Sendable {
     static let none = Int64.max
 
@@ -45,6 +45,10 @@ struct TagState: Sendable {
     var gnssLossOpen = false
     /// Per zone of the dossier: `ZoneFlag` bits.
     var zoneFlags: [UInt8]
+    /// Copies of the dossier's position rules (set by `refresh`), so a position near home reads no dossier.
+    var home = GeoCircle(center: GeoPoint(lat: 0, lon: 0), radiusMetres: 0)
+    var maxAccuracy = 0.0
+    var consecutiveFixes: UInt8 = 1
 
     init(device: String, dossier: Int32, zones: Int, activeStart: Int64, activeEnd: Int64, commsTimeout: Int64) {
         self.device = device

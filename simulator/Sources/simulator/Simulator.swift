@@ -18,7 +18,7 @@ struct Simulator: ParsableCommand {
               simulator verify --truth /tmp/sim/truth.json --alerts /tmp/alerts.json --tolerance-ms 2000
             """,
         subcommands: [
-            Generate.self, Stream.self, Verify.self, Listen.self, Sink.self, Probe.self, History.self, ReviewCheck.self,
-            Respond.self,
+            Generate.self, Stream.self, Verify.self, Listen.self, Sink.self, Probe.self, LoadRun.self, BarePull.self,
+            History.self, ReviewCheck.self, Respond.self,
         ])
 }

@@ -1,0 +1,228 @@
+import ArgumentParser
+import Foundation
+import SeinhuisCore
+import Synchronization
+import ZeroMQ
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `simulator loadrun`: the pipeline's speed measured honestly, side by side with its ceiling, in one run.
+struct LoadRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loadrun",
+        abstract: "Measure seinhuis serve against bare libzmq with the same frames, in one run (docs/PERFORMANCE.md).",
+        discussion: """
+            Generates a realistic stream (10,000 devices with dossiers, zones and curfews; mostly positions, some
+            breaches), starts the real `seinhuis serve` (the binary next to this simulator) on a fresh SQLite file in
+            a temporary directory, and measures:
+              throughput  bare libzmq PUSH -> PULL with the same frames (before and after), then the frames through
+                          serve as fast as PUSH takes them; the clock stops when the alert of a probe event sent
+                          after the last frame arrives (serve handles a socket's frames in order).
+              latency     the frames paced at --rate events/s, with probe events (a strap opened on a dedicated
+                          device) interleaved; latency = PUSH send of the probe -> its alert received on SUB
+                          (client side: both ZeroMQ hops, decode, rules, journal commit, publication).
+            The last line of the output is one JSON object with the figures; ratio = events_per_s / libzmq_msg_per_s
+            (the faster of the two bare runs).
+
+            Build both binaries first (`swift build -c release`), then for example:
+              swift run -c release simulator loadrun --mode throughput
+              swift run -c release simulator loadrun --mode latency --rate 100000
+            """)
+
+    enum Mode: String, ExpressibleByArgument, CaseIterable { case throughput, latency }
+
+    @Option(help: "throughput or latency.") var mode: Mode = .throughput
+    @Option(help: "Latency mode: events per second offered.") var rate: Int = 100_000
+    @Option(help: "Latency mode: seconds of paced load.") var seconds: Double = 10
+    @Option(help: "Throughput mode: events to send (latency mode sends rate × seconds).") var events: Int = 2_000_000
+    @Option(help: "Devices of the generated stream.") var devices: Int = 10_000
+    @Option(help: "Latency probes per second (half of them are timed `opened` events).") var probes: Int = 2000
+    @Option(help: "The seinhuis binary (default: next to this simulator).") var seinhuis: String?
+    @Option(help: "First of five consecutive TCP ports to use (default: random).") var port: Int?
+    @Flag(help: "Keep the temporary directory (stream, database, serve.log).") var keep = false
+
+    func validate() throws {
+        guard rate >= 1000, seconds > 0, events >= 10_000, devices >= 10, probes >= 1 else {
+            throw ValidationError("--rate >= 1000, --seconds > 0, --events >= 10000, --devices >= 10, --probes >= 1")
+        }
+    }
+
+    func run() throws {
+        let selfPath =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        let binary = seinhuis ?? (URL(fileURLWithPath: selfPath).deletingLastPathComponent().path + "/seinhuis")
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw ValidationError("no seinhuis binary at \(binary): build it first (swift build -c release)")
+        }
+        let work = NSTemporaryDirectory() + "seinhuis-loadrun-\(getpid())"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { if !keep { try? FileManager.default.removeItem(atPath: work) } else { note("kept \(work)") } }
+        let base = port ?? (20_000 + Int.random(in: 0..<8000) * 5)
+
+        // The stream: about `wanted` events of 10k devices with 1 s fixes, ending a minute ago (live devices).
+        let wanted = mode == .throughput ? events : Int(Double(rate) * seconds)
+        let hours = max(0.001, Double(wanted) / Double(devices) / 3600 / 1.02)
+        let start = Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 - hours * 3600 - 60) * 1000))
+        note("generating about \(wanted) events of \(devices) devices")
+        try ServeProcess.runToEnd(
+            selfPath,
+            [
+                "generate", "--devices", String(devices), "--hours", String(hours), "--fix-interval", "1",
+                "--seed", "11", "--start", start.rfc3339, "--out", work, "--quiet",
+            ])
+        try addProbeDossiers(work + "/dossiers.json")
+        let frames = try FrameSet(file: work + "/events.ndjson")
+        let meanBytes = frames.totalBytes / max(1, frames.count)
+        note("stream: \(frames.count) frames, \(meanBytes) bytes on average; machine: \(loadAverage())")
+
+        let bare1 = try BareLibzmq.measure(frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
+        note("bare libzmq: \(Int(bare1)) msg/s")
+        let serve = try ServeProcess(
+            binary: binary, db: work + "/serve.sqlite", dossiers: work + "/dossiers.json", base: base, workDir: work)
+        let probeSet = Probes()
+        let stop = StopSignal()
+        let listener = probeSet.listen(to: serve.alerts, stop: stop)
+        var result: Result
+        do {
+            result = try mode == .throughput ? pushAll(frames, serve, probeSet) : paced(frames, serve, probeSet)
+        } catch {
+            stop.set()
+            listener.wait()
+            serve.stop()
+            throw error
+        }
+        stop.set()
+        listener.wait()
+        result.rssMB = serve.peakRSSMegabytes
+        note(
+            "worst probe latency per second of the run (µs): \(probeSet.worstPerSecond().map(String.init).joined(separator: " "))"
+        )
+        serve.stop()
+        note("serve: \(Int(result.eventsPerSecond)) events/s")
+        let bare2 = try BareLibzmq.measure(frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
+        note("bare libzmq again: \(Int(bare2)) msg/s; machine: \(loadAverage())")
+        result.libzmq = max(bare1, bare2)
+        print(result.json(mode: mode.rawValue))
+    }
+
+    struct Result {
+        var events = 0
+        var seconds = 0.0
+        var offered = 0.0
+        var latencies: [Double] = []
+        var missing = 0
+        var libzmq = 0.0
+        var rssMB = 0.0
+        var eventsPerSecond: Double { Double(events) / seconds }
+
+        func json(mode: String) -> String {
+            func r(_ x: Double, _ digits: Double = 1) -> String {
+                x.isFinite ? String((x * digits).rounded() / digits) : "null"
+            }
+            var o = JSONObjectWriter()
+            o.string("mode", mode)
+            o.int("events", events)
+            o.raw("seconds", r(seconds, 1000))
+            o.raw("events_per_s", r(eventsPerSecond))
+            o.raw("libzmq_msg_per_s", r(libzmq))
+            o.raw("ratio", r(eventsPerSecond / libzmq, 1000))
+            o.raw("offered_per_s", r(offered))
+            o.raw("p50_us", r(percentile(latencies, 50)))
+            o.raw("p99_us", r(percentile(latencies, 99)))
+            o.raw("p999_us", r(percentile(latencies, 99.9)))
+            o.int("probes", latencies.count)
+            o.int("probes_missing", missing)
+            o.raw("rss_mb", r(rssMB))
+            return o.finish()
+        }
+    }
+
+    /// Throughput: every frame as fast as PUSH takes it, a probe every 1000 frames, then a final probe whose
+    /// alert stops the clock.
+    private func pushAll(_ frames: FrameSet, _ serve: ServeProcess, _ probeSet: Probes) throws -> Result {
+        let ctx = try ZMQContext()
+        let push = try ZMQSocket(ctx, .push)
+        try push.setSendHighWaterMark(100_000)
+        try push.setLinger(10_000)
+        try push.connect(serve.ingest)
+        Thread.sleep(forTimeInterval: 0.3)  // connections (and the subscription) are up before the clock starts
+        let t0 = monoNanos()
+        var k = 0
+        try frames.forEach { f in
+            try push.send(f)
+            k += 1
+            if k % 1000 == 0 { try probeSet.sendNext(on: push) }
+        }
+        let sentAt = monoNanos()
+        var last: String?
+        while last == nil { last = try probeSet.sendNext(on: push) }
+        let deadline = Date().addingTimeInterval(120)
+        var doneAt: UInt64?
+        while doneAt == nil, Date() < deadline {
+            doneAt = probeSet.arrival(of: last!)
+            if doneAt == nil { usleep(200) }
+        }
+        guard let doneAt else { throw LoadRunError("the final probe's alert did not arrive within 120 s") }
+        var r = Result()
+        r.events = frames.count
+        r.seconds = Double(doneAt - t0) / 1e9
+        r.offered = Double(frames.count) / (Double(sentAt - t0) / 1e9)
+        (r.latencies, r.missing) = probeSet.latencies()
+        return r
+    }
+
+    /// Latency: frames paced at `rate` per second in batches per 1 ms tick (the sender sleeps between ticks, so it
+    /// leaves the CPU to serve), probes interleaved.
+    private func paced(_ frames: FrameSet, _ serve: ServeProcess, _ probeSet: Probes) throws -> Result {
+        let ctx = try ZMQContext()
+        let push = try ZMQSocket(ctx, .push)
+        try push.setSendHighWaterMark(100_000)
+        try push.setLinger(10_000)
+        try push.connect(serve.ingest)
+        Thread.sleep(forTimeInterval: 0.3)
+        let total = min(frames.count, Int(Double(rate) * seconds))
+        let probeEvery = max(1, rate / probes)
+        let t0 = monoNanos()
+        var k = 0
+        while k < total {
+            let elapsed = monoNanos() - t0
+            let due = min(total, Int(Double(elapsed) / 1e9 * Double(rate)) + 1)
+            while k < due {
+                try frames.withFrame(k) { try push.send($0) }
+                k += 1
+                if k % probeEvery == 0 { try probeSet.sendNext(on: push) }
+            }
+            // Sleep to the next millisecond tick.
+            let next = (elapsed / 1_000_000 + 1) * 1_000_000
+            let now = monoNanos() - t0
+            if next > now { usleep(UInt32((next - now) / 1000)) }
+        }
+        let sentAt = monoNanos()
+        // Wait for the last probes' alerts (at most 5 s).
+        let deadline = Date().addingTimeInterval(5)
+        while probeSet.arrived < probeSet.timed, Date() < deadline { usleep(1000) }
+        var r = Result()
+        r.events = total
+        r.seconds = Double(sentAt - t0) / 1e9
+        r.offered = Double(rate)
+        (r.latencies, r.missing) = probeSet.latencies()
+        return r
+    }
+
+    private func addProbeDossiers(_ path: String) throws {
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        guard let close = text.lastIndex(of: "]") else { throw LoadRunError("unexpected dossier file \(path)") }
+        text.replaceSubrange(close..., with: "," + Probes.dossierObjects().joined(separator: ",\n") + "\n]\n")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    private func note(_ s: String) { FileHandle.standardError.write(Data("loadrun: \(s)\n".utf8)) }
+
+    private func loadAverage() -> String {
+        let s = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
+        return "load average " + s.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}
