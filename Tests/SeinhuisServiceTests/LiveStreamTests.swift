@@ -96,8 +96,8 @@ struct LiveStreamTests {
         }
         #expect(seenByOperator.last?["state"] as? String == "acknowledged")
         #expect(seenByPolice.last?["state"] as? String == "acknowledged")
-        // The cell's console got nothing of it.
-        #expect(cell.alerts(within: 0.5) { _ in false }.isEmpty)
+        // The cell's console got nothing of it (the test dossier's overdue review notice may reach it: no breach alert).
+        #expect(cell.alerts(within: 0.5) { _ in false }.filter { $0["device"] is String }.isEmpty)
         try await server.stop()
     }
 }
