@@ -65,6 +65,7 @@ struct ReviewPagesTests {
         let upToDate = try #require(before.text.range(of: #"id="up-to-date""#))
         #expect(dueTable.lowerBound < row.lowerBound && row.lowerBound < upToDate.lowerBound)
         #expect(before.text.contains("1 overdue") && before.text.contains("none yet"))
+        #expect(before.text.contains(#"<option value="D-T-1" selected>"#))  // the most urgent to begin with
         #expect(before.text.contains(#"id="review-form""#) && before.text.contains(#"data-record="D-T-1""#))
         // D-T-2 is out of the radex scope: not on the review list.
         #expect(!before.text.contains(#"data-dossier="D-T-2""#))
@@ -92,6 +93,9 @@ struct ReviewPagesTests {
         #expect(upTo.lowerBound < moved.lowerBound)
         #expect(after.text.contains("K. Peeters · <span class=\"decision\">continue</span>"))
         #expect(after.text.contains("Stable &lt;b&gt;contacts&lt;/b&gt;.") && !after.text.contains("<b>contacts"))
+        // The report's period now starts at the review: one day, in the singular.
+        let report = try await client.send("GET", "/api/v1/dossiers/D-T-1/review-report", as: "cel")
+        #expect(report.text.contains("(1 day);"), "\(report.text.prefix(600))")
         try await server.stop()
     }
 

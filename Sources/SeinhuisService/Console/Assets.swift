@@ -71,7 +71,8 @@ enum Assets {
         #review-form{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:end}#review-form label{font-weight:600}
         #review-form input,#review-form select,#review-form textarea{display:block;font:inherit;margin-top:4px}
         #review-form .wide{flex-basis:100%}#review-form textarea{width:100%}#review-form .error,#review-form .buttons{flex-basis:100%;margin:0}
-        tr.picked{outline:2px solid var(--radex)}
+        tr.picked{outline:2px solid var(--radex)}table.reviews{table-layout:fixed}table.reviews .c-id{width:150px}
+        table.reviews .c-subject{width:120px}table.reviews .c-radex{width:80px}table.reviews .c-review{width:310px}table.reviews .c-link{width:100px}
         """
 
     static let js = #"""

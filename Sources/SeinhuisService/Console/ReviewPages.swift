@@ -113,13 +113,19 @@ enum ReviewListPage {
                     """
             }.joined()
             return """
-                <table class="alerts" id="\(id)"><thead><tr><th>Dossier</th><th>Pseudonym</th><th></th><th>Review (deadline)</th>
+                <table class="alerts reviews" id="\(id)"><colgroup><col class="c-id"><col class="c-subject"><col class="c-radex">
+                <col class="c-review"><col><col class="c-link"><col class="c-link"></colgroup>
+                <thead><tr><th>Dossier</th><th>Pseudonym</th><th></th><th>Review (deadline)</th>
                 <th>Latest review</th><th></th><th></th></tr></thead>
                 <tbody>\(lines.isEmpty ? #"<tr class="empty"><td colspan="7">\#(empty)</td></tr>"# : lines)</tbody></table>
                 """
         }
+        // The most urgent dossier is chosen to begin with; the Record… buttons choose another.
+        let first = pending.first?.dossier.id
         let options = rows.sorted { $0.dossier.id < $1.dossier.id }.map {
-            #"<option value="\#(HTML.escape($0.dossier.id))">\#(HTML.escape($0.dossier.id)) (\#(HTML.escape($0.dossier.subject)))</option>"#
+            let id = HTML.escape($0.dossier.id)
+            return
+                #"<option value="\#(id)"\#($0.dossier.id == first ? " selected" : "")>\#(id) (\#(HTML.escape($0.dossier.subject)))</option>"#
         }.joined()
         let decisions = ReviewDecision.allCases.map {
             #"<option value="\#($0.rawValue)">\#($0.rawValue.replacingOccurrences(of: "-", with: " "))</option>"#
