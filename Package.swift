@@ -27,6 +27,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // libcrypto for SHA-256 of session tokens (the console's sessions); swift-crypto would build BoringSSL.
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(
             name: "SeinhuisCore",
@@ -39,7 +42,7 @@ let package = Package(
         .target(
             name: "SeinhuisService",
             dependencies: [
-                "SeinhuisCore", "SeinhuisStore", "ZeroMQ",
+                "SeinhuisCore", "SeinhuisStore", "ZeroMQ", "COpenSSL",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

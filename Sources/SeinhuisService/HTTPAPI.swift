@@ -31,7 +31,7 @@ enum HTTPAPI {
         HTTPReviewAPI.addRoutes(
             read: router.requiring(.readReviews, sessions), record: router.requiring(.recordReviews, sessions),
             store: store, scope: reviewScope)
-        Pages.addRoutes(to: router, store: store, sessions: sessions, policy: policy)
+        Pages.addRoutes(to: router, store: store, sessions: sessions, policy: policy, reviewScope: reviewScope)
         return router
     }
 

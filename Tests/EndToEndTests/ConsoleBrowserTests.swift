@@ -23,8 +23,24 @@ struct ConsoleBrowserTests {
          {"id":"D-2026-0002","subject":"P-3M8T","radex":false,"mandate":"sentence","start":"2026-01-01",
           "devices":["TAG-0002"],"home":{"lat":51.2100,"lon":4.4000,"radius_m":80},"comms_timeout_s":86400},
          {"id":"D-2026-0003","subject":"P-9X4B","radex":false,"mandate":"sentence","start":"2026-01-01",
-          "devices":["TAG-0003"],"home":{"lat":50.8500,"lon":4.3500,"radius_m":80},"comms_timeout_s":86400}]
+          "devices":["TAG-0003"],"home":{"lat":50.8500,"lon":4.3500,"radius_m":80},"comms_timeout_s":86400},
+         {"id":"D-2025-0104","subject":"P-5H1R","radex":true,"mandate":"sentence","start":"2025-01-01",
+          "last_review":"\(Self.day(monthsAgo: 6, plusDays: 12))",
+          "devices":["TAG-0004"],"home":{"lat":51.0300,"lon":3.7000,"radius_m":60},"comms_timeout_s":86400},
+         {"id":"D-2025-0117","subject":"P-8K2W","radex":true,"mandate":"pretrial","start":"2025-01-01",
+          "last_review":"\(Self.day(monthsAgo: 1, plusDays: 0))",
+          "devices":["TAG-0005"],"home":{"lat":51.0700,"lon":3.7400,"radius_m":60},"comms_timeout_s":86400}]
         """
+
+    /// A calendar day (Brussels) some months before today: review dates that are due, or recent.
+    static func day(monthsAgo: Int, plusDays: Int) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Europe/Brussels")!
+        let d = cal.date(
+            byAdding: .day, value: plusDays, to: cal.date(byAdding: .month, value: -monthsAgo, to: Date())!)!
+        let c = cal.dateComponents([.year, .month, .day], from: d)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
 
     static func ts(_ secondsAgo: Double) -> String {
         let f = ISO8601DateFormatter()
@@ -83,6 +99,7 @@ struct ConsoleBrowserTests {
         let anna = try password(Binary.run(["user", "add", "anna", "--role", "operator", "--db", db]))
         let admin = try password(Binary.run(["user", "add", "admin", "--role", "admin", "--db", db]))
         let piet = try password(Binary.run(["user", "add", "piet", "--role", "police", "--db", db]))
+        let cel = try password(Binary.run(["user", "add", "cel", "--role", "cell", "--db", db]))
         let port = 30000 + Int.random(in: 0..<20000)
         let server = try startServer(db: db, port: port)
         defer {
@@ -165,7 +182,6 @@ struct ConsoleBrowserTests {
         try browser.resize(width: 1400, height: 900)
         try browser.navigate(base + "/console/dossiers")
         try browser.waitFor("document.body.textContent.includes('D-2026-0001')", what: "the dossier overview")
-        try browser.screenshot(to: Self.screenshots + "/dossiers.png")
         try browser.resize(width: 1400, height: 1500)
         try browser.navigate(base + "/console/latency")
         try browser.waitFor("document.querySelector('svg.chart')", what: "the latency charts")
@@ -184,5 +200,59 @@ struct ConsoleBrowserTests {
         #expect(try browser.evaluate("document.body.textContent.includes('Mandate')") as? Bool == false)
         #expect(try browser.evaluate("document.querySelectorAll('svg.map .zone').length") as? Int == 1)
         try browser.screenshot(to: Self.screenshots + "/alert-detail-police.png")
+        try reviewsAsTheCell(browser, base, cel)
+    }
+
+    /// The cell's review list: an overdue dossier, a refused and an accepted review through the form, the dossier
+    /// overview with review status, and the review report through its link (the session cookie is all it needs).
+    func reviewsAsTheCell(_ browser: Chromium, _ base: String, _ cel: String) throws {
+        try browser.evaluate("document.querySelector('form[action=\"/logout\"]').submit()")
+        try browser.waitFor("location.pathname === '/login'", what: "the login page after signing out")
+        try signIn(browser, base, "cel", cel)
+        try browser.waitFor("location.pathname === '/console/queue/cell'", what: "the cell's queue")
+        #expect(try browser.evaluate("!!document.querySelector('nav a[href=\"/console/reviews\"]')") as? Bool == true)
+        try browser.resize(width: 1400, height: 1000)
+        try browser.navigate(base + "/console/reviews")
+        let overdue = "#due tr[data-dossier=\"D-2026-0001\"]"
+        try browser.waitFor("document.querySelector('\(overdue)')", what: "the overdue dossier on the review list")
+        #expect(
+            try browser.evaluate("document.querySelector('\(overdue) .review').textContent") as? String == "overdue")
+        #expect(
+            try browser.evaluate("document.querySelector('#due tr[data-dossier=\"D-2025-0104\"] .review').textContent")
+                as? String == "due")
+        #expect(
+            try browser.evaluate("!!document.querySelector('#up-to-date tr[data-dossier=\"D-2025-0117\"]')") as? Bool
+                == true)
+        try browser.screenshot(to: Self.screenshots + "/reviews.png", fullPage: true)
+
+        // The form: the server's refusal shows as it is; then a complete review moves the dossier out of the due list.
+        try browser.evaluate(
+            """
+            document.querySelector('\(overdue) button[data-record]').click();
+            document.getElementById('rv-reviewer').value = 'K. Peeters';
+            document.getElementById('rv-decision').value = 'continue';
+            document.getElementById('rv-save').click();
+            """)
+        try browser.waitFor(
+            "!document.getElementById('rv-error').hidden && document.getElementById('rv-error').textContent.includes('findings are required')",
+            what: "the server's validation message")
+        try browser.evaluate(
+            """
+            document.getElementById('rv-findings').value = 'Stable; contacts with the network stopped.';
+            document.getElementById('rv-save').click();
+            """)
+        try browser.waitFor(
+            "document.querySelector('#up-to-date tr[data-dossier=\"D-2026-0001\"]')",
+            what: "the reviewed dossier among the up-to-date ones after the reload")
+
+        try browser.navigate(base + "/console/dossiers")
+        try browser.waitFor(
+            "document.querySelector('#dossiers tr[data-dossier=\"D-2025-0104\"] .review-due')", what: "the overview")
+        try browser.screenshot(to: Self.screenshots + "/dossiers.png", fullPage: true)
+        try browser.evaluate("document.querySelector('#dossiers tr[data-dossier=\"D-2026-0001\"] a.report').click()")
+        try browser.waitFor(
+            "location.pathname.endsWith('/review-report') && document.body.textContent.includes('K. Peeters')",
+            what: "the review report through its link")
+        try browser.screenshot(to: Self.screenshots + "/review-report.png")
     }
 }

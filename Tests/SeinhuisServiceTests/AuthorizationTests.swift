@@ -105,10 +105,22 @@ struct AuthorizationTests {
             Case(method: "GET", path: "/console/alert/\(otherID)", allowed: otherRoles, page: true),
             Case(method: "GET", path: "/console/dossiers", allowed: allowed(.readDossiers), page: true),
             Case(method: "GET", path: "/console/latency", allowed: allowed(.readLatency), page: true),
+            // The review routes (PROTOCOL 5): findings never reach CIC or police, nor the coordinator.
+            Case(method: "GET", path: "/api/v1/reviews/due", allowed: allowed(.readReviews)),
+            Case(method: "GET", path: "/api/v1/dossiers/D-T-1/reviews", allowed: allowed(.readReviews)),
+            Case(method: "GET", path: "/api/v1/dossiers/D-T-1/review-report", allowed: allowed(.readReviews)),
+            Case(
+                method: "GET", path: "/api/v1/dossiers/D-T-1/review-report?format=csv", allowed: allowed(.readReviews)),
+            // Refused roles get 403 before the body is read; allowed ones the validation's 400 (nothing recorded).
+            Case(
+                method: "POST", path: "/api/v1/dossiers/D-T-1/reviews", body: #"{"reviewer":"kp"}"#,
+                allowed: allowed(.recordReviews), ok: 400),
+            Case(method: "GET", path: "/console/reviews", allowed: allowed(.readReviews), page: true),
         ]
         // The policy table itself: who reads dossiers and latency (documented in docs/CONSOLE.md).
         #expect(allowed(.readDossiers) == [.coordinator, .cell, .admin])
         #expect(allowed(.readLatency) == [.operator, .coordinator, .cell, .admin])
+        #expect(allowed(.readReviews) == [.cell, .admin] && allowed(.recordReviews) == [.cell, .admin])
 
         for c in cases {
             let anonymous = try await client.send(c.method, c.path, c.body)
@@ -161,6 +173,7 @@ struct AuthorizationTests {
         let store = try Store(path: db)
         let radexTrail = try store.auditTrail(subject: radexID)
         #expect(radexTrail.map(\.actor) == ["u-operator"])  // the first ack; later ones change nothing
+        #expect(try store.reviews().isEmpty)  // the matrix's review posts were all refused or invalid
         let otherTrail = try store.auditTrail(subject: otherID)
         #expect(
             otherTrail.map { "\($0.actor) \($0.action)" } == [

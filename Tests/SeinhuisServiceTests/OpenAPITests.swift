@@ -66,6 +66,7 @@ struct OpenAPITests {
         #expect(documented["GET /api/v1/alerts"] == .some(names(.readAlerts)))
         for op in [
             "GET /api/v1/reviews/due", "GET /api/v1/dossiers/{id}/reviews", "GET /api/v1/dossiers/{id}/review-report",
+            "GET /console/reviews",
         ] {
             #expect(documented[op] == .some(names(.readReviews)), "\(op)")
         }

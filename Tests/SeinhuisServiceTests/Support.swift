@@ -145,10 +145,11 @@ final class Client: @unchecked Sendable {
         return t
     }
 
-    /// A request as `user` (nil: without any session).
-    func send(_ method: String, _ path: String, _ body: String? = nil, as user: String? = nil, token: String? = nil)
-        async throws -> Reply
-    {
+    /// A request as `user` (nil: without any session); `cookie` sends the token as the browser's session cookie.
+    func send(
+        _ method: String, _ path: String, _ body: String? = nil, as user: String? = nil, token: String? = nil,
+        cookie: String? = nil
+    ) async throws -> Reply {
         var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         r.httpMethod = method
         if let body {
@@ -157,6 +158,7 @@ final class Client: @unchecked Sendable {
         }
         if let user { r.setValue("Bearer \(try await self.token(user))", forHTTPHeaderField: "Authorization") }
         if let token { r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let cookie { r.setValue("seinhuis_session=\(cookie)", forHTTPHeaderField: "Cookie") }
         let (data, response) = try await session.data(for: r)
         let http = try #require(response as? HTTPURLResponse)
         return Reply(status: http.statusCode, body: data, headers: http.allHeaderFields)

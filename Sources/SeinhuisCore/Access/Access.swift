@@ -45,7 +45,7 @@ public enum Permission: String, Sendable, CaseIterable {
     case actOnAlerts
     /// The dossier overview (every dossier: Radex, review status, open alerts, last contact).
     case readDossiers
-    /// Review findings, the review list and review reports (the review issue mounts its routes with this).
+    /// Review findings, the review list and review reports.
     case readReviews
     /// Recording a review.
     case recordReviews

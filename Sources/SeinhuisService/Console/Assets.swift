@@ -63,6 +63,16 @@ enum Assets {
         .buttons{display:flex;justify-content:flex-end;gap:8px;margin-top:12px}
         .toast{position:fixed;bottom:16px;right:16px;background:#111827;color:#fff;padding:10px 14px;border-radius:4px;max-width:480px}
         tr.radex-row td:first-child{border-left:4px solid var(--radex)}
+        .review{display:inline-block;padding:1px 6px;border-radius:3px;font-size:11px;font-weight:700;text-transform:uppercase;color:#fff}
+        .review-overdue{background:var(--crit)}.review-due{background:var(--med);color:#1f2933}.review-ok{background:var(--ok)}
+        .review-none{background:#e5e7eb;color:var(--muted);text-transform:none;font-weight:400}.review-when{font-size:12px;color:var(--muted);white-space:nowrap}
+        .decision{font-weight:600}.findings{white-space:pre-wrap;margin:4px 0;max-width:60ch}details summary{cursor:pointer;color:var(--muted);font-size:12px}
+        .record-review{background:var(--card);border:1px solid var(--line);padding:10px 14px;margin:16px 0}.record-review h2{margin:0 0 6px}
+        #review-form{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:end}#review-form label{font-weight:600}
+        #review-form input,#review-form select,#review-form textarea{display:block;font:inherit;margin-top:4px}
+        #review-form .wide{flex-basis:100%}#review-form textarea{width:100%}#review-form .error,#review-form .buttons{flex-basis:100%;margin:0}
+        tr.picked{outline:2px solid var(--radex)}table.reviews{table-layout:fixed}table.reviews .c-id{width:150px}
+        table.reviews .c-subject{width:120px}table.reviews .c-radex{width:80px}table.reviews .c-review{width:310px}table.reviews .c-link{width:100px}
         """
 
     static let js = #"""
@@ -271,7 +281,29 @@ enum Assets {
             }, refreshLog);
             ages();
           }
-          return {queue, detail, ages};
+          function reviews() {
+            const form = document.getElementById("review-form");
+            ages();
+            if (!form) return;
+            const err = document.getElementById("rv-error");
+            document.addEventListener("click", ev => {
+              const b = ev.target.closest("button[data-record]");
+              if (!b) return;
+              document.getElementById("rv-dossier").value = b.dataset.record;
+              for (const tr of document.querySelectorAll("tr.picked")) tr.classList.remove("picked");
+              b.closest("tr").classList.add("picked");
+              document.getElementById("rv-reviewer").focus();
+            });
+            form.addEventListener("submit", async ev => {
+              ev.preventDefault();
+              const v = id => document.getElementById(id).value;
+              const body = {reviewer: v("rv-reviewer"), date: v("rv-date"), decision: v("rv-decision"), findings: v("rv-findings")};
+              const r = await api("POST", "/api/v1/dossiers/" + encodeURIComponent(v("rv-dossier")) + "/reviews", body);
+              if (r.status === 201) { toast("Review recorded for " + v("rv-dossier")); setTimeout(() => location.reload(), 600); return; }
+              err.textContent = r.json.error || ("Refused (" + r.status + ")"); err.hidden = false;
+            });
+          }
+          return {queue, detail, ages, reviews};
         })();
         """#
 }

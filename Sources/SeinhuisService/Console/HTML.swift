@@ -32,6 +32,7 @@ enum HTML {
             if AccessPolicy.allows(user.role, .readDossiers) {
                 links.append(("/console/dossiers", "dossiers", "Dossiers"))
             }
+            if AccessPolicy.allows(user.role, .readReviews) { links.append(("/console/reviews", "reviews", "Reviews")) }
             if AccessPolicy.allows(user.role, .readLatency) { links.append(("/console/latency", "latency", "Latency")) }
             nav = """
                 <nav class="top"><span class="brand">Seinhuis</span>

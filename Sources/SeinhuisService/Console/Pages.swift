@@ -6,8 +6,10 @@ import SeinhuisStore
 /// The console's pages: server-rendered HTML, one stylesheet and one small script, nothing external. Every page
 /// checks the session and the role on the server (`RequireRole`); its data comes from the same store the API reads.
 enum Pages {
-    static func addRoutes(to router: Router<ConsoleContext>, store: APIStore, sessions: Sessions, policy: RoutingPolicy)
-    {
+    static func addRoutes(
+        to router: Router<ConsoleContext>, store: APIStore, sessions: Sessions, policy: RoutingPolicy,
+        reviewScope: ReviewScope
+    ) {
         router.get("/console/console.css") { _, _ in asset(Assets.css, "text/css; charset=utf-8") }
         router.get("/console/console.js") { _, _ in asset(Assets.js, "text/javascript; charset=utf-8") }
         router.get("/") { request, _ -> Response in
@@ -63,10 +65,26 @@ enum Pages {
         }
         router.requiring(.readDossiers, sessions, style: .page).get("/console/dossiers") { request, context in
             let user = try context.requireUser()
-            let now = WallClock.now()
-            let rows = try await store.with { try $0.dossierSummaries(now: now) }
             let radexOnly = request.uri.queryParameters.get("radex") == "1"
-            return HTML.response(DossierPage.render(rows, user: user, radexOnly: radexOnly, now: now))
+            let rows = try await store.with {
+                try ReviewDesk.overview($0, radexOnly: radexOnly, at: WallClock.now(), scope: reviewScope)
+            }
+            return HTML.response(DossierPage.render(rows, user: user, radexOnly: radexOnly))
+        }
+        router.requiring(.readReviews, sessions, style: .page).get("/console/reviews") { _, context in
+            let user = try context.requireUser()
+            let now = WallClock.now()
+            let (rows, latest) = try await store.with { s in
+                let rows = try ReviewDesk.overview(s, radexOnly: false, at: now, scope: reviewScope)
+                // Reviews come oldest first per dossier: the last one seen is the latest.
+                let latest = Dictionary(
+                    try s.reviews().map { ($0.review.dossier, $0) }, uniquingKeysWith: { _, b in b })
+                return (rows, latest)
+            }
+            let today = LocalDate(
+                daysSinceEpoch: (LocalClock(identifier: Dossier.defaultTimeZone)!).localDay(at: now.milliseconds))
+            return HTML.response(
+                ReviewListPage.render(rows, latest: latest, user: user, today: today.description))
         }
         router.requiring(.readLatency, sessions, style: .page).get("/console/latency") { request, context in
             let user = try context.requireUser()

@@ -38,39 +38,3 @@ enum QueuePage {
         """
     }
 }
-
-/// The dossier overview: every dossier, Radex first, with open alerts and last contact.
-enum DossierPage {
-    static func render(_ rows: [DossierSummary], user: SessionUser, radexOnly: Bool, now: Timestamp) -> String {
-        let shown = rows.filter { !radexOnly || $0.record.radex }.sorted {
-            ($0.record.radex ? 0 : 1, -$0.openAlerts, $0.record.id) < (
-                $1.record.radex ? 0 : 1, -$1.openAlerts, $1.record.id
-            )
-        }
-        func ago(_ t: Timestamp?) -> String {
-            guard let t else { return #"<span class="muted">none in the last hour</span>"# }
-            return #"<span class="age" data-since="\#(t.rfc3339)" title="\#(t.rfc3339)"></span> ago"#
-        }
-        let lines = shown.map { s -> String in
-            let r = s.record
-            return """
-                <tr class="\(r.radex ? "radex-row" : "")"><td>\(HTML.escape(r.id))</td><td>\(HTML.escape(r.subject))</td>
-                <td>\(r.radex ? HTML.radexBadge : "")</td><td>\(HTML.escape(r.mandate))</td>
-                <td>\(HTML.escape(r.start))\(r.end.map { " – " + HTML.escape($0) } ?? "")</td>
-                <td class="num">\(s.openAlerts > 0 ? "<strong>\(s.openAlerts)</strong>" : "0")</td>
-                <td>\(s.lastAlertAt.map { #"<span class="age" data-since="\#($0.rfc3339)"></span> ago"# } ?? "—")</td>
-                <td>\(ago(s.lastContact))</td><td class="muted">—</td></tr>
-                """
-        }.joined()
-        let radexCount = rows.filter(\.record.radex).count
-        let body = """
-            <header class="queue-head"><h1>Dossiers</h1><span class="counts">\(rows.count) dossiers, \(radexCount) Radex</span>
-            <a class="toggle" href="/console/dossiers\(radexOnly ? "" : "?radex=1")">\(radexOnly ? "show all" : "Radex only")</a></header>
-            <table class="alerts"><thead><tr><th>Dossier</th><th>Pseudonym</th><th></th><th>Mandate</th><th>Period</th>
-            <th class="num">Open alerts</th><th>Last alert</th><th>Last contact</th><th>Review</th></tr></thead>
-            <tbody>\(lines.isEmpty ? #"<tr class="empty"><td colspan="9">No dossiers.</td></tr>"# : lines)</tbody></table>
-            <p class="hint">Review status, the review list and the review reports appear here once the review calendar is installed.</p>
-            """
-        return HTML.page(title: "Dossiers", user: user, active: "dossiers", body: body, script: "Console.ages();")
-    }
-}

@@ -13,7 +13,8 @@ public enum ReviewReportHTML {
         h += "<title>Review report \(esc(d.id))</title>\n<style>\(css)</style></head><body>\n"
         h += "<header><h1>Review report <span class=\"id\">\(esc(d.id))</span></h1>"
         h += "<p class=\"sub\">Six-monthly review (doorlichting) by the radicalisation cell. Period "
-        h += "<b>\(r.period.from)</b> to <b>\(r.period.to.adding(days: -1))</b> (\(r.period.days) days); "
+        h +=
+            "<b>\(r.period.from)</b> to <b>\(r.period.to.adding(days: -1))</b> (\(ReportText.count(r.period.days, "day"))); "
         h += "generated \(esc(ReportText.local(r.generatedAt, tz))) (\(esc(tz))).</p>"
         let statusClass = r.position?.status.rawValue ?? "none"
         h += "<p class=\"status \(statusClass)\">Review status: \(esc(ReportText.status(r.position)))</p></header>\n"

@@ -24,7 +24,7 @@ public enum ReviewReportMarkdown {
         o.append("# Review report \(d.id)")
         o.append("")
         o.append(
-            "Period \(r.period.from) to \(r.period.to.adding(days: -1)) (\(r.period.days) days), generated \(r.generatedAt.rfc3339). Review status: \(ReportText.status(r.position))."
+            "Period \(r.period.from) to \(r.period.to.adding(days: -1)) (\(ReportText.count(r.period.days, "day"))), generated \(r.generatedAt.rfc3339). Review status: \(ReportText.status(r.position))."
         )
         o.append("")
         o.append("## Dossier")
