@@ -91,6 +91,30 @@ public struct LatencyRow: Sendable, Equatable {
     public var acknowledge: LatencySummary
     /// Share of alerts with a known target whose first measure came within it (unanswered ones count as outside).
     public var withinTarget: Double?
+
+    /// The row as JSON (durations in seconds): `report latency --format json` and `GET /api/v1/latency` alike;
+    /// `by` names the grouping when given.
+    public func json(by: String? = nil) -> String {
+        func summary(_ s: LatencySummary) -> String {
+            var o = JSONObjectWriter()
+            o.int("count", s.count)
+            o.double("mean_s", s.meanMs / 1000)
+            o.double("p50_s", Double(s.p50Ms) / 1000)
+            o.double("p90_s", Double(s.p90Ms) / 1000)
+            o.double("p99_s", Double(s.p99Ms) / 1000)
+            o.double("max_s", Double(s.maxMs) / 1000)
+            return o.finish()
+        }
+        var o = JSONObjectWriter()
+        o.string("group", group)
+        if let by { o.string("by", by) }
+        o.int("alerts", alerts)
+        o.int("escalations", escalations)
+        o.raw("response", summary(response))
+        o.raw("acknowledge", summary(acknowledge))
+        if let withinTarget { o.double("within_target", withinTarget) } else { o.raw("within_target", "null") }
+        return o.finish()
+    }
 }
 
 /// The groupings of the latency report (PROTOCOL 4.4).

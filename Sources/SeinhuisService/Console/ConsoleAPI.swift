@@ -112,7 +112,7 @@ enum ConsoleAPI {
             case .success(let q): query = q
             }
             let rows = try await store.with { try query.rows($0) }
-            return HTTPAPI.json("[" + rows.map(LatencyQuery.json).joined(separator: ",") + "]")
+            return HTTPAPI.json("[" + rows.map { $0.json() }.joined(separator: ",") + "]")
         }
     }
 }

@@ -54,25 +54,4 @@ struct LatencyQuery: Sendable {
     func rows(_ store: Store) throws -> [LatencyRow] {
         LatencyReport.rows(try records(store), by: by, splitAt: splitAt)
     }
-
-    static func json(_ r: LatencyRow) -> String {
-        func summary(_ s: LatencySummary) -> String {
-            var o = JSONObjectWriter()
-            o.int("count", s.count)
-            o.double("mean_s", s.meanMs / 1000)
-            o.double("p50_s", Double(s.p50Ms) / 1000)
-            o.double("p90_s", Double(s.p90Ms) / 1000)
-            o.double("p99_s", Double(s.p99Ms) / 1000)
-            o.double("max_s", Double(s.maxMs) / 1000)
-            return o.finish()
-        }
-        var o = JSONObjectWriter()
-        o.string("group", r.group)
-        o.int("alerts", r.alerts)
-        o.int("escalations", r.escalations)
-        o.raw("response", summary(r.response))
-        o.raw("acknowledge", summary(r.acknowledge))
-        if let w = r.withinTarget { o.double("within_target", w) } else { o.raw("within_target", "null") }
-        return o.finish()
-    }
 }

@@ -92,22 +92,8 @@ public enum ReviewReportHTML {
         return h
     }
 
-    /// HTML text escaping: the five characters that matter in text and attribute values.
-    static func esc(_ s: String) -> String {
-        var o = ""
-        o.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": o += "&amp;"
-            case "<": o += "&lt;"
-            case ">": o += "&gt;"
-            case "\"": o += "&quot;"
-            case "'": o += "&#39;"
-            default: o.unicodeScalars.append(c)
-            }
-        }
-        return o
-    }
+    /// HTML text escaping, short for the many uses here: the console's one escaping function (`HTML.escape`).
+    static func esc(_ s: String) -> String { HTML.escape(s) }
 
     static func table(_ headers: [String], _ rows: [[String]], empty: String) -> String {
         guard !rows.isEmpty else { return empty.isEmpty ? "" : "<p class=\"none\">\(esc(empty))</p>" }
