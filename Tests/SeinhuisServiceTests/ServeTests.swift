@@ -96,7 +96,7 @@ struct ServeTests {
     }
 
     @Test func metricsCountAcceptedDuplicatesAndRejectionsByReason() async throws {
-        let (db, server) = try await startedServer()
+        let (_, server) = try await startedServer()
         let ctx = try ZMQContext()
         let dealer = try connectedDealer(ctx, server.config.reliableEndpoint)
         _ = try sendBatch(dealer, id: "m", [frame("TAG-T2", 1, "heartbeat"), frame("TAG-T2", 1, "heartbeat"), "[]"])

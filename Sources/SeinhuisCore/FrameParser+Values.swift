@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The value readers the event validator applies to the parser's tokens: device ids, integers, numbers (with an exact
+/// fast path before `strtod`), event kinds and string unescaping. Split from the scanner itself (FrameParser.swift).
+extension FrameParser {
+
+    static func isDeviceID(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for k in t.start..<t.end {
+            let c = b[k]
+            let ok =
+                (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 46 || c == 95 || c == 45
+            if !ok { return false }
+        }
+        return true
+    }
+
+    static func isIntegerLiteral(_ t: Token, _ b: UnsafeBufferPointer<UInt8>, equalTo value: Int) -> Bool {
+        double(t, b) == Double(value) && !(t.count == 3 && b[t.start] == UInt8(ascii: "N"))
+    }
+
+    /// A `seq`: a non-negative integer literal that fits 64 bits.
+    static func uint64(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) throws(Rejection) -> UInt64 {
+        var v: UInt64 = 0
+        if b[t.start] == UInt8(ascii: "-") {
+            throw Rejection(.outOfRange, "seq must not be negative")
+        }
+        for k in t.start..<t.end {
+            let c = b[k]
+            guard c >= 48, c <= 57 else { throw Rejection(.wrongType, "seq must be an integer") }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(UInt64(c - 48))
+            guard !o1, !o2 else { throw Rejection(.outOfRange, "seq exceeds 2^64-1") }
+            v = s
+        }
+        return v
+    }
+
+    static func double(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+        if let x = fastDouble(t, b) { return x }
+        let n = t.count
+        if n == 3, b[t.start] == UInt8(ascii: "N") { return .nan }
+        // strtod needs a NUL-terminated buffer; numbers are short, so copy to the stack.
+        guard n < 64 else { return .nan }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buf in
+            for k in 0..<n { buf[k] = CChar(bitPattern: b[t.start + k]) }
+            buf[n] = 0
+            return strtod(buf.baseAddress!, nil)
+        }
+    }
+
+    /// Exact powers of ten as doubles (10^22 is the largest that is exact).
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ]
+
+    /// The common case without `strtod`: a plain decimal (`-12.345`, no exponent) whose digits fit 2^53. The digits
+    /// as an integer and the power of ten are both exact doubles, so one division rounds correctly (Clinger's fast
+    /// path): the same result as `strtod`. Anything else returns nil.
+    @inline(__always) static func fastDouble(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = t.start
+        let end = t.end
+        guard i < end else { return nil }
+        let negative = b[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = 0
+        var seenPoint = false
+        while i < end {
+            let c = b[i]
+            if c >= 48 && c <= 57 {
+                mantissa = mantissa &* 10 &+ UInt64(c &- 48)
+                digits += 1
+                if seenPoint { fraction += 1 }
+            } else if c == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
+            } else {
+                return nil  // an exponent, NaN, Infinity: strtod
+            }
+            i += 1
+        }
+        guard digits > 0, digits <= 19, mantissa < (1 << 53), fraction <= 22 else { return nil }
+        let x = Double(mantissa) / powersOfTen[fraction]
+        return negative ? -x : x
+    }
+
+    static func kind(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> EventKind? {
+        guard !t.escaped else { return EventKind(name: t.text(b)) }
+        let p = UnsafeBufferPointer(rebasing: b[t.start..<t.end])
+        // By length and first byte, then one comparison (no walk over every kind's name).
+        let k: EventKind
+        switch (p.count, p.first) {
+        case (8, UInt8(ascii: "p")?): k = .position  // or presence: see below
+        case (5, UInt8(ascii: "s")?): k = .strap
+        case (4, UInt8(ascii: "c")?): k = .case
+        case (7, UInt8(ascii: "b")?): k = .battery
+        case (4, UInt8(ascii: "g")?): k = .gnss
+        case (5, UInt8(ascii: "p")?): k = .power
+        case (9, UInt8(ascii: "h")?): k = .heartbeat
+        default: return nil
+        }
+        if p.elementsEqual(k.name.utf8) { return k }
+        return k == .position && p.elementsEqual(EventKind.presence.name.utf8) ? .presence : nil
+    }
+
+    /// Decodes JSON escapes (the slow path: only strings that contain a backslash).
+    static func unescape(_ raw: String) -> String {
+        var out = String.UnicodeScalarView()
+        var it = raw.unicodeScalars.makeIterator()
+        while let c = it.next() {
+            guard c == "\\", let e = it.next() else { out.append(c); continue }
+            switch e {
+            case "n": out.append("\n")
+            case "t": out.append("\t")
+            case "r": out.append("\r")
+            case "b": out.append("\u{08}")
+            case "f": out.append("\u{0C}")
+            case "u":
+                var hex = ""
+                for _ in 0..<4 { if let h = it.next() { hex.unicodeScalars.append(h) } }
+                if let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) {
+                    out.append(s)
+                } else {
+                    out.append("\u{FFFD}")
+                }
+            default: out.append(e)
+            }
+        }
+        return String(out)
+    }
+}
