@@ -35,11 +35,7 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var actor: ActorOption
         @Argument(help: "The user name: 1-64 of a-z 0-9 . _ -") var name: String
         @Option(help: "operator, coordinator, cic, police, cell or admin.") var role: Role
-        @Flag(
-            help:
-                "Read the password from standard input (one line). Without it, a strong one is generated and printed once."
-        )
-        var passwordStdin = false
+        @OptionGroup var source: PasswordOption
 
         func validate() throws {
             guard Credentials.isValidUserName(name) else {
@@ -49,15 +45,15 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
-            let (password, generated) = try UserCommand.password(fromStdin: passwordStdin)
+            let (secret, generated) = try UserCommand.password(fromStdin: source.passwordStdin)
             do {
                 try store.addUser(
-                    name: name, role: role, passwordHash: Sessions.hash(password), by: actor.by, at: now())
+                    name: name, role: role, passwordHash: Sessions.hash(secret), by: actor.by, at: now())
             } catch let e as UserError {
                 throw ValidationError(e.description)
             }
             print("added \(name) (\(role.rawValue))")
-            if generated { print("password: \(password)") }
+            if generated { print("password: \(secret)") }
         }
     }
 
@@ -67,19 +63,15 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actor: ActorOption
         @Argument(help: "The user name.") var name: String
-        @Flag(
-            help:
-                "Read the password from standard input (one line). Without it, a strong one is generated and printed once."
-        )
-        var passwordStdin = false
+        @OptionGroup var source: PasswordOption
 
         func run() throws {
             let store = try database.open()
             guard try store.user(name: name) != nil else { throw ValidationError("no user \(name)") }
-            let (password, generated) = try UserCommand.password(fromStdin: passwordStdin)
-            try store.setPassword(name: name, passwordHash: Sessions.hash(password), by: actor.by, at: now())
+            let (secret, generated) = try UserCommand.password(fromStdin: source.passwordStdin)
+            try store.setPassword(name: name, passwordHash: Sessions.hash(secret), by: actor.by, at: now())
             print("new password set for \(name); their sessions ended")
-            if generated { print("password: \(password)") }
+            if generated { print("password: \(secret)") }
         }
     }
 
@@ -141,4 +133,13 @@ struct UserCommand: ParsableCommand {
             print("enabled \(name)")
         }
     }
+}
+
+/// Where a new password comes from (`user add`, `user passwd`).
+struct PasswordOption: ParsableArguments {
+    @Flag(
+        help:
+            "Read the password from standard input (one line). Without it, a strong one is generated and printed once."
+    )
+    var passwordStdin = false
 }
