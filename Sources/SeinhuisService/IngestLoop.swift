@@ -117,6 +117,9 @@ final class IngestLoop: @unchecked Sendable {
             try store.transaction { for a in recovered { try store.save(a, at: startedAt) } }
         }
         ingest.counts = IngestCounts()
+        var reviewNotices = ReviewNoticeTimer(scope: config.reviewScope, policy: config.policy.version)
+        reviewNotices.use(catalog.dossiers)
+        try reviewNotices.load(store)  // before the sockets are served, not on the first turn
         logger.info(
             "pipeline ready",
             metadata: [
@@ -137,11 +140,10 @@ final class IngestLoop: @unchecked Sendable {
         var alerts: [Alert] = []
         var counts = IngestCounts()
         var lastVersion = try store.db.dataVersion()
-        var lastDossierStamp = try store.meta("dossiers.changed_at")
+        var lastDossierStamp = try store.dossierChangeKey()
         var lastActionID = try store.lastActionID()
         var lastCheck = WallClock.monotonicNanos()
         var now = WallClock.now()
-        var reviewNotices = ReviewNoticeTimer(scope: config.reviewScope, policy: config.policy.version)
 
         func handle(_ frame: UnsafeRawBufferPointer, source: String) throws {
             guard let (e, ruleIndex) = try ingest.take(frame, source: source, ruleIndex: { engine.deviceIndex(of: $0) })
@@ -290,7 +292,7 @@ final class IngestLoop: @unchecked Sendable {
                             metrics.alertsPublished.increment()
                         }
                     }
-                    let stamp = try store.meta("dossiers.changed_at")
+                    let stamp = try store.dossierChangeKey()
                     if stamp != lastDossierStamp {
                         lastDossierStamp = stamp
                         catalog = try DossierCatalog.load(from: store)
@@ -298,6 +300,7 @@ final class IngestLoop: @unchecked Sendable {
                         ingest.devicesChanged()
                         try ingest.register(catalog.devices)
                         book.radex = catalog.radexByDossier
+                        reviewNotices.use(catalog.dossiers)
                         engine.load(catalog.dossiers, at: now, into: &changes)
                         logger.info("dossiers reloaded", metadata: ["dossiers": "\(catalog.dossiers.count)"])
                     }

@@ -20,12 +20,17 @@ public enum ReviewDesk {
 
     /// The stored dossiers with their reviews, as the calendar sees them.
     public static func subjects(_ store: Store) throws -> [(Dossier, ReviewSubject)] {
-        let catalog = try DossierCatalog.load(from: store)
+        try subjects(of: DossierCatalog.load(from: store).dossiers, store)
+    }
+
+    /// Already parsed dossiers with their stored reviews (the pipeline has its catalog: parsing 10k dossiers again
+    /// takes seconds).
+    public static func subjects(of dossiers: [Dossier], _ store: Store) throws -> [(Dossier, ReviewSubject)] {
         var byDossier: [String: [(date: LocalDate, ended: Bool)]] = [:]
         for r in try store.reviews() {
             byDossier[r.review.dossier, default: []].append((r.review.date, r.review.decision == .end))
         }
-        return catalog.dossiers.map { ($0, ReviewSubject($0, reviews: byDossier[$0.id] ?? [])) }
+        return dossiers.map { ($0, ReviewSubject($0, reviews: byDossier[$0.id] ?? [])) }
     }
 
     /// Every dossier in scope whose review is due or overdue on `day`: overdue first (most days over first).

@@ -10,6 +10,8 @@ struct ReviewNoticeTimer {
     /// The routing policy version the notices record (they are routed by PROTOCOL 5, not by the policy's routes).
     let policy: String
     private var subjects: [ReviewSubject] = []
+    /// The pipeline's parsed dossiers (its catalog), set at start and on every reload.
+    private var dossiers: [Dossier] = []
     private var marks: [ReviewNoticeMarks.Key: ReviewNoticeMarks] = [:]
     private var next = Timestamp.distantPast
     private var stale = true
@@ -22,22 +24,19 @@ struct ReviewNoticeTimer {
         self.policy = policy
     }
 
-    /// Reload dossiers, reviews and raised notices before the next check.
+    /// Reload reviews and raised notices before the next check.
     mutating func invalidate() { stale = true }
+
+    /// The dossiers in force changed (the catalog was loaded or reloaded).
+    mutating func use(_ dossiers: [Dossier]) {
+        self.dossiers = dossiers
+        loadedKey = nil
+        stale = true
+    }
 
     /// The notices owed at `now` as alerts (ids from `issueID`), to be stored and published like any alert.
     mutating func notices(now: Timestamp, store: Store, issueID: () -> String) throws -> [Alert] {
-        if stale {
-            stale = false
-            // Most writes of other processes are operators' actions: reload only when reviews or dossiers changed.
-            let key = try store.reviewChangeKey()
-            if key != loadedKey {
-                subjects = try ReviewDesk.subjects(store).map(\.1)
-                marks = try store.reviewNoticeMarks()
-                loadedKey = key
-                next = .distantPast
-            }
-        }
+        try load(store)
         if verify {
             // The turn that raised notices has committed by now, or failed and dropped them: the store says which,
             // so a failed commit raises them again rather than never.
@@ -61,5 +60,20 @@ struct ReviewNoticeTimer {
             next = .distantPast
         }
         return out
+    }
+
+    /// Reads dossiers' reviews and the raised notices if they changed (cheap when they did not).
+    mutating func load(_ store: Store) throws {
+        if stale {
+            stale = false
+            // Most writes of other processes are operators' actions: reload only when reviews or dossiers changed.
+            let key = try store.reviewChangeKey()
+            if key != loadedKey {
+                subjects = try ReviewDesk.subjects(of: dossiers, store).map(\.1)
+                marks = try store.reviewNoticeMarks()
+                loadedKey = key
+                next = .distantPast
+            }
+        }
     }
 }

@@ -79,6 +79,13 @@ extension Store {
         }
     }
 
+    /// Changes whenever an import stores a new dossier version (the import time alone repeats when two imports share
+    /// a millisecond).
+    public func dossierChangeKey() throws -> String {
+        let versions = try db.scalarInt("SELECT COUNT(*) FROM dossier_version") ?? 0
+        return "\(try meta("dossiers.changed_at") ?? "")/\(versions)"
+    }
+
     public func dossiers() throws -> [DossierRecord] {
         try loadDossiers(where: "", [])
     }
