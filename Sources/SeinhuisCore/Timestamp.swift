@@ -25,21 +25,39 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// RFC 3339, UTC, always with milliseconds: `2026-11-22T09:00:00.000Z`.
     public var rfc3339: String {
         var ms = milliseconds
-        var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         ms -= days * 86_400_000
         let (y, m, d) = CivilDate.civil(fromDays: days)
-        days = 0
         let h = ms / 3_600_000, mi = (ms / 60_000) % 60, s = (ms / 1000) % 60, f = ms % 1000
-        var out = ""
-        out.reserveCapacity(24)
-        func pad(_ v: Int64, _ w: Int) {
-            let str = String(v)
-            if str.count < w { out += String(repeating: "0", count: w - str.count) }
-            out += str
+        guard (0...9999).contains(y) else {
+            func pad(_ v: Int64, _ w: Int) -> String {
+                let str = String(v)
+                return str.count < w ? String(repeating: "0", count: w - str.count) + str : str
+            }
+            return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(h, 2)):\(pad(mi, 2)):\(pad(s, 2)).\(pad(f, 3))Z"
         }
-        pad(y, 4); out += "-"; pad(m, 2); out += "-"; pad(d, 2); out += "T"
-        pad(h, 2); out += ":"; pad(mi, 2); out += ":"; pad(s, 2); out += "."; pad(f, 3); out += "Z"
-        return out
+        // 24 ASCII bytes written in place (this is on the alert publishing path: no String per field).
+        let year = y
+        return String(unsafeUninitializedCapacity: 24) { b in
+            var i = 0
+            func put(_ v: Int64, _ w: Int) {
+                var v = v
+                var k = w - 1
+                while k >= 0 {
+                    b[i + k] = UInt8(truncatingIfNeeded: v % 10) + 48
+                    v /= 10
+                    k -= 1
+                }
+                i += w
+            }
+            func sep(_ c: Character) {
+                b[i] = c.asciiValue!
+                i += 1
+            }
+            put(year, 4); sep("-"); put(m, 2); sep("-"); put(d, 2); sep("T")
+            put(h, 2); sep(":"); put(mi, 2); sep(":"); put(s, 2); sep("."); put(f, 3); sep("Z")
+            return i
+        }
     }
 
     /// Parses RFC 3339: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`. Fractions beyond milliseconds are truncated.

@@ -22,7 +22,9 @@ struct LoadRun: ParsableCommand {
                           after the last frame arrives (serve handles a socket's frames in order).
               latency     the frames paced at --rate events/s, with probe events (a strap opened on a dedicated
                           device) interleaved; latency = PUSH send of the probe -> its alert received on SUB
-                          (client side: both ZeroMQ hops, decode, rules, journal commit, publication).
+                          (client side: both ZeroMQ hops, decode, rules, journal commit, publication). The same
+                          paced run through a bare PULL -> PUB echo first gives the machine's floor
+                          (libzmq_p50_us, libzmq_p99_us, libzmq_p999_us).
             The last line of the output is one JSON object with the figures; ratio = events_per_s / libzmq_msg_per_s
             (the faster of the two bare runs).
 
@@ -40,7 +42,7 @@ struct LoadRun: ParsableCommand {
     @Option(help: "Devices of the generated stream.") var devices: Int = 10_000
     @Option(help: "Latency probes per second (half of them are timed `opened` events).") var probes: Int = 2000
     @Option(help: "The seinhuis binary (default: next to this simulator).") var seinhuis: String?
-    @Option(help: "First of five consecutive TCP ports to use (default: random).") var port: Int?
+    @Option(help: "First of six consecutive TCP ports to use (default: random).") var port: Int?
     @Flag(help: "Keep the temporary directory (stream, database, serve.log).") var keep = false
 
     func validate() throws {
@@ -60,7 +62,7 @@ struct LoadRun: ParsableCommand {
         let work = NSTemporaryDirectory() + "seinhuis-loadrun-\(getpid())"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(atPath: work) } else { note("kept \(work)") } }
-        let base = port ?? (20_000 + Int.random(in: 0..<8000) * 5)
+        let base = port ?? (20_000 + Int.random(in: 0..<7000) * 6)
 
         // The stream: about `wanted` events of 10k devices with 1 s fixes, ending a minute ago (live devices).
         let wanted = mode == .throughput ? events : Int(Double(rate) * seconds)
@@ -80,6 +82,13 @@ struct LoadRun: ParsableCommand {
 
         let bare1 = try BareLibzmq.measure(frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
         note("bare libzmq: \(Int(bare1)) msg/s")
+        var floor: [Double] = []
+        if mode == .latency {
+            floor = try latencyFloor(frames, simulator: selfPath, base: base)
+            note(
+                "bare libzmq latency (PUSH -> PULL -> PUB -> SUB, same pacing): p50 \(Int(percentile(floor, 50))) µs, p99 \(Int(percentile(floor, 99))) µs, p99.9 \(Int(percentile(floor, 99.9))) µs"
+            )
+        }
         let serve = try ServeProcess(
             binary: binary, db: work + "/serve.sqlite", dossiers: work + "/dossiers.json", base: base, workDir: work)
         let probeSet = Probes()
@@ -87,7 +96,8 @@ struct LoadRun: ParsableCommand {
         let listener = probeSet.listen(to: serve.alerts, stop: stop)
         var result: Result
         do {
-            result = try mode == .throughput ? pushAll(frames, serve, probeSet) : paced(frames, serve, probeSet)
+            result =
+                try mode == .throughput ? pushAll(frames, serve, probeSet) : paced(frames, serve.ingest, probeSet)
         } catch {
             stop.set()
             listener.wait()
@@ -105,6 +115,7 @@ struct LoadRun: ParsableCommand {
         let bare2 = try BareLibzmq.measure(frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
         note("bare libzmq again: \(Int(bare2)) msg/s; machine: \(loadAverage())")
         result.libzmq = max(bare1, bare2)
+        result.floor = floor
         print(result.json(mode: mode.rawValue))
     }
 
@@ -116,6 +127,8 @@ struct LoadRun: ParsableCommand {
         var missing = 0
         var libzmq = 0.0
         var rssMB = 0.0
+        /// Latency mode: the probes' latencies through bare libzmq (`simulator bare-echo`), µs, sorted.
+        var floor: [Double] = []
         var eventsPerSecond: Double { Double(events) / seconds }
 
         func json(mode: String) -> String {
@@ -136,6 +149,11 @@ struct LoadRun: ParsableCommand {
             o.int("probes", latencies.count)
             o.int("probes_missing", missing)
             o.raw("rss_mb", r(rssMB))
+            if !floor.isEmpty {
+                o.raw("libzmq_p50_us", r(percentile(floor, 50)))
+                o.raw("libzmq_p99_us", r(percentile(floor, 99)))
+                o.raw("libzmq_p999_us", r(percentile(floor, 99.9)))
+            }
             return o.finish()
         }
     }
@@ -176,12 +194,12 @@ struct LoadRun: ParsableCommand {
 
     /// Latency: frames paced at `rate` per second in batches per 1 ms tick (the sender sleeps between ticks, so it
     /// leaves the CPU to serve), probes interleaved.
-    private func paced(_ frames: FrameSet, _ serve: ServeProcess, _ probeSet: Probes) throws -> Result {
+    private func paced(_ frames: FrameSet, _ ingest: String, _ probeSet: Probes) throws -> Result {
         let ctx = try ZMQContext()
         let push = try ZMQSocket(ctx, .push)
         try push.setSendHighWaterMark(100_000)
         try push.setLinger(10_000)
-        try push.connect(serve.ingest)
+        try push.connect(ingest)
         Thread.sleep(forTimeInterval: 0.3)
         let total = min(frames.count, Int(Double(rate) * seconds))
         let probeEvery = max(1, rate / probes)
@@ -210,6 +228,24 @@ struct LoadRun: ParsableCommand {
         r.offered = Double(rate)
         (r.latencies, r.missing) = probeSet.latencies()
         return r
+    }
+
+    /// The same paced run through `simulator bare-echo` instead of serve: the probes' latencies (µs, sorted).
+    private func latencyFloor(_ frames: FrameSet, simulator: String, base: Int) throws -> [Double] {
+        let ingest = "tcp://127.0.0.1:\(base + 4)"
+        let echo = try BareEcho.start(simulator: simulator, ingest: ingest, alerts: "tcp://127.0.0.1:\(base + 5)")
+        defer {
+            echo.terminate()
+            echo.waitUntilExit()
+        }
+        let probeSet = Probes()
+        let stop = StopSignal()
+        let listener = probeSet.listen(to: "tcp://127.0.0.1:\(base + 5)", stop: stop)
+        defer {
+            stop.set()
+            listener.wait()
+        }
+        return try paced(frames, ingest, probeSet).latencies
     }
 
     private func addProbeDossiers(_ path: String) throws {

@@ -19,6 +19,7 @@ struct Simulator: ParsableCommand {
             """,
         subcommands: [
             Generate.self, Stream.self, Verify.self, Listen.self, Sink.self, Probe.self, LoadRun.self, BarePull.self,
+            BareEchoCommand.self,
             History.self, ReviewCheck.self, Respond.self,
         ])
 }
