@@ -51,7 +51,8 @@ struct FrameSet: @unchecked Sendable {
 /// (`simulator bare-pull`, like `serve`) that only counts; the same high-water marks as `serve`.
 enum BareLibzmq {
     /// Frames per second from the first send to the last frame received (CLOCK_MONOTONIC is system-wide).
-    static func measure(_ frames: FrameSet, endpoint: String, simulator: String) throws -> Double {
+    /// Also the receiver's CPU time per frame (µs, user + system, all its threads).
+    static func measure(_ frames: FrameSet, endpoint: String, simulator: String) throws -> (Double, Double) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: simulator)
         p.arguments = ["bare-pull", "--endpoint", endpoint, "--count", String(frames.count)]
@@ -78,10 +79,10 @@ enum BareLibzmq {
         let rest = String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         let lines = (text + rest).split(separator: "\n")
-        guard p.terminationStatus == 0, lines.count >= 2, let t1 = UInt64(lines[1]) else {
+        guard p.terminationStatus == 0, lines.count >= 3, let t1 = UInt64(lines[1]), let cpu = Double(lines[2]) else {
             throw LoadRunError("bare-pull failed: \(text + rest)")
         }
-        return Double(frames.count) / (Double(t1 - t0) / 1e9)
+        return (Double(frames.count) / (Double(t1 - t0) / 1e9), cpu * 1e6 / Double(frames.count))
     }
 }
 
@@ -89,7 +90,8 @@ enum BareLibzmq {
 struct BarePull: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bare-pull",
-        abstract: "Receive N frames on a bare PULL socket; print 'ready', then the monotonic ns of the last frame.",
+        abstract:
+            "Receive N frames on a bare PULL socket; print 'ready', the monotonic ns of the last frame, its CPU seconds.",
         shouldDisplay: false)
     @Option var endpoint: String
     @Option var count: Int
@@ -102,7 +104,8 @@ struct BarePull: ParsableCommand {
         FileHandle.standardOutput.write(Data("ready\n".utf8))
         var got = 0
         while got < count { _ = try pull.receive { _, _ in got += 1 } }
-        FileHandle.standardOutput.write(Data("\(monoNanos())\n".utf8))
+        let last = monoNanos()
+        FileHandle.standardOutput.write(Data("\(last)\n\(ServeProcess.cpuSeconds(pid: getpid()))\n".utf8))
     }
 }
 
@@ -110,6 +113,9 @@ struct LoadRunError: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
 }
+
+/// Three decimals, for notes.
+func r3(_ x: Double) -> String { x.isFinite ? String((x * 1000).rounded() / 1000) : "?" }
 
 /// Percentiles of latencies in microseconds (nearest rank).
 func percentile(_ sorted: [Double], _ p: Double) -> Double {

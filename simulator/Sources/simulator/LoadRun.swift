@@ -80,8 +80,9 @@ struct LoadRun: ParsableCommand {
         let meanBytes = frames.totalBytes / max(1, frames.count)
         note("stream: \(frames.count) frames, \(meanBytes) bytes on average; machine: \(loadAverage())")
 
-        let bare1 = try BareLibzmq.measure(frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
-        note("bare libzmq: \(Int(bare1)) msg/s")
+        let (bare1, bareCPU1) = try BareLibzmq.measure(
+            frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
+        note("bare libzmq: \(Int(bare1)) msg/s, receiver CPU \(r3(bareCPU1)) µs per frame")
         var floor: [Double] = []
         if mode == .latency {
             floor = try latencyFloor(frames, simulator: selfPath, base: base)
@@ -95,6 +96,7 @@ struct LoadRun: ParsableCommand {
         let stop = StopSignal()
         let listener = probeSet.listen(to: serve.alerts, stop: stop)
         var result: Result
+        let cpuBefore = serve.cpuSeconds
         do {
             result =
                 try mode == .throughput ? pushAll(frames, serve, probeSet) : paced(frames, serve.ingest, probeSet)
@@ -107,14 +109,22 @@ struct LoadRun: ParsableCommand {
         stop.set()
         listener.wait()
         result.rssMB = serve.peakRSSMegabytes
+        result.cpuPerEvent = (serve.cpuSeconds - cpuBefore) * 1e6 / Double(result.events)
         note(
             "worst probe latency per second of the run (µs): \(probeSet.worstPerSecond().map(String.init).joined(separator: " "))"
         )
         serve.stop()
         note("serve: \(Int(result.eventsPerSecond)) events/s")
-        let bare2 = try BareLibzmq.measure(frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
-        note("bare libzmq again: \(Int(bare2)) msg/s; machine: \(loadAverage())")
+        let (bare2, bareCPU2) = try BareLibzmq.measure(
+            frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
+        note(
+            "bare libzmq again: \(Int(bare2)) msg/s, receiver CPU \(r3(bareCPU2)) µs per frame; machine: \(loadAverage())"
+        )
+        note(
+            "CPU per event: serve \(r3(result.cpuPerEvent)) µs (all threads), bare receiver \(r3(min(bareCPU1, bareCPU2))) µs"
+        )
         result.libzmq = max(bare1, bare2)
+        result.libzmqCPUPerMessage = min(bareCPU1, bareCPU2)
         result.floor = floor
         print(result.json(mode: mode.rawValue))
     }
@@ -127,6 +137,9 @@ struct LoadRun: ParsableCommand {
         var missing = 0
         var libzmq = 0.0
         var rssMB = 0.0
+        /// CPU time (µs, user + system, all threads) per event: serve during the measured phase; the bare receiver.
+        var cpuPerEvent = Double.nan
+        var libzmqCPUPerMessage = Double.nan
         /// Latency mode: the probes' latencies through bare libzmq (`simulator bare-echo`), µs, sorted.
         var floor: [Double] = []
         var eventsPerSecond: Double { Double(events) / seconds }
@@ -149,6 +162,8 @@ struct LoadRun: ParsableCommand {
             o.int("probes", latencies.count)
             o.int("probes_missing", missing)
             o.raw("rss_mb", r(rssMB))
+            o.raw("cpu_us_per_event", r(cpuPerEvent, 1000))
+            o.raw("libzmq_cpu_us_per_msg", r(libzmqCPUPerMessage, 1000))
             if !floor.isEmpty {
                 o.raw("libzmq_p50_us", r(percentile(floor, 50)))
                 o.raw("libzmq_p99_us", r(percentile(floor, 99)))

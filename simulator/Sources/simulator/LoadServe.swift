@@ -51,6 +51,19 @@ final class ServeProcess {
         return kb / 1024
     }
 
+    /// CPU seconds (user + system, all threads) the serve process has used so far, from /proc (10 ms resolution).
+    var cpuSeconds: Double { Self.cpuSeconds(pid: process.processIdentifier) }
+
+    static func cpuSeconds(pid: Int32) -> Double {
+        guard let s = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = s.lastIndex(of: ")")
+        else { return .nan }
+        // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+        let fields = s[s.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let u = Double(fields[11]), let k = Double(fields[12]) else { return .nan }
+        return (u + k) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
