@@ -1,0 +1,138 @@
+import Dispatch
+import Foundation
+import SeinhuisCore
+import SeinhuisStore
+import Synchronization
+
+/// Replay's first stage, on a thread of its own: reads the file's lines, decodes them, drops duplicates and
+/// builds the journal block (the `Ingestor`), and hands the main thread one `ReplayChunk` per commit: the accepted
+/// events in file order with their rule index, the batch to write and the counts so far. The main thread
+/// reorders, evaluates and commits exactly as a single thread would (the same commits at the same lines), so the
+/// output does not depend on the threads.
+///
+/// Hand-over: a bounded queue of chunks (a lock per chunk of up to `eventsPerCommit` lines, none per event).
+final class ReplayReader: @unchecked Sendable {
+    // @unchecked: `ingest` (and its own connection) is set up before the thread starts and then used by the
+    // reader thread only; the main thread touches the queue, the stop flag and the semaphores, which are Sendable.
+    private let ingest: Ingestor
+    private let path: String
+    private let eventsPerCommit: Int
+    /// Device id → the rule engine's index (fixed for the run: the dossiers do not change during a replay).
+    private let ruleIndex: [String: Int32]
+    private let queue = Mutex<[ReplayChunk.Message]>([])
+    private let free: DispatchSemaphore
+    private let ready = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+    private let stop = StopFlag()
+
+    /// `ingest` is handed over: the caller must not use it any more.
+    init(path: String, ingest: Ingestor, ruleIndex: [String: Int32], eventsPerCommit: Int, depth: Int = 3) {
+        self.path = path
+        self.ingest = ingest
+        self.ruleIndex = ruleIndex
+        self.eventsPerCommit = eventsPerCommit
+        free = DispatchSemaphore(value: depth)
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            defer { done.signal() }
+            run()
+        }
+        thread.name = "seinhuis-replay-reader"
+        thread.start()
+    }
+
+    /// The next chunk (blocks until the reader has one).
+    func next() -> ReplayChunk.Message {
+        ready.wait()
+        let m = queue.withLock { $0.removeFirst() }
+        free.signal()
+        return m
+    }
+
+    /// Stops the reader early (the main thread failed) and waits for its thread to end.
+    func cancel() {
+        stop.set()
+        // Unblock a reader waiting for room, and drop what it queued.
+        while true {
+            if case .end = next() { break }
+        }
+        done.wait()
+    }
+
+    /// Waits for the thread after the last chunk (`.end` or `.failed`) was taken.
+    func join() { done.wait() }
+
+    private func send(_ m: ReplayChunk.Message) {
+        free.wait()
+        queue.withLock { $0.append(m) }
+        ready.signal()
+    }
+
+    private func run() {
+        var chunk = ReplayChunk(capacity: eventsPerCommit)
+        var sinceCommit = 0
+        do {
+            let bytes = try LineReader(path: path).forEachLine { line in
+                if LineReader.isBlank(line) {
+                    ingest.counts.blank += 1
+                    return true
+                }
+                if let (e, _) = try ingest.take(line, source: "replay") {
+                    chunk.events.append(e)
+                    chunk.ruleIndex.append(ruleIndex[e.device] ?? -1)
+                }
+                sinceCommit += 1
+                if sinceCommit >= eventsPerCommit {
+                    sinceCommit = 0
+                    chunk.batch = ingest.takeBatch()
+                    chunk.counts = ingest.counts
+                    send(.chunk(chunk))
+                    chunk = ReplayChunk(capacity: eventsPerCommit)
+                    if stop.isSet { return false }
+                }
+                return true
+            }
+            chunk.batch = ingest.takeBatch()
+            chunk.counts = ingest.counts
+            chunk.bytes = bytes
+            send(.chunk(chunk))
+            send(.end)
+        } catch {
+            send(.failed(String(describing: error)))
+            send(.end)
+        }
+    }
+}
+
+/// What the reader hands over per commit.
+struct ReplayChunk: Sendable {
+    enum Message: Sendable {
+        case chunk(ReplayChunk)
+        /// The reader failed (the file, or its own connection): the message, then `.end`.
+        case failed(String)
+        /// No more chunks.
+        case end
+    }
+
+    /// The accepted events (new, valid, of a known device), in file order.
+    var events: [DeviceEvent] = []
+    /// Each event's device index in the rule engine (-1: none).
+    var ruleIndex: [Int32] = []
+    var batch = IngestBatch(block: JournalBlockBuilder(reserve: 0), rejections: [])
+    /// The reader's counts after this chunk.
+    var counts = IngestCounts()
+    /// Bytes read, on the last chunk (0 before).
+    var bytes = 0
+
+    init(capacity: Int) {
+        events.reserveCapacity(capacity)
+        ruleIndex.reserveCapacity(capacity)
+    }
+}
+
+/// The reader failed; its message.
+struct ReplayReadError: Error, CustomStringConvertible {
+    var description: String
+}
