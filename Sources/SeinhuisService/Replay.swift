@@ -43,15 +43,15 @@ public struct Replay {
         path: String, store: Store, catalog: DossierCatalog,
         progress: (IngestCounts, Int) -> Void = { _, _ in }
     ) throws -> ReplaySummary {
+        guard store.db.path != ":memory:", !store.db.path.isEmpty else {
+            throw ReplayReadError(description: "replay needs a database file, not an in-memory database")
+        }
         let started = WallClock.monotonicNanos()
         var engine = RuleEngine(config: rules)
         var bootChanges: [BreachChange] = []
         engine.load(catalog.dossiers, at: Timestamp.distantPast, into: &bootChanges)
         let known = catalog.devices
         try Ingestor(store: store, isKnownDevice: { _ in false }).register(known)
-        guard store.db.path != ":memory:", !store.db.path.isEmpty else {
-            throw ReplayReadError(description: "replay needs a database file, not an in-memory database")
-        }
         // The reader's own connection, opened after `register`: it knows every dossier device's journal id, so it
         // only reads (and the duplicate filter is rebuilt from the journal before its thread starts).
         let ingest = Ingestor(store: try Store(path: store.db.path), isKnownDevice: { known.contains($0) })

@@ -79,9 +79,10 @@ final class ReplayReader: @unchecked Sendable {
                     ingest.counts.blank += 1
                     return true
                 }
-                if let (e, _) = try ingest.take(line, source: "replay") {
+                // The rule index is looked up once per device (the ingest's device directory keeps it).
+                if let (e, r) = try ingest.take(line, source: "replay", ruleIndex: { ruleIndex[$0].map(Int.init) }) {
                     chunk.events.append(e)
-                    chunk.ruleIndex.append(ruleIndex[e.device] ?? -1)
+                    chunk.ruleIndex.append(r.map(Int32.init) ?? -1)
                 }
                 sinceCommit += 1
                 if sinceCommit >= eventsPerCommit {
