@@ -10,6 +10,16 @@ public struct ReplaySummary: Sendable {
     public var bytes = 0
     /// The replay itself: from the rule engine's setup to the last commit (what `lines_per_s` is over).
     public var seconds = 0.0
+    /// CPU time of the main thread (reordering, rules, alerts, commits) and of the reader thread (lines, decoding,
+    /// duplicates, journal block) during the replay. On a shared machine the wall time depends on the others' load;
+    /// these much less, and `lines / max(both)` is the ceiling with two free cores (the threads overlapping fully).
+    public var mainCPUSeconds = 0.0
+    public var readerCPUSeconds = 0.0
+    /// Lines per second of the busier thread's CPU time (see `mainCPUSeconds`).
+    public var cpuBoundLinesPerSecond: Double {
+        let busiest = max(mainCPUSeconds, readerCPUSeconds)
+        return busiest > 0 ? Double(counts.frames) / busiest : 0
+    }
     /// Loading the dossier catalog before it (parsing every stored dossier), counted apart; set by the caller.
     public var catalogSeconds = 0.0
 
@@ -25,6 +35,8 @@ public struct ReplaySummary: Sendable {
         o.double("seconds", (seconds * 1000).rounded() / 1000)
         o.double("lines_per_s", eventsPerSecond.rounded())
         o.double("catalog_seconds", (catalogSeconds * 1000).rounded() / 1000)
+        o.double("main_cpu_seconds", (mainCPUSeconds * 1000).rounded() / 1000)
+        o.double("reader_cpu_seconds", (readerCPUSeconds * 1000).rounded() / 1000)
         return o.finish()
     }
 }
@@ -51,6 +63,7 @@ public struct Replay {
             throw ReplayReadError(description: "replay needs a database file, not an in-memory database")
         }
         let started = WallClock.monotonicNanos()
+        let startedCPU = threadCPUSeconds()
         var engine = RuleEngine(config: rules)
         var bootChanges: [BreachChange] = []
         engine.load(catalog.dossiers, at: Timestamp.distantPast, into: &bootChanges)
@@ -146,6 +159,8 @@ public struct Replay {
         summary.counts.late = sequencer.counts.late
         summary.counts.notEvaluated = sequencer.counts.notEvaluated
         summary.seconds = Double(WallClock.monotonicNanos() - started) / 1e9
+        summary.mainCPUSeconds = threadCPUSeconds() - startedCPU
+        summary.readerCPUSeconds = final.cpuSeconds
         return summary
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Dispatch
 import Foundation
 import SeinhuisCore
@@ -98,6 +103,7 @@ final class ReplayReader: @unchecked Sendable {
             chunk.batch = ingest.takeBatch()
             chunk.counts = ingest.counts
             chunk.bytes = bytes
+            chunk.cpuSeconds = threadCPUSeconds()
             send(.chunk(chunk))
             send(.end)
         } catch {
@@ -126,6 +132,8 @@ struct ReplayChunk: Sendable {
     var counts = IngestCounts()
     /// Bytes read, on the last chunk (0 before).
     var bytes = 0
+    /// The reader thread's CPU time, on the last chunk.
+    var cpuSeconds = 0.0
 
     init(capacity: Int) {
         events.reserveCapacity(capacity)
@@ -136,4 +144,11 @@ struct ReplayChunk: Sendable {
 /// The reader failed; its message.
 struct ReplayReadError: Error, CustomStringConvertible {
     var description: String
+}
+
+/// The calling thread's CPU time (user and system), in seconds; 0 where the platform does not tell.
+func threadCPUSeconds() -> Double {
+    var t = timespec()
+    guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) == 0 else { return 0 }
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }

@@ -55,6 +55,8 @@ struct Replay: ParsableCommand {
                 alerts     \(summary.alertsRaised) raised, \(summary.alertsCleared) cleared
                 time       \(String(format: "%.2f", summary.seconds)) s (\(Int(summary.eventsPerSecond)) lines/s), \
                 after loading \(catalog.dossiers.count) dossiers in \(String(format: "%.2f", summary.catalogSeconds)) s
+                cpu        main thread \(String(format: "%.2f", summary.mainCPUSeconds)) s, reader \(String(format: "%.2f", summary.readerCPUSeconds)) s \
+                (ceiling with two free cores: \(Int(summary.cpuBoundLinesPerSecond)) lines/s)
                 """)
         }
     }

@@ -39,6 +39,9 @@ struct ReplayTests {
         #expect(many.counts == one.counts)
         #expect(many.alertsRaised == one.alertsRaised && many.escalations == one.escalations)
         #expect(many.bytes == one.bytes && one.bytes > 0)
+        // Both threads' CPU time is reported (the figure that the machine's load does not move much).
+        #expect(many.mainCPUSeconds > 0 && many.readerCPUSeconds > 0)
+        #expect(many.cpuBoundLinesPerSecond > 0)
     }
 
     @Test func aMissingFileIsAClearErrorAndNothingHangs() throws {
