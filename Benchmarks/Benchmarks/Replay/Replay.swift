@@ -74,15 +74,17 @@ let benchmarks: @Sendable () -> Void = {
     // late (the simulator's share): about 100k events held. Heartbeats, so the hold, not the rules, is measured.
     let texts = storedDossiers(10_000)
     let hold = HoldFixture(texts.map { try! Dossier.parse($0)[0] })
-    Benchmark("Replay.hold10kDevices") { benchmark in
+    Benchmark("Hold.10kDevices") { benchmark in
         hold.run(benchmark.scaledIterations.count)
     }
 
     // The catalog: 1000 stored dossiers parsed one by one, as `DossierCatalog.load` does.
     let thousand = Array(texts.prefix(1000))
     Benchmark(
-        "Replay.dossierCatalog1000",
-        configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .one, maxDuration: .seconds(2))
+        "Catalog.dossiers1000",
+        configuration: .init(
+            metrics: [.wallClock, .throughput], scalingFactor: .one, maxDuration: .seconds(2),
+            thresholds: [.wallClock: .init(relative: [.p90: 150]), .throughput: .init(relative: [.p90: 60])])
     ) { benchmark in
         for _ in benchmark.scaledIterations {
             for t in thousand { blackHole(try! Dossier.parse(t)) }
