@@ -46,6 +46,8 @@ public struct ReplaySummary: Sendable {
 /// same alerts, ids included.
 public struct Replay {
     public var eventsPerCommit = 65_536
+    /// Lines per chunk handed from the reader thread to the main thread (at most `eventsPerCommit`).
+    public var linesPerHandOver = 8192
     public var policy = RoutingPolicy.v1
     public var rules = RuleConfig()
 
@@ -76,7 +78,8 @@ public struct Replay {
         var ruleIndex: [String: Int32] = [:]
         for d in known { if let i = engine.deviceIndex(of: d) { ruleIndex[d] = Int32(i) } }
         let reader = ReplayReader(
-            path: path, ingest: ingest, ruleIndex: ruleIndex, eventsPerCommit: max(1, eventsPerCommit))
+            path: path, ingest: ingest, ruleIndex: ruleIndex, eventsPerCommit: eventsPerCommit,
+            linesPerHandOver: linesPerHandOver)
         reader.start()
 
         var sequencer = ReplaySequencer(engine: engine)
@@ -127,11 +130,9 @@ public struct Replay {
                 case .failed(let message):
                     throw ReplayReadError(description: message)
                 case .chunk(let chunk):
-                    if let prev = last {
-                        // A chunk ends at a commit (every `eventsPerCommit` lines), except the file's last one,
-                        // which is committed after the end of the file.
-                        try commit(prev.batch, counts: prev.counts)
-                    }
+                    // The commit after every `eventsPerCommit` lines, where one thread made it: after the chunk's
+                    // events, before the next's. The file's last chunk is committed after the end of the file.
+                    if let prev = last, prev.endsCommit { try commit(prev.batch, counts: prev.counts) }
                     for k in chunk.events.indices {
                         let r = chunk.ruleIndex[k]
                         sequencer.push(chunk.events[k], deviceIndex: r >= 0 ? Int(r) : nil, into: &changes)

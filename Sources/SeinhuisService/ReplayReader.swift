@@ -10,18 +10,20 @@ import SeinhuisStore
 import Synchronization
 
 /// Replay's first stage, on a thread of its own: reads the file's lines, decodes them, drops duplicates and
-/// builds the journal block (the `Ingestor`), and hands the main thread one `ReplayChunk` per commit: the accepted
-/// events in file order with their rule index, the batch to write and the counts so far. The main thread
-/// reorders, evaluates and commits exactly as a single thread would (the same commits at the same lines), so the
-/// output does not depend on the threads.
+/// builds the journal block (the `Ingestor`), and hands the main thread `ReplayChunk`s of `linesPerHandOver` lines:
+/// the accepted events in file order with their rule index; the chunk that ends a commit (every `eventsPerCommit`
+/// lines) also carries the batch to write and the counts so far. The main thread reorders, evaluates and commits
+/// exactly as a single thread would (the same commits at the same lines), so the output does not depend on the
+/// threads. Chunks smaller than a commit keep the two threads busy together sooner and hold less memory.
 ///
-/// Hand-over: a bounded queue of chunks (a lock per chunk of up to `eventsPerCommit` lines, none per event).
+/// Hand-over: a bounded queue of chunks (a lock per chunk, none per event).
 final class ReplayReader: @unchecked Sendable {
     // @unchecked: `ingest` (and its own connection) is set up before the thread starts and then used by the
     // reader thread only; the main thread touches the queue, the stop flag and the semaphores, which are Sendable.
     private let ingest: Ingestor
     private let path: String
     private let eventsPerCommit: Int
+    private let linesPerHandOver: Int
     /// Device id → the rule engine's index (fixed for the run: the dossiers do not change during a replay).
     private let ruleIndex: [String: Int32]
     private let queue = Mutex<[ReplayChunk.Message]>([])
@@ -31,11 +33,15 @@ final class ReplayReader: @unchecked Sendable {
     private let stop = StopFlag()
 
     /// `ingest` is handed over: the caller must not use it any more.
-    init(path: String, ingest: Ingestor, ruleIndex: [String: Int32], eventsPerCommit: Int, depth: Int = 3) {
+    init(
+        path: String, ingest: Ingestor, ruleIndex: [String: Int32], eventsPerCommit: Int, linesPerHandOver: Int,
+        depth: Int = 8
+    ) {
         self.path = path
         self.ingest = ingest
         self.ruleIndex = ruleIndex
-        self.eventsPerCommit = eventsPerCommit
+        self.eventsPerCommit = max(1, eventsPerCommit)
+        self.linesPerHandOver = max(1, min(linesPerHandOver, eventsPerCommit))
         free = DispatchSemaphore(value: depth)
     }
 
@@ -76,8 +82,9 @@ final class ReplayReader: @unchecked Sendable {
     }
 
     private func run() {
-        var chunk = ReplayChunk(capacity: eventsPerCommit)
+        var chunk = ReplayChunk(capacity: linesPerHandOver)
         var sinceCommit = 0
+        var sinceHandOver = 0
         do {
             let bytes = try LineReader(path: path).forEachLine { line in
                 if LineReader.isBlank(line) {
@@ -90,15 +97,18 @@ final class ReplayReader: @unchecked Sendable {
                     chunk.ruleIndex.append(r.map(Int32.init) ?? -1)
                 }
                 sinceCommit += 1
+                sinceHandOver += 1
+                guard sinceHandOver >= linesPerHandOver || sinceCommit >= eventsPerCommit else { return true }
                 if sinceCommit >= eventsPerCommit {
                     sinceCommit = 0
+                    chunk.endsCommit = true
                     chunk.batch = ingest.takeBatch()
                     chunk.counts = ingest.counts
-                    send(.chunk(chunk))
-                    chunk = ReplayChunk(capacity: eventsPerCommit)
-                    if stop.isSet { return false }
                 }
-                return true
+                sinceHandOver = 0
+                send(.chunk(chunk))
+                chunk = ReplayChunk(capacity: linesPerHandOver)
+                return !stop.isSet
             }
             chunk.batch = ingest.takeBatch()
             chunk.counts = ingest.counts
@@ -113,7 +123,8 @@ final class ReplayReader: @unchecked Sendable {
     }
 }
 
-/// What the reader hands over per commit.
+/// What the reader hands over: up to `linesPerHandOver` lines' events; a commit's last chunk, and the file's, also
+/// carry the batch and the counts.
 struct ReplayChunk: Sendable {
     enum Message: Sendable {
         case chunk(ReplayChunk)
@@ -127,8 +138,10 @@ struct ReplayChunk: Sendable {
     var events: [DeviceEvent] = []
     /// Each event's device index in the rule engine (-1: none).
     var ruleIndex: [Int32] = []
+    /// A commit follows this chunk (`batch` and `counts` are set); the file's last chunk is committed at the end.
+    var endsCommit = false
     var batch = IngestBatch(block: JournalBlockBuilder(reserve: 0), rejections: [])
-    /// The reader's counts after this chunk.
+    /// The reader's counts after this chunk (a commit's last chunk and the file's).
     var counts = IngestCounts()
     /// Bytes read, on the last chunk (0 before).
     var bytes = 0

@@ -11,7 +11,9 @@ struct ReplayTests {
     static let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/spec")
 
-    static func replay(_ folder: String, eventsPerCommit: Int) throws -> (ReplaySummary, [String], Int) {
+    static func replay(_ folder: String, eventsPerCommit: Int, linesPerHandOver: Int = 8192) throws -> (
+        ReplaySummary, [String], Int
+    ) {
         let dir = spec.appendingPathComponent(folder)
         let store = try Store(path: temporaryDatabase())
         try DossierImport.run(
@@ -19,6 +21,7 @@ struct ReplayTests {
             at: Timestamp(milliseconds: 0))
         var r = Replay()
         r.eventsPerCommit = eventsPerCommit
+        r.linesPerHandOver = linesPerHandOver
         var commits = 0
         let summary = try r.run(
             path: dir.appendingPathComponent("events.ndjson").path, store: store,
@@ -27,13 +30,14 @@ struct ReplayTests {
         return (summary, try store.alerts().map(\.json), commits)
     }
 
-    /// Many small chunks (the bounded hand-over queue fills and blocks) give the alerts and counts of one commit.
+    /// Many small chunks (the bounded hand-over queue fills and blocks), commits every 5 lines across chunks of 2,
+    /// give the alerts and counts of one commit.
     @Test(arguments: ["example", "edge/autumn", "edge/spring"])
     func smallCommitsGiveTheSameAlertsAndCounts(_ folder: String) throws {
         let (one, alertsOne, commitsOne) = try Self.replay(folder, eventsPerCommit: 65_536)
-        let (many, alertsMany, commitsMany) = try Self.replay(folder, eventsPerCommit: 3)
+        let (many, alertsMany, commitsMany) = try Self.replay(folder, eventsPerCommit: 5, linesPerHandOver: 2)
         #expect(commitsOne == 1)
-        #expect(commitsMany == one.counts.frames / 3 + 1)
+        #expect(commitsMany == one.counts.frames / 5 + 1)
         #expect(!alertsOne.isEmpty)
         #expect(alertsMany == alertsOne)
         #expect(many.counts == one.counts)
