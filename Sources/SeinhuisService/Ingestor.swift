@@ -116,12 +116,37 @@ final class Ingestor {
         batchAccepted.removeAll(keepingCapacity: true)
     }
 
+    /// Takes the current batch out (journal block and quarantined frames) for another thread to write with
+    /// `IngestBatch.write(to:receivedAt:)`: replay's reader thread decodes, the main thread commits. The batch is
+    /// then done here (as after `writeBatch`); `discardBatch` no longer reaches it.
+    func takeBatch() -> IngestBatch {
+        let b = IngestBatch(block: block, rejections: pendingRejections)
+        block.reset()
+        pendingRejections.removeAll(keepingCapacity: true)
+        batchAccepted.removeAll(keepingCapacity: true)
+        return b
+    }
+
     /// Drops a batch that could not be written: its events must not count as seen, so a resend is accepted.
     func discardBatch() {
         for (s, seq) in batchAccepted { seen.remove(slot: s, seq: seq) }
         block.reset()
         pendingRejections.removeAll(keepingCapacity: true)
         batchAccepted.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A batch taken out of an `Ingestor` (`takeBatch()`), to write in another thread's transaction.
+struct IngestBatch: Sendable {
+    var block: JournalBlockBuilder
+    var rejections: [(Rejection, [UInt8], String)]
+
+    /// Writes the journal block and quarantined frames, as `Ingestor.writeBatch` does (inside a transaction).
+    func write(to store: Store, receivedAt: Timestamp) throws {
+        try store.appendJournal(block, receivedAt: receivedAt)
+        for (r, bytes, source) in rejections {
+            try bytes.withUnsafeBytes { try store.quarantine(r, frame: $0, source: source, at: receivedAt) }
+        }
     }
 }
 

@@ -31,7 +31,8 @@ struct LineReader {
             let more = try buf.withUnsafeBytes { (all) throws -> Bool in
                 let chunk = UnsafeRawBufferPointer(rebasing: all[0..<n])
                 var start = 0
-                while let nl = chunk[start...].firstIndex(of: 0x0A) {
+                while start < n, let p = memchr(chunk.baseAddress! + start, 0x0A, n - start) {
+                    let nl = chunk.baseAddress!.distance(to: UnsafeRawPointer(p))
                     if carry.isEmpty {
                         if try !body(trim(UnsafeRawBufferPointer(rebasing: chunk[start..<nl]))) { return false }
                     } else {

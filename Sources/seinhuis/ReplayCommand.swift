@@ -23,7 +23,9 @@ struct Replay: ParsableCommand {
     func run() throws {
         guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
         let store = try database.open()
+        let catalogStart = Date()
         let catalog = try DossierCatalog.load(from: store)
+        let catalogSeconds = Date().timeIntervalSince(catalogStart)
         if catalog.dossiers.isEmpty {
             FileHandle.standardError.write(
                 Data("warning: no dossiers in \(database.db): every event will be rejected as unknown_device\n".utf8))
@@ -33,10 +35,11 @@ struct Replay: ParsableCommand {
         var replay = SeinhuisService.Replay()
         rules.apply(to: &replay.rules)
         if let policy = routing.policy { replay.policy = policy }
-        let summary = try replay.run(path: file, store: store, catalog: catalog) { counts, _ in
+        var summary = try replay.run(path: file, store: store, catalog: catalog) { counts, _ in
             guard showProgress else { return }
             FileHandle.standardError.write(Data("\rreplaying \(file): \(counts.frames) lines of ~\(size / 150)".utf8))
         }
+        summary.catalogSeconds = catalogSeconds
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         switch format {
         case .json: print(summary.json)
@@ -50,7 +53,10 @@ struct Replay: ParsableCommand {
                 rejected   \(c.rejected)\(c.rejectedByReason.isEmpty ? "" : "  (" + c.rejectedByReason.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ") + ")")
                 blank      \(c.blank)
                 alerts     \(summary.alertsRaised) raised, \(summary.alertsCleared) cleared
-                time       \(String(format: "%.2f", summary.seconds)) s (\(Int(summary.eventsPerSecond)) lines/s)
+                time       \(String(format: "%.2f", summary.seconds)) s (\(Int(summary.eventsPerSecond)) lines/s), \
+                after loading \(catalog.dossiers.count) dossiers in \(String(format: "%.2f", summary.catalogSeconds)) s
+                cpu        main thread \(String(format: "%.2f", summary.mainCPUSeconds)) s, reader \(String(format: "%.2f", summary.readerCPUSeconds)) s \
+                (ceiling with two free cores: \(Int(summary.cpuBoundLinesPerSecond)) lines/s)
                 """)
         }
     }

@@ -25,7 +25,7 @@ public struct DossierError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 /// A parsed JSON value (dossier files are small: a generic tree, then validation with paths).
-enum JSONValue: Decodable {
+enum JSONValue: Decodable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -81,12 +81,7 @@ extension Dossier {
     /// Parses a dossier file: one JSON object or an array of them (PROTOCOL 3). Unknown fields are ignored (the
     /// contract may grow); everything known is validated, and the first problem is thrown as a `DossierError`.
     public static func parse(_ data: Data) throws(DossierError) -> [Dossier] {
-        let root: JSONValue
-        do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw DossierError(dossier: nil, path: "", message: "not valid JSON")
-        }
+        let root = try tree(data)
         switch root {
         case .object:
             return [try parseOne(root, position: 0)]
@@ -97,6 +92,22 @@ extension Dossier {
             return out
         default:
             throw DossierError(dossier: nil, path: "", message: "a dossier file holds an object or an array of them")
+        }
+    }
+
+    /// The file's JSON tree: the byte-level reader, or Foundation's `JSONDecoder` where that reader declines
+    /// (anything but plain JSON: see `DossierJSONReader`), so both give the same tree and the same errors.
+    static func tree(_ data: Data) throws(DossierError) -> JSONValue {
+        if let v = data.withUnsafeBytes({ DossierJSONReader.read($0.bindMemory(to: UInt8.self)) }) { return v }
+        return try foundationTree(data)
+    }
+
+    /// The slow path, and the reference the byte-level reader is tested against.
+    static func foundationTree(_ data: Data) throws(DossierError) -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw DossierError(dossier: nil, path: "", message: "not valid JSON")
         }
     }
 
