@@ -44,6 +44,7 @@ let package = Package(
             dependencies: [
                 "SeinhuisCore", "SeinhuisStore", "ZeroMQ", "COpenSSL",
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

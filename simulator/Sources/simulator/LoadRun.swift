@@ -114,6 +114,7 @@ struct LoadRun: ParsableCommand {
             "worst probe latency per second of the run (µs): \(probeSet.worstPerSecond().map(String.init).joined(separator: " "))"
         )
         serve.stop()
+        result.serveDetection = serve.detectionPercentiles()
         note("serve: \(Int(result.eventsPerSecond)) events/s")
         let (bare2, bareCPU2) = try BareLibzmq.measure(
             frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
@@ -140,6 +141,8 @@ struct LoadRun: ParsableCommand {
         /// CPU time (µs, user + system, all threads) per event: serve during the measured phase; the bare receiver.
         var cpuPerEvent = Double.nan
         var libzmqCPUPerMessage = Double.nan
+        /// serve's own detection latency (frame taken in a turn → alert published), p50/p99/p99.9 µs, from its log.
+        var serveDetection: [Double] = []
         /// Latency mode: the probes' latencies through bare libzmq (`simulator bare-echo`), µs, sorted.
         var floor: [Double] = []
         var eventsPerSecond: Double { Double(events) / seconds }
@@ -162,6 +165,11 @@ struct LoadRun: ParsableCommand {
             o.int("probes", latencies.count)
             o.int("probes_missing", missing)
             o.raw("rss_mb", r(rssMB))
+            if serveDetection.count == 3 {
+                o.raw("serve_p50_us", r(serveDetection[0]))
+                o.raw("serve_p99_us", r(serveDetection[1]))
+                o.raw("serve_p999_us", r(serveDetection[2]))
+            }
             o.raw("cpu_us_per_event", r(cpuPerEvent, 1000))
             o.raw("libzmq_cpu_us_per_msg", r(libzmqCPUPerMessage, 1000))
             if !floor.isEmpty {

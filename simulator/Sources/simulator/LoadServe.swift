@@ -64,6 +64,19 @@ final class ServeProcess {
         return (u + k) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// serve's detection latency percentiles (p50, p99, p99.9 in µs) from its "pipeline stopped" log line (after `stop`).
+    func detectionPercentiles() -> [Double] {
+        guard let text = try? String(contentsOfFile: log, encoding: .utf8),
+            let line = text.split(separator: "\n").last(where: { $0.contains("pipeline stopped") })
+        else { return [] }
+        func value(_ key: String) -> Double? {
+            guard let r = line.range(of: key + "=") else { return nil }
+            return Double(line[r.upperBound...].prefix { $0.isNumber || $0 == "." })
+        }
+        let v = ["detection.p50_us", "detection.p99_us", "detection.p999_us"].compactMap(value)
+        return v.count == 3 ? v : []
+    }
+
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
