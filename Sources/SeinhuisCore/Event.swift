@@ -24,7 +24,10 @@ public enum EventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case position = 1, presence, strap, `case`, battery, gnss, power, heartbeat
 
     /// The contract's name (`"position"`, `"case"`, ...).
-    public var name: String {
+    public var name: String { staticName.description }
+
+    /// The name as a literal (the decoder compares frame bytes with it).
+    var staticName: StaticString {
         switch self {
         case .position: "position"
         case .presence: "presence"
