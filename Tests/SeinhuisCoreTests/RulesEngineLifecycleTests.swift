@@ -130,9 +130,9 @@ struct RulesEngineLifecycleTests {
     }
 
     @Test func perDeviceStateIsCompact() {
-        // 184 bytes: the dossier's home, accuracy limit and fix count are copied into the tag, so that a position
+        // 168 bytes: the dossier's home, accuracy limit and fix count are copied into the tag, so that a position
         // reads no dossier (one cache miss less per event; docs/PERFORMANCE.md). The target is 2 KB per device.
-        #expect(MemoryLayout<TagState>.stride <= 192)
+        #expect(MemoryLayout<TagState>.stride <= 168)
         #expect(MemoryLayout<Deadline>.stride <= 16)
     }
 

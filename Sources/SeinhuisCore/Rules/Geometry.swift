@@ -77,10 +77,21 @@ public struct GeoPolygon: Sendable, Equatable {
 
     /// Inside or on the boundary (even-odd rule, with an explicit on-edge test first).
     public func contains(_ p: GeoPoint) -> Bool {
-        let tol = Self.edgeTolerance
-        guard p.lat >= minLat - tol, p.lat <= maxLat + tol, p.lon >= minLon - tol, p.lon <= maxLon + tol else {
-            return false
-        }
+        guard Self.boxContains(p, minLat: minLat, maxLat: maxLat, minLon: minLon, maxLon: maxLon) else { return false }
+        return vertices.withUnsafeBufferPointer { Self.ringContains(p, $0) }
+    }
+
+    /// The bounding-box pre-check of `contains` (with the edge tolerance): false means outside.
+    @inline(__always) static func boxContains(
+        _ p: GeoPoint, minLat: Double, maxLat: Double, minLon: Double, maxLon: Double
+    ) -> Bool {
+        let tol = edgeTolerance
+        return p.lat >= minLat - tol && p.lat <= maxLat + tol && p.lon >= minLon - tol && p.lon <= maxLon + tol
+    }
+
+    /// The ring test of `contains`, over an open ring wherever it is stored (the rule engine keeps every zone's
+    /// vertices in one flat array): one function, so both give the same answer for every point.
+    static func ringContains(_ p: GeoPoint, _ vertices: UnsafeBufferPointer<GeoPoint>) -> Bool {
         let n = vertices.count
         guard n >= 3 else { return false }
         let x = p.lon
