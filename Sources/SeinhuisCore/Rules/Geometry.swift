@@ -43,7 +43,21 @@ public struct GeoCircle: Sendable, Equatable {
     }
 
     @inlinable public func contains(_ p: GeoPoint) -> Bool {
-        Geo.distance(center, p) <= radiusMetres
+        // Bounds first, without trigonometry; only a point between them needs the haversine. Both are true bounds of
+        // the great-circle distance d on the sphere, and the margin (1 mm plus 1e-7 of the radius) is far above the
+        // rounding of either side (about 1e-9 m at a zone's distances, 0.1 m near the antipode), so the answer is
+        // always the haversine's:
+        // - d >= R |dLat| (no path between two parallels is shorter than the meridian arc; latitudes are within
+        //   [-90, 90], as the decoder and the dossier parser check): outside if beyond r;
+        // - d <= R (|dLat| + |dLon|) (along the meridian, then along a parallel, whose length is at most R |dLon|):
+        //   inside if within r.
+        let rad = Double.pi / 180
+        let margin = 0.001 + radiusMetres * 1e-7
+        let dLat = abs(p.lat - center.lat) * rad * Geo.earthRadius
+        if dLat > radiusMetres + margin { return false }
+        let dLon = abs(p.lon - center.lon) * rad * Geo.earthRadius
+        if dLat + dLon < radiusMetres - margin { return true }
+        return Geo.distance(center, p) <= radiusMetres
     }
 }
 
