@@ -23,7 +23,7 @@ extension RuleEngine {
             let diff = want ^ wasOpen
             let r = dossiers[di]!
             for kind in BreachKind.allCases where diff & kind.bit != 0 {
-                let key = BreachKey(dossier: r.id, device: deviceNames[Int(tags[tag].device)], kind: kind)
+                let key = BreachKey(dossier: r.id, device: devices[Int(tags[tag].device)], kind: kind)
                 emit(
                     want & kind.bit != 0
                         ? .raised(key, at: Timestamp(milliseconds: t)) : .cleared(key, at: Timestamp(milliseconds: t)),
@@ -43,7 +43,7 @@ extension RuleEngine {
             let r = dossiers[di]!
             let zone = r.dossier.zones[z]
             let key = BreachKey(
-                dossier: r.id, device: deviceNames[Int(tags[tag].device)], kind: zone.breach, zone: zone.id)
+                dossier: r.id, device: devices[Int(tags[tag].device)], kind: zone.breach, zone: zone.id)
             emit(
                 wantOpen ? .raised(key, at: Timestamp(milliseconds: t)) : .cleared(key, at: Timestamp(milliseconds: t)),
                 tag: tag, into: &changes)

@@ -10,7 +10,7 @@ extension RuleEngine {
     /// and timers wait until the pipeline clock less its lag passes them (docs/RULES.md).
     @discardableResult
     public mutating func process(_ event: DeviceEvent, into changes: inout [BreachChange]) -> EventDisposition {
-        guard let d = deviceIndex[event.device] else { return .noDossier }
+        guard let d = devices.index(of: event.device) else { return .noDossier }
         return process(event, deviceIndex: d, into: &changes)
     }
 

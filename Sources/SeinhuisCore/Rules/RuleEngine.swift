@@ -32,10 +32,9 @@ public struct RuleEngine: Sendable {
     /// Every dossier's zones, flat (see `ZoneTable`), and every tag's per-zone flags (`TagState.zoneFlagBase`).
     var zoneTable = ZoneTable()
     var zoneFlags: [UInt8] = []
-    /// Device name → its device index (stable for the engine's life).
-    var deviceIndex: [String: Int] = [:]
-    /// Per device index: its name (stored once; tags and breach keys refer to it by index).
-    var deviceNames: [String] = []
+    /// Device name → its device index (stable for the engine's life); the names are stored here once, tags and
+    /// breach keys refer to them by index.
+    var devices = NameIndex()
     /// Per device index: its tags (one per dossier naming it), in the order of the dossiers' starts, when two or
     /// more dossiers name it; empty otherwise (see `soleTag`, `tags(ofDevice:)`).
     var bindings: [[Int32]] = []
@@ -54,7 +53,7 @@ public struct RuleEngine: Sendable {
 
     /// The id of the dossier that names `device` and is active at `at` (nil: none).
     public func dossierID(forDevice device: String, at: Timestamp) -> String? {
-        guard let d = deviceIndex[device] else { return nil }
+        guard let d = devices.index(of: device) else { return nil }
         for tag in tags(ofDevice: d) {
             let r = dossiers[Int(tags[Int(tag)].dossier)]!
             if r.activeStart <= at.milliseconds && at.milliseconds < r.activeEnd { return r.id }
@@ -64,14 +63,14 @@ public struct RuleEngine: Sendable {
 
     /// Whether any loaded dossier names the device (whatever its period): events of other devices are rejected.
     public func isKnownDevice(_ device: String) -> Bool {
-        guard let d = deviceIndex[device] else { return false }
+        guard let d = devices.index(of: device) else { return false }
         return soleTag[d] >= 0 || !bindings[d].isEmpty
     }
 
     /// A small stable number for a device named by some dossier, for callers that keep per-device arrays
     /// (`ReplaySequencer`) and for `process(_:deviceIndex:into:)`, which then skips the lookup by name.
     public func deviceIndex(of device: String) -> Int? {
-        guard let d = deviceIndex[device], soleTag[d] >= 0 || !bindings[d].isEmpty else { return nil }
+        guard let d = devices.index(of: device), soleTag[d] >= 0 || !bindings[d].isEmpty else { return nil }
         return d
     }
 
@@ -90,7 +89,7 @@ public struct RuleEngine: Sendable {
         var out: [BreachKey] = []
         for tag in tags where tag.dossier >= 0 {
             let r = dossiers[Int(tag.dossier)]!
-            let device = deviceNames[Int(tag.device)]
+            let device = devices[Int(tag.device)]
             for kind in BreachKind.allCases where !kind.isZoneBreach && tag.open & kind.bit != 0 {
                 out.append(BreachKey(dossier: r.id, device: device, kind: kind))
             }
@@ -158,7 +157,7 @@ public struct RuleEngine: Sendable {
         grow(&dossiers, by: new.count)
         grow(&tags, by: devices)
         grow(&zoneFlags, by: flags)
-        grow(&deviceNames, by: devices)
+        self.devices.reserve(devices)
         grow(&bindings, by: devices)
         grow(&soleTag, by: devices)
         if zoneTable.records.isEmpty { zoneTable.reserve(zones: zones, vertices: vertices) }
@@ -195,13 +194,8 @@ public struct RuleEngine: Sendable {
     }
 
     private mutating func addTag(device name: String, dossier: Int, rules r: DossierRules) -> Int32 {
-        let device: Int
-        if let known = deviceIndex[name] {
-            device = known
-        } else {
-            device = deviceNames.count
-            deviceIndex[name] = device
-            deviceNames.append(name)
+        let (device, inserted) = devices.insert(name)
+        if inserted {
             bindings.append([])
             soleTag.append(-1)
         }
@@ -232,11 +226,11 @@ public struct RuleEngine: Sendable {
         let r = rules(for: d)
         var newTags: [Int32] = []
         let wanted = Set(d.devices)
-        for tag in oldTags where !wanted.contains(deviceNames[Int(tags[Int(tag)].device)]) {
+        for tag in oldTags where !wanted.contains(devices[Int(tags[Int(tag)].device)]) {
             retire(Int(tag), at: t, into: &changes)
         }
         for device in d.devices {
-            guard let tag = oldTags.first(where: { deviceNames[Int(tags[Int($0)].device)] == device }).map(Int.init)
+            guard let tag = oldTags.first(where: { devices[Int(tags[Int($0)].device)] == device }).map(Int.init)
             else {
                 newTags.append(addTag(device: device, dossier: i, rules: r))
                 continue

@@ -2,7 +2,7 @@
 struct TagState: Sendable {
     static let none = Int64.max
 
-    /// The device's index in the engine (`deviceNames`, `soleTag`, `bindings`).
+    /// The device's index in the engine (`devices`, `soleTag`, `bindings`).
     let device: Int32
     /// Index of the dossier; -1 once the device or dossier is no longer loaded.
     var dossier: Int32
