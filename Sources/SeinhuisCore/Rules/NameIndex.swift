@@ -2,18 +2,20 @@
 ///
 /// An open-addressing table of `Int32` indices into `names` (linear probing, at most half full): about 10 bytes
 /// per name besides the name itself, where a `[String: Int]` takes about 63 at 100k names (keys and values in
-/// buckets at most three quarters full). The rule engine keeps one per tracked device.
-struct NameIndex: Sendable {
+/// buckets at most three quarters full). The rule engine's device index and the ingest's device directory use it.
+public struct NameIndex: Sendable {
     /// Per index, its name.
-    private(set) var names: [String] = []
+    public private(set) var names: [String] = []
     /// A power-of-two number of slots, -1: empty.
     private var slots: [Int32] = []
 
-    var count: Int { names.count }
+    public init() {}
 
-    subscript(index: Int) -> String { names[index] }
+    public var count: Int { names.count }
 
-    func index(of name: String) -> Int? {
+    public subscript(index: Int) -> String { names[index] }
+
+    public func index(of name: String) -> Int? {
         guard !slots.isEmpty else { return nil }
         let mask = slots.count - 1
         var h = name.hashValue & mask
@@ -26,7 +28,7 @@ struct NameIndex: Sendable {
     }
 
     /// The name's index; a new name gets the next one.
-    mutating func insert(_ name: String) -> (index: Int, inserted: Bool) {
+    public mutating func insert(_ name: String) -> (index: Int, inserted: Bool) {
         if let i = index(of: name) { return (i, false) }
         if (names.count + 1) * 2 > slots.count { rehash(slots: max(16, slots.count * 2)) }
         let i = names.count
@@ -37,7 +39,7 @@ struct NameIndex: Sendable {
 
     /// Room for `n` more names without growing: exactly for the first names (array growth by doubling would leave up
     /// to half unused), by at least an eighth later; the slots to the next power of two.
-    mutating func reserve(_ n: Int) {
+    public mutating func reserve(_ n: Int) {
         if names.count + n > names.capacity {
             names.reserveCapacity(names.isEmpty ? n : max(names.count + n, names.capacity + names.capacity / 8))
         }
