@@ -9,9 +9,8 @@ final class Ingestor {
     var decoder = EventDecoder()
     private(set) var seen = SeenSequences()
     /// The device directory: each device id is hashed once per frame, to a slot; everything the hot path needs
-    /// about the device then sits in one small record (`slots` and `devices` only grow). A `NameIndex` rather than a
-    /// `[String: Int]`: about 26 bytes per device instead of 63 (docs/PERFORMANCE.md, "Where the bytes go").
-    private var slots = NameIndex()
+    /// about the device then sits in one small record (`slots` and `devices` only grow).
+    private var slots: [String: Int] = [:]
     private var devices: [DeviceEntry] = []
     /// Bumped when the dossiers change: each slot's known-ness and rule index are looked up again.
     private var generation: UInt32 = 1
@@ -41,9 +40,11 @@ final class Ingestor {
     }
 
     private func slot(for device: String) -> (slot: Int, isNew: Bool) {
-        let (s, isNew) = slots.insert(device)
-        if isNew { devices.append(DeviceEntry()) }
-        return (s, isNew)
+        if let s = slots[device] { return (s, false) }
+        let s = devices.count
+        slots[device] = s
+        devices.append(DeviceEntry())
+        return (s, true)
     }
 
     /// Gives the dossiers' devices their journal ids up front, in one transaction: created one by one on first use,
