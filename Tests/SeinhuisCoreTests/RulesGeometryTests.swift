@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SeinhuisCore
@@ -28,6 +29,30 @@ struct RulesGeometryTests {
         GeoPoint(lat: 0, lon: 0), GeoPoint(lat: 0, lon: 3), GeoPoint(lat: 3, lon: 3), GeoPoint(lat: 3, lon: 2),
         GeoPoint(lat: 1, lon: 2), GeoPoint(lat: 1, lon: 1), GeoPoint(lat: 3, lon: 1), GeoPoint(lat: 3, lon: 0),
     ])
+
+    @Test func circleBoundsNeverChangeTheHaversinesAnswer() {
+        // `GeoCircle.contains` decides most points by two bounds before the haversine: it must agree with the
+        // haversine alone everywhere (for valid latitudes), above all near the boundary (half the points below are
+        // within 1 % of it).
+        var g = SplitMix(seed: 42)
+        var farFromBoundary = 0
+        for k in 0..<200_000 {
+            let r = [1.0, 25, 100, 200, 1000, 50_000, 5_000_000][k % 7]
+            let c = GeoPoint(lat: g.uniform(-80, 80), lon: g.uniform(-179, 179))
+            let bearing = g.uniform(0, 2 * .pi)
+            let dist = k % 2 == 0 ? r * g.uniform(0.99, 1.01) : r * g.uniform(0, 3)
+            let dLat = dist * cos(bearing) / Geo.earthRadius * 180 / .pi
+            let dLon = dist * sin(bearing) / Geo.earthRadius * 180 / .pi / cos(c.lat * .pi / 180)
+            // Latitudes the decoder and the dossier parser accept ([-90, 90]: the lower bound needs them).
+            guard abs(c.lat + dLat) <= 90 else { continue }
+            let p = GeoPoint(lat: c.lat + dLat, lon: c.lon + dLon)
+            let circle = GeoCircle(center: c, radiusMetres: r)
+            let haversine = Geo.distance(c, p) <= r
+            #expect(circle.contains(p) == haversine, "centre \(c), radius \(r), point \(p)")
+            if abs(Geo.distance(c, p) - r) > 0.01 * r { farFromBoundary += 1 }
+        }
+        #expect(farFromBoundary > 50_000)
+    }
 
     @Test func concavePolygon() {
         #expect(Self.u.contains(GeoPoint(lat: 0.5, lon: 1.5)))  // the base
@@ -79,4 +104,18 @@ struct RulesGeometryTests {
             }
         }
     }
+}
+
+/// A small deterministic generator for the geometry tests (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * Double(next() >> 11) / Double(1 << 53) }
 }

@@ -60,18 +60,36 @@ public enum Mandate: String, Sendable, CaseIterable {
 /// It is named by the day it starts on: `{"days":["mon"],"from":"21:00","to":"07:00"}` runs from Monday 21:00 to
 /// Tuesday 07:00. `to` at or before `from` ends on the next day; `from == to` is 24 hours; `24:00` ends a day.
 public struct TimeWindow: Sendable, Hashable {
+    /// Stored in 5 bytes (a dossier's windows are kept for every tracked device): the days as a bit mask, the
+    /// minutes as 16-bit numbers.
+    private var dayMask: UInt8
+    private var fromMinutes: Int16
+    private var toMinutes: Int16
+
     /// The days it starts on, sorted, without repeats.
-    public var days: [Weekday]
+    public var days: [Weekday] {
+        get { Weekday.allCases.filter { starts(on: $0) } }
+        set { dayMask = newValue.reduce(0) { $0 | 1 << UInt8($1.rawValue) } }
+    }
     /// Minutes after local midnight, 0-1439.
-    public var from: Int
+    public var from: Int {
+        get { Int(fromMinutes) }
+        set { fromMinutes = Int16(newValue) }
+    }
     /// Minutes after local midnight, 0-1440 (1440 is `24:00`).
-    public var to: Int
+    public var to: Int {
+        get { Int(toMinutes) }
+        set { toMinutes = Int16(newValue) }
+    }
 
     public init(days: [Weekday], from: Int, to: Int) {
-        self.days = Array(Set(days)).sorted()
-        self.from = from
-        self.to = to
+        dayMask = days.reduce(0) { $0 | 1 << UInt8($1.rawValue) }
+        fromMinutes = Int16(from)
+        toMinutes = Int16(to)
     }
+
+    /// Whether the window starts on `day`.
+    public func starts(on day: Weekday) -> Bool { dayMask & 1 << UInt8(day.rawValue) != 0 }
 
     /// Start and end in minutes after the local midnight of the day it starts on; the end may be in the next day.
     public var span: (start: Int, end: Int) {

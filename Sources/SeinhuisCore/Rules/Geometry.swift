@@ -43,7 +43,21 @@ public struct GeoCircle: Sendable, Equatable {
     }
 
     @inlinable public func contains(_ p: GeoPoint) -> Bool {
-        Geo.distance(center, p) <= radiusMetres
+        // Bounds first, without trigonometry; only a point between them needs the haversine. Both are true bounds of
+        // the great-circle distance d on the sphere, and the margin (1 mm plus 1e-7 of the radius) is far above the
+        // rounding of either side (about 1e-9 m at a zone's distances, 0.1 m near the antipode), so the answer is
+        // always the haversine's:
+        // - d >= R |dLat| (no path between two parallels is shorter than the meridian arc; latitudes are within
+        //   [-90, 90], as the decoder and the dossier parser check): outside if beyond r;
+        // - d <= R (|dLat| + |dLon|) (along the meridian, then along a parallel, whose length is at most R |dLon|):
+        //   inside if within r.
+        let rad = Double.pi / 180
+        let margin = 0.001 + radiusMetres * 1e-7
+        let dLat = abs(p.lat - center.lat) * rad * Geo.earthRadius
+        if dLat > radiusMetres + margin { return false }
+        let dLon = abs(p.lon - center.lon) * rad * Geo.earthRadius
+        if dLat + dLon < radiusMetres - margin { return true }
+        return Geo.distance(center, p) <= radiusMetres
     }
 }
 
@@ -77,10 +91,21 @@ public struct GeoPolygon: Sendable, Equatable {
 
     /// Inside or on the boundary (even-odd rule, with an explicit on-edge test first).
     public func contains(_ p: GeoPoint) -> Bool {
-        let tol = Self.edgeTolerance
-        guard p.lat >= minLat - tol, p.lat <= maxLat + tol, p.lon >= minLon - tol, p.lon <= maxLon + tol else {
-            return false
-        }
+        guard Self.boxContains(p, minLat: minLat, maxLat: maxLat, minLon: minLon, maxLon: maxLon) else { return false }
+        return vertices.withUnsafeBufferPointer { Self.ringContains(p, $0) }
+    }
+
+    /// The bounding-box pre-check of `contains` (with the edge tolerance): false means outside.
+    @inline(__always) static func boxContains(
+        _ p: GeoPoint, minLat: Double, maxLat: Double, minLon: Double, maxLon: Double
+    ) -> Bool {
+        let tol = edgeTolerance
+        return p.lat >= minLat - tol && p.lat <= maxLat + tol && p.lon >= minLon - tol && p.lon <= maxLon + tol
+    }
+
+    /// The ring test of `contains`, over an open ring wherever it is stored (the rule engine keeps every zone's
+    /// vertices in one flat array): one function, so both give the same answer for every point.
+    static func ringContains(_ p: GeoPoint, _ vertices: UnsafeBufferPointer<GeoPoint>) -> Bool {
         let n = vertices.count
         guard n >= 3 else { return false }
         let x = p.lon

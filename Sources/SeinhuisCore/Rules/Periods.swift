@@ -93,7 +93,7 @@ public struct PeriodTable: Sendable {
         var day = fromDay - margin
         while day < toDay + margin {
             let wd = Weekday(daysSinceEpoch: day)
-            for w in windows where w.days.contains(wd) {
+            for w in windows where w.starts(on: wd) {
                 let (a, b) = w.span
                 spans.append((day * 1440 + Int64(a), day * 1440 + Int64(b)))
             }

@@ -23,7 +23,7 @@ extension RuleEngine {
             let diff = want ^ wasOpen
             let r = dossiers[di]!
             for kind in BreachKind.allCases where diff & kind.bit != 0 {
-                let key = BreachKey(dossier: r.id, device: tags[tag].device, kind: kind)
+                let key = BreachKey(dossier: r.id, device: devices[Int(tags[tag].device)], kind: kind)
                 emit(
                     want & kind.bit != 0
                         ? .raised(key, at: Timestamp(milliseconds: t)) : .cleared(key, at: Timestamp(milliseconds: t)),
@@ -31,21 +31,23 @@ extension RuleEngine {
             }
             tags[tag].open = want
         }
-        let zoneCount = tags[tag].zoneFlags.count
+        let zoneCount = Int(tags[tag].zoneCount)
         guard zoneCount > 0 else { return }
         let n = tags[tag].consecutiveFixes
+        let flagBase = Int(tags[tag].zoneFlagBase)
         for z in 0..<zoneCount {
-            let f = tags[tag].zoneFlags[z]
+            let f = zoneFlags[flagBase + z]
             let wantOpen = active && f & ZoneFlag.active != 0 && f & ZoneFlag.run >= n
             let isOpen = f & ZoneFlag.open != 0
             guard wantOpen != isOpen else { continue }
             let r = dossiers[di]!
-            let zone = r.zones[z]
-            let key = BreachKey(dossier: r.id, device: tags[tag].device, kind: zone.breach, zone: zone.id)
+            let zone = r.dossier.zones[z]
+            let key = BreachKey(
+                dossier: r.id, device: devices[Int(tags[tag].device)], kind: zone.breach, zone: zone.id)
             emit(
                 wantOpen ? .raised(key, at: Timestamp(milliseconds: t)) : .cleared(key, at: Timestamp(milliseconds: t)),
                 tag: tag, into: &changes)
-            tags[tag].zoneFlags[z] = wantOpen ? f | ZoneFlag.open : f & ~ZoneFlag.open
+            zoneFlags[flagBase + z] = wantOpen ? f | ZoneFlag.open : f & ~ZoneFlag.open
         }
     }
 

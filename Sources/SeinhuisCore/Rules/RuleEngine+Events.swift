@@ -10,7 +10,7 @@ extension RuleEngine {
     /// and timers wait until the pipeline clock less its lag passes them (docs/RULES.md).
     @discardableResult
     public mutating func process(_ event: DeviceEvent, into changes: inout [BreachChange]) -> EventDisposition {
-        guard let d = deviceIndex[event.device] else { return .noDossier }
+        guard let d = devices.index(of: event.device) else { return .noDossier }
         return process(event, deviceIndex: d, into: &changes)
     }
 
@@ -46,7 +46,7 @@ extension RuleEngine {
         let rewind = !tags[tag].flagsValid || t < tags[tag].flagsFrom
         if rewind { refresh(tag, at: t) }
 
-        apply(event.reading, tag: tag, at: t, dossier: Int(tags[tag].dossier))
+        apply(event.reading, tag: tag, at: t)
         tags[tag].lastEvaluated = t
         sync(tag, at: t, into: &changes)
         var catchingUp = false
@@ -66,7 +66,7 @@ extension RuleEngine {
 
     /// Applies a reading to a device's state (not yet to its breaches: `sync` does that).
     @inline(__always)
-    mutating func apply(_ reading: Reading, tag: Int, at t: Int64, dossier: Int) {
+    mutating func apply(_ reading: Reading, tag: Int, at t: Int64) {
         tags[tag].lastContact = t
         tags[tag].commsLost = false
         switch reading {
@@ -81,14 +81,17 @@ extension RuleEngine {
                 tags[tag].homeRun = min(tags[tag].homeRun + 1, n)
                 if tags[tag].homeRun >= n { tags[tag].away = true }
             }
-            guard !tags[tag].zoneFlags.isEmpty else { return }
-            let r = dossiers[dossier]!
-            for z in r.zones.indices {
-                let wrongSide = r.zones[z].shape.contains(p) == (r.zones[z].kind == .exclusion)
-                var f = tags[tag].zoneFlags[z]
+            // The zones: flat records and flags reached from the tag, no dossier object (no retain, fewer misses).
+            let count = Int(tags[tag].zoneCount)
+            guard count > 0 else { return }
+            let zoneBase = Int(tags[tag].zoneBase)
+            let flagBase = Int(tags[tag].zoneFlagBase)
+            for z in 0..<count {
+                let wrongSide = zoneTable.wrongSide(zoneBase + z, p)
+                var f = zoneFlags[flagBase + z]
                 let run = f & ZoneFlag.run
                 f = (f & ~ZoneFlag.run) | (wrongSide ? min(run + 1, n) : 0)
-                tags[tag].zoneFlags[z] = f
+                zoneFlags[flagBase + z] = f
             }
         case .presence(let present):
             tags[tag].away = !present

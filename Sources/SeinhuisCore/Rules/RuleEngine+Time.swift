@@ -80,15 +80,17 @@ extension RuleEngine {
             curfew = a
             next = min(next, n)
         }
-        for z in r.zones.indices {
+        let zoneBase = Int(tags[tag].zoneBase)
+        let flagBase = Int(tags[tag].zoneFlagBase)
+        for z in 0..<Int(tags[tag].zoneCount) {
             var on = true
-            if let table = r.zones[z].schedule {
+            if let table = zoneTable.schedule(zoneBase + z) {
                 let (a, n) = tables[Int(table)].lookup(t)
                 on = a
                 next = min(next, n)
             }
-            let f = tags[tag].zoneFlags[z]
-            tags[tag].zoneFlags[z] = on ? f | ZoneFlag.active : f & ~ZoneFlag.active
+            let f = zoneFlags[flagBase + z]
+            zoneFlags[flagBase + z] = on ? f | ZoneFlag.active : f & ~ZoneFlag.active
         }
         tags[tag].dossierActive = active
         tags[tag].curfewActive = curfew

@@ -25,15 +25,16 @@ public struct RuleEngine: Sendable {
     public let config: RuleConfig
 
     var dossiers: [DossierRules?] = []
-    /// Per dossier index: its tags, one per device.
-    var dossierTags: [[Int32]] = []
-    var dossierIndex: [String: Int] = [:]
     /// Period tables, shared by the dossiers and zones with the same windows in the same time zone.
     var tables: [PeriodTable] = []
     var tableIndex: [TableKey: Int] = [:]
     var tags: [TagState] = []
-    /// Device name → its index in `bindings` (stable for the engine's life).
-    var deviceIndex: [String: Int] = [:]
+    /// Every dossier's zones, flat (see `ZoneTable`), and every tag's per-zone flags (`TagState.zoneFlagBase`).
+    var zoneTable = ZoneTable()
+    var zoneFlags: [UInt8] = []
+    /// Device name → its device index (stable for the engine's life); the names are stored here once, tags and
+    /// breach keys refer to them by index.
+    var devices = NameIndex()
     /// Per device index: its tags (one per dossier naming it), in the order of the dossiers' starts, when two or
     /// more dossiers name it; empty otherwise (see `soleTag`, `tags(ofDevice:)`).
     var bindings: [[Int32]] = []
@@ -52,7 +53,7 @@ public struct RuleEngine: Sendable {
 
     /// The id of the dossier that names `device` and is active at `at` (nil: none).
     public func dossierID(forDevice device: String, at: Timestamp) -> String? {
-        guard let d = deviceIndex[device] else { return nil }
+        guard let d = devices.index(of: device) else { return nil }
         for tag in tags(ofDevice: d) {
             let r = dossiers[Int(tags[Int(tag)].dossier)]!
             if r.activeStart <= at.milliseconds && at.milliseconds < r.activeEnd { return r.id }
@@ -62,14 +63,14 @@ public struct RuleEngine: Sendable {
 
     /// Whether any loaded dossier names the device (whatever its period): events of other devices are rejected.
     public func isKnownDevice(_ device: String) -> Bool {
-        guard let d = deviceIndex[device] else { return false }
+        guard let d = devices.index(of: device) else { return false }
         return soleTag[d] >= 0 || !bindings[d].isEmpty
     }
 
     /// A small stable number for a device named by some dossier, for callers that keep per-device arrays
     /// (`ReplaySequencer`) and for `process(_:deviceIndex:into:)`, which then skips the lookup by name.
     public func deviceIndex(of device: String) -> Int? {
-        guard let d = deviceIndex[device], soleTag[d] >= 0 || !bindings[d].isEmpty else { return nil }
+        guard let d = devices.index(of: device), soleTag[d] >= 0 || !bindings[d].isEmpty else { return nil }
         return d
     }
 
@@ -88,11 +89,13 @@ public struct RuleEngine: Sendable {
         var out: [BreachKey] = []
         for tag in tags where tag.dossier >= 0 {
             let r = dossiers[Int(tag.dossier)]!
+            let device = devices[Int(tag.device)]
             for kind in BreachKind.allCases where !kind.isZoneBreach && tag.open & kind.bit != 0 {
-                out.append(BreachKey(dossier: r.id, device: tag.device, kind: kind))
+                out.append(BreachKey(dossier: r.id, device: device, kind: kind))
             }
-            for (z, zone) in r.zones.enumerated() where tag.zoneFlags[z] & ZoneFlag.open != 0 {
-                out.append(BreachKey(dossier: r.id, device: tag.device, kind: zone.breach, zone: zone.id))
+            for z in 0..<Int(tag.zoneCount) where zoneFlags[Int(tag.zoneFlagBase) + z] & ZoneFlag.open != 0 {
+                let zone = r.dossier.zones[z]
+                out.append(BreachKey(dossier: r.id, device: device, kind: zone.breach, zone: zone.id))
             }
         }
         return out
@@ -110,17 +113,22 @@ public struct RuleEngine: Sendable {
     public mutating func load(_ list: [Dossier], at: Timestamp, into changes: inout [BreachChange]) {
         let t = at.milliseconds
         let incoming = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        // Per dossier index: its tags, and its index by id (built here: loads are rare, the memory is per device).
+        var dossierTags = [[Int32]](repeating: [], count: dossiers.count)
+        for (k, tag) in tags.enumerated() where tag.dossier >= 0 { dossierTags[Int(tag.dossier)].append(Int32(k)) }
+        var dossierIndex: [String: Int] = [:]
+        for (i, r) in dossiers.enumerated() { if let r { dossierIndex[r.id] = i } }
         // Removed dossiers.
         for (id, i) in dossierIndex where incoming[id] == nil {
             for tag in dossierTags[i] { retire(Int(tag), at: t, into: &changes) }
             dossiers[i] = nil
             dossierTags[i] = []
-            dossierIndex[id] = nil
         }
+        reserve(for: list.filter { dossierIndex[$0.id] == nil })
         for d in list {
             if let i = dossierIndex[d.id] {
                 guard dossiers[i]!.dossier != d else { continue }
-                replace(i, with: d, at: t, into: &changes)
+                dossierTags[i] = replace(i, tags: dossierTags[i], with: d, at: t, into: &changes)
             } else {
                 let i = dossiers.count
                 let r = rules(for: d)
@@ -129,10 +137,48 @@ public struct RuleEngine: Sendable {
                 dossierIndex[d.id] = i
             }
         }
-        rebuildBindings()
+        compactZones()
+        rebuildBindings(dossierTags)
     }
 
-    /// The engine's view of a dossier, with its period tables registered (shared when equal).
+    /// Room for the new dossiers' tags, zones and flags: exactly on the first load (array growth by doubling would
+    /// leave up to half of each unused), by at least an eighth later.
+    private mutating func reserve(for new: [Dossier]) {
+        func grow<T>(_ a: inout [T], by n: Int) {
+            guard a.count + n > a.capacity else { return }
+            a.reserveCapacity(a.isEmpty ? n : max(a.count + n, a.capacity + a.capacity / 8))
+        }
+        let devices = new.reduce(0) { $0 + $1.devices.count }
+        let zones = new.reduce(0) { $0 + $1.zones.count }
+        let flags = new.reduce(0) { $0 + $1.devices.count * $1.zones.count }
+        let vertices = new.reduce(0) { n, d in
+            d.zones.reduce(n) { n, z in if case .polygon(let g) = z.shape { n + g.vertices.count } else { n } }
+        }
+        grow(&dossiers, by: new.count)
+        grow(&tags, by: devices)
+        grow(&zoneFlags, by: flags)
+        self.devices.reserve(devices)
+        grow(&bindings, by: devices)
+        grow(&soleTag, by: devices)
+        if zoneTable.records.isEmpty { zoneTable.reserve(zones: zones, vertices: vertices) }
+    }
+
+    /// Rebuilds the zone table from the dossiers in force once re-imports left more unused records than used ones.
+    private mutating func compactZones() {
+        let live = dossiers.reduce(0) { $0 + ($1?.dossier.zones.count ?? 0) }
+        guard zoneTable.records.count > 2 * live + 64 else { return }
+        let old = zoneTable
+        zoneTable = ZoneTable()
+        for i in dossiers.indices {
+            guard let r = dossiers[i] else { continue }
+            let schedules = r.dossier.zones.indices.map { old.records[Int(r.zoneBase) + $0].schedule }
+            dossiers[i] = DossierRules(r, zoneBase: zoneTable.append(r.dossier.zones, schedules: schedules))
+        }
+        for k in tags.indices where tags[k].dossier >= 0 { tags[k].zoneBase = dossiers[Int(tags[k].dossier)]!.zoneBase }
+    }
+
+    /// The engine's view of a dossier, with its period tables registered (shared when equal) and its zones added
+    /// to the zone table.
     private mutating func rules(for d: Dossier) -> DossierRules {
         let clock = LocalClock(identifier: d.timezone) ?? LocalClock(identifier: Dossier.defaultTimeZone)!
         func table(_ windows: [TimeWindow]) -> Int32? {
@@ -143,17 +189,24 @@ public struct RuleEngine: Sendable {
             tableIndex[key] = tables.count - 1
             return Int32(tables.count - 1)
         }
-        let zones = d.zones.map { z in
-            DossierRules.ZoneRules(id: z.id, kind: z.kind, shape: z.shape, schedule: table(z.schedule))
-        }
-        return DossierRules(d, clock: clock, config: config, curfew: table(d.curfew), zones: zones)
+        let base = zoneTable.append(d.zones, schedules: d.zones.map { table($0.schedule) ?? -1 })
+        return DossierRules(d, clock: clock, config: config, curfew: table(d.curfew), zoneBase: base)
     }
 
-    private mutating func addTag(device: String, dossier: Int, rules r: DossierRules) -> Int32 {
-        tags.append(
-            TagState(
-                device: device, dossier: Int32(dossier), zones: r.zones.count, activeStart: r.activeStart,
-                activeEnd: r.activeEnd, commsTimeout: r.commsTimeout))
+    private mutating func addTag(device name: String, dossier: Int, rules r: DossierRules) -> Int32 {
+        let (device, inserted) = devices.insert(name)
+        if inserted {
+            bindings.append([])
+            soleTag.append(-1)
+        }
+        var tag = TagState(
+            device: Int32(device), dossier: Int32(dossier), activeStart: r.activeStart, activeEnd: r.activeEnd,
+            commsTimeout: r.commsTimeout)
+        tag.zoneBase = r.zoneBase
+        tag.zoneCount = UInt16(r.dossier.zones.count)
+        tag.zoneFlagBase = Int32(zoneFlags.count)
+        zoneFlags.append(contentsOf: repeatElement(0, count: r.dossier.zones.count))
+        tags.append(tag)
         return Int32(tags.count - 1)
     }
 
@@ -162,29 +215,33 @@ public struct RuleEngine: Sendable {
         tags[tag].dossierActive = false
         sync(tag, at: t, into: &changes)
         tags[tag].dossier = -1
-        tags[tag].zoneFlags = []
+        tags[tag].zoneCount = 0
     }
 
-    private mutating func replace(_ i: Int, with d: Dossier, at t: Int64, into changes: inout [BreachChange]) {
+    /// Replaces dossier `i` (whose tags are `oldTags`) by a changed version; returns its tags.
+    private mutating func replace(
+        _ i: Int, tags oldTags: [Int32], with d: Dossier, at t: Int64, into changes: inout [BreachChange]
+    ) -> [Int32] {
         let old = dossiers[i]!
-        let oldTags = dossierTags[i]
         let r = rules(for: d)
         var newTags: [Int32] = []
         let wanted = Set(d.devices)
-        for tag in oldTags where !wanted.contains(tags[Int(tag)].device) {
+        for tag in oldTags where !wanted.contains(devices[Int(tags[Int(tag)].device)]) {
             retire(Int(tag), at: t, into: &changes)
         }
         for device in d.devices {
-            guard let tag = oldTags.first(where: { tags[Int($0)].device == device }).map(Int.init) else {
+            guard let tag = oldTags.first(where: { devices[Int(tags[Int($0)].device)] == device }).map(Int.init)
+            else {
                 newTags.append(addTag(device: device, dossier: i, rules: r))
                 continue
             }
             newTags.append(Int32(tag))
             // Zones that are gone (or changed kind): clear their breaches now.
-            var flags = [UInt8](repeating: 0, count: r.zones.count)
-            for (z, zone) in old.zones.enumerated() {
-                let f = tags[tag].zoneFlags[z]
-                if let nz = r.zones.firstIndex(where: { $0.id == zone.id && $0.kind == zone.kind }) {
+            var flags = [UInt8](repeating: 0, count: d.zones.count)
+            let oldBase = Int(tags[tag].zoneFlagBase)
+            for (z, zone) in old.dossier.zones.enumerated() {
+                let f = zoneFlags[oldBase + z]
+                if let nz = d.zones.firstIndex(where: { $0.id == zone.id && $0.kind == zone.kind }) {
                     flags[nz] = f & ~ZoneFlag.active
                 } else if f & ZoneFlag.open != 0 {
                     emit(
@@ -194,14 +251,21 @@ public struct RuleEngine: Sendable {
                         tag: tag, into: &changes)
                 }
             }
-            tags[tag].zoneFlags = flags
+            // The flags in place when they fit, else at the end (the old bytes stay unused).
+            if flags.count > old.dossier.zones.count {
+                tags[tag].zoneFlagBase = Int32(zoneFlags.count)
+                zoneFlags.append(contentsOf: flags)
+            } else {
+                for z in flags.indices { zoneFlags[oldBase + z] = flags[z] }
+            }
+            tags[tag].zoneCount = UInt16(flags.count)
         }
-        dossierTags[i] = newTags
         dossiers[i] = r
         for tag in newTags.map(Int.init) {
             tags[tag].activeStart = r.activeStart
             tags[tag].activeEnd = r.activeEnd
             tags[tag].commsTimeout = r.commsTimeout
+            tags[tag].zoneBase = r.zoneBase
         }
         for tag in newTags.map(Int.init) where tags[tag].flagsValid {
             // The new conditions apply from `t`; open breaches are judged at the next event or boundary, unless the
@@ -213,69 +277,64 @@ public struct RuleEngine: Sendable {
             }
             reschedule(tag)
         }
+        return newTags
     }
 
-    private mutating func rebuildBindings() {
+    private mutating func rebuildBindings(_ dossierTags: [[Int32]]) {
         for d in bindings.indices { bindings[d].removeAll(keepingCapacity: true) }
         let order = dossiers.indices.compactMap { i in dossiers[i].map { (i, $0.activeStart) } }
             .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         for (i, _) in order {
-            for tag in dossierTags[i] {
-                let name = tags[Int(tag)].device
-                let d: Int
-                if let known = deviceIndex[name] {
-                    d = known
-                } else {
-                    d = bindings.count
-                    deviceIndex[name] = d
-                    bindings.append([])
-                }
-                bindings[d].append(tag)
-            }
+            for tag in dossierTags[i] { bindings[Int(tags[Int(tag)].device)].append(tag) }
         }
-        soleTag = bindings.map { $0.count == 1 ? $0[0] : -1 }
-        for d in bindings.indices where soleTag[d] >= 0 { bindings[d] = [] }
+        for d in bindings.indices {
+            soleTag[d] = bindings[d].count == 1 ? bindings[d][0] : -1
+            if soleTag[d] >= 0 { bindings[d] = [] }
+        }
     }
 
     /// A device's tags, in the order of the dossiers' starts.
     func tags(ofDevice d: Int) -> [Int32] { soleTag[d] >= 0 ? [soleTag[d]] : bindings[d] }
 }
 
-/// A dossier as the engine judges it: its geometry, limits and active period (immutable, shared by reference so
-/// the hot path copies no arrays), and the indices of its period tables in the engine.
+/// A dossier as the engine judges it: its limits and active period (immutable, shared by reference), the indices of
+/// its period tables in the engine and where its zones start in the zone table. The hot path does not read it: what
+/// a position needs is copied into the tag (`TagState`) or sits in the zone table.
 final class DossierRules: Sendable {
-    struct ZoneRules: Sendable {
-        let id: String
-        let kind: ZoneKind
-        let shape: ZoneShape
-        /// Index of the schedule's period table; nil: always active.
-        let schedule: Int32?
-        var breach: BreachKind { kind == .exclusion ? .exclusion_zone_entry : .inclusion_zone_exit }
-    }
-
     let dossier: Dossier
-    let id: String
-    let home: GeoCircle
-    let zones: [ZoneRules]
+    var id: String { dossier.id }
+    var home: GeoCircle { dossier.home }
     /// Index of the curfew's period table; nil: no curfew.
     let curfew: Int32?
+    /// Where the dossier's zones start in the engine's zone table (`dossier.zones.count` records).
+    let zoneBase: Int32
     let activeStart: Int64
     let activeEnd: Int64
     let commsTimeout: Int64
     let maxAccuracy: Double
     let consecutiveFixes: Int
 
-    init(_ d: Dossier, clock: LocalClock, config: RuleConfig, curfew: Int32?, zones: [ZoneRules]) {
+    init(_ d: Dossier, clock: LocalClock, config: RuleConfig, curfew: Int32?, zoneBase: Int32) {
         dossier = d
-        id = d.id
-        home = d.home
-        self.zones = zones
         self.curfew = curfew
+        self.zoneBase = zoneBase
         activeStart = clock.instant(day: d.start.daysSinceEpoch, minutes: 0)
         activeEnd = d.end.map { clock.instant(day: $0.daysSinceEpoch + 1, minutes: 0) } ?? PeriodTable.never
         commsTimeout = Int64(d.commsTimeoutSeconds) * 1000
         maxAccuracy = d.rules?.maxAccuracyMetres ?? config.maxAccuracyMetres
         consecutiveFixes = max(1, min(63, d.rules?.consecutiveFixes ?? config.consecutiveFixes))
+    }
+
+    /// The same rules with the zones at `zoneBase` (the zone table was rebuilt).
+    init(_ r: DossierRules, zoneBase: Int32) {
+        dossier = r.dossier
+        curfew = r.curfew
+        self.zoneBase = zoneBase
+        activeStart = r.activeStart
+        activeEnd = r.activeEnd
+        commsTimeout = r.commsTimeout
+        maxAccuracy = r.maxAccuracy
+        consecutiveFixes = r.consecutiveFixes
     }
 }
 

@@ -1,8 +1,9 @@
-/// One device of one dossier: everything the rules remember about it (about 200 bytes plus a byte per zone).
+/// One device of one dossier: everything the rules remember about it (168 bytes plus a byte per zone).
 struct TagState: Sendable {
     static let none = Int64.max
 
-    let device: String
+    /// The device's index in the engine (`devices`, `soleTag`, `bindings`).
+    let device: Int32
     /// Index of the dossier; -1 once the device or dossier is no longer loaded.
     var dossier: Int32
     /// Copies of the dossier's active period and timeout (so the hot path does not look at the dossier).
@@ -27,6 +28,12 @@ struct TagState: Sendable {
     /// `RuleConfig.timersFollowDeviceLag`: the pipeline clock less `ts` at the latest evaluated event (>= 0; always 0
     /// with the setting off). The device's own clock is the pipeline clock less this.
     var lag: Int64 = 0
+    /// Per zone of the dossier, `ZoneFlag` bits: the engine's `zoneFlags[zoneFlagBase ..< zoneFlagBase + zoneCount]`.
+    var zoneFlagBase: Int32 = 0
+    /// The dossier's zones: the engine's `zoneTable` records `zoneBase ..< zoneBase + zoneCount` (one hop from here).
+    var zoneBase: Int32 = 0
+    /// 0 once the tag is retired.
+    var zoneCount: UInt16 = 0
     /// Open non-zone breaches (`BreachKind.bit`).
     var open: UInt16 = 0
     var strap: UInt8 = 0
@@ -43,20 +50,17 @@ struct TagState: Sendable {
     var batteryDepleted = false
     var commsLost = false
     var gnssLossOpen = false
-    /// Per zone of the dossier: `ZoneFlag` bits.
-    var zoneFlags: [UInt8]
-    /// Copies of the dossier's position rules (set by `refresh`), so a position near home reads no dossier.
+    /// Copies of the dossier's position rules (set by `refresh`), so a position reads no dossier.
+    var consecutiveFixes: UInt8 = 1
     var home = GeoCircle(center: GeoPoint(lat: 0, lon: 0), radiusMetres: 0)
     var maxAccuracy = 0.0
-    var consecutiveFixes: UInt8 = 1
 
-    init(device: String, dossier: Int32, zones: Int, activeStart: Int64, activeEnd: Int64, commsTimeout: Int64) {
+    init(device: Int32, dossier: Int32, activeStart: Int64, activeEnd: Int64, commsTimeout: Int64) {
         self.device = device
         self.dossier = dossier
         self.activeStart = activeStart
         self.activeEnd = activeEnd
         self.commsTimeout = commsTimeout
-        zoneFlags = [UInt8](repeating: 0, count: zones)
     }
 }
 
