@@ -260,10 +260,18 @@ struct FrameParser {
 
     /// Validates one multi-byte UTF-8 sequence; returns the index after it.
     private func utf8Sequence(at k: Int) throws(Rejection) -> Int {
-        let c = bytes[k]
+        guard let next = Self.utf8SequenceEnd(bytes, at: k) else {
+            throw Rejection(.malformedJSON, "invalid UTF-8 at byte \(k)")
+        }
+        return next
+    }
+
+    /// The index after the well-formed multi-byte UTF-8 sequence that starts at `k` (RFC 3629: no overlongs, no
+    /// surrogates, nothing above U+10FFFF), or nil. Shared with the dossier reader.
+    static func utf8SequenceEnd(_ b: UnsafeBufferPointer<UInt8>, at k: Int) -> Int? {
         let n: Int
         var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-        switch c {
+        switch b[k] {
         case 0xC2...0xDF: n = 1
         case 0xE0: n = 2; lo = 0xA0
         case 0xE1...0xEC, 0xEE, 0xEF: n = 2
@@ -271,16 +279,10 @@ struct FrameParser {
         case 0xF0: n = 3; lo = 0x90
         case 0xF1...0xF3: n = 3
         case 0xF4: n = 3; hi = 0x8F
-        default: throw Rejection(.malformedJSON, "invalid UTF-8 at byte \(k)")
+        default: return nil
         }
-        guard k + n < bytes.count else { throw Rejection(.malformedJSON, "invalid UTF-8 at byte \(k)") }
-        let first = bytes[k + 1]
-        guard first >= lo, first <= hi else { throw Rejection(.malformedJSON, "invalid UTF-8 at byte \(k)") }
-        if n > 1 {
-            for j in 2...n where bytes[k + j] & 0xC0 != 0x80 {
-                throw Rejection(.malformedJSON, "invalid UTF-8 at byte \(k)")
-            }
-        }
+        guard k + n < b.count, b[k + 1] >= lo, b[k + 1] <= hi else { return nil }
+        if n > 1 { for j in 2...n where b[k + j] & 0xC0 != 0x80 { return nil } }
         return k + n + 1
     }
 

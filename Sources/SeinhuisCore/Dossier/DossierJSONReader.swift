@@ -240,24 +240,5 @@ struct DossierJSONReader {
     }
 
     /// Validates one multi-byte UTF-8 sequence at `k`; returns the index after it, nil if invalid.
-    private func utf8Sequence(at k: Int) -> Int? {
-        let c = b[k]
-        let n: Int
-        var lo: UInt8 = 0x80
-        var hi: UInt8 = 0xBF
-        switch c {
-        case 0xC2...0xDF: n = 1
-        case 0xE0: n = 2; lo = 0xA0
-        case 0xE1...0xEC, 0xEE, 0xEF: n = 2
-        case 0xED: n = 2; hi = 0x9F
-        case 0xF0: n = 3; lo = 0x90
-        case 0xF1...0xF3: n = 3
-        case 0xF4: n = 3; hi = 0x8F
-        default: return nil
-        }
-        guard k + n < b.count else { return nil }
-        guard b[k + 1] >= lo, b[k + 1] <= hi else { return nil }
-        if n > 1 { for j in 2...n where b[k + j] & 0xC0 != 0x80 { return nil } }
-        return k + n + 1
-    }
+    private func utf8Sequence(at k: Int) -> Int? { FrameParser.utf8SequenceEnd(b, at: k) }
 }
