@@ -10,9 +10,15 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        .target(
+            name: "Fixtures",
+            dependencies: [.product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/Fixtures"
+        ),
         .executableTarget(
             name: "Ingest",
             dependencies: [
+                "Fixtures",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SeinhuisCore", package: "seinhuis"),
                 .product(name: "SeinhuisStore", package: "seinhuis"),
@@ -23,6 +29,7 @@ let package = Package(
         .executableTarget(
             name: "Replay",
             dependencies: [
+                "Fixtures",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SeinhuisCore", package: "seinhuis"),
             ],

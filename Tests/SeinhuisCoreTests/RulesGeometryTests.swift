@@ -106,7 +106,7 @@ struct RulesGeometryTests {
     }
 }
 
-/// A small deterministic generator for the geometry tests (SplitMix64).
+/// A small deterministic generator for the tests (SplitMix64): geometry, and random JSON for the dossier reader.
 struct SplitMix {
     var state: UInt64
     init(seed: UInt64) { state = seed }

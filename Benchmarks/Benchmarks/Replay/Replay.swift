@@ -1,4 +1,5 @@
 import Benchmark
+import Fixtures
 import Foundation
 import SeinhuisCore
 
@@ -7,24 +8,8 @@ import SeinhuisCore
 
 /// `n` dossiers like the simulator's, as the store keeps them (canonical JSON, one per row); device `TAG-0000k`.
 func storedDossiers(_ n: Int) -> [String] {
-    (1...n).map { k in
-        let lat = 50.8 + Double(k % 100) * 0.002, lon = 4.3 + Double(k / 100 % 100) * 0.002
-        let text = """
-            {"id":"D-\(k)","subject":"S-\(k)","radex":\(k % 3 == 0),"mandate":"sentence","start":"2020-01-01",\
-            "timezone":"Europe/Brussels","devices":["TAG-\(String(format: "%05d", k))"],\
-            "home":{"lat":\(lat),"lon":\(lon),"radius_m":200},\
-            "curfew":[{"days":["mon","tue","wed","thu","fri","sat","sun"],"from":"22:00","to":"06:00"}],\
-            "zones":[{"id":"Z-school","kind":"exclusion","polygon":[[\(lat + 0.02),\(lon)],[\(lat + 0.021),\(lon + 0.004)],\
-            [\(lat + 0.023),\(lon + 0.003)],[\(lat + 0.022),\(lon - 0.001)]],\
-            "schedule":[{"days":["mon","tue","wed","thu","fri"],"from":"07:30","to":"17:00"}]},\
-            {"id":"Z-station","kind":"exclusion","circle":{"lat":\(lat - 0.03),"lon":\(lon),"radius_m":200}}],\
-            "comms_timeout_s":1800}
-            """
-        return try! Dossier.parse(text)[0].canonicalJSON
-    }
+    (1...n).map { k in try! Dossier.parse(dossierJSON(k))[0].canonicalJSON }
 }
-
-let start: Int64 = 1_795_000_000_000  // 2026-11-18, a weekday
 
 /// A sequencer over 10k devices kept across the benchmark's runs and warmed up (30 s of stream), so each run
 /// measures the steady state: about 100k events held.
@@ -63,12 +48,7 @@ final class HoldFixture: @unchecked Sendable {
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(2),
-        thresholds: [
-            // As in Ingest.swift: generous on time (a shared 2-core machine), strict on allocations.
-            .wallClock: .init(relative: [.p90: 150]),
-            .throughput: .init(relative: [.p90: 60]),
-            .mallocCountTotal: .init(absolute: [.p50: 2, .p90: 2]),
-        ])
+        thresholds: defaultThresholds)
 
     // The 10 s hold over 10k devices, one event per device per second (10 per millisecond), 1 % of them written 1-8 s
     // late (the simulator's share): about 100k events held. Heartbeats, so the hold, not the rules, is measured.
