@@ -14,6 +14,11 @@ public struct ServeConfig: Sendable {
     public var sessionHours: Int64 = 12
     /// Most frames taken from the sockets before one commit.
     public var maxBatch = 8192
+    /// How long events from the PULL endpoint may wait in memory for a commit when their turn has nothing urgent
+    /// (no alert to publish, no reliable batch to acknowledge). The PULL endpoint is unacknowledged and may lose
+    /// what is in flight (PROTOCOL 2.3); grouping its commits saves most of a commit's cost per turn at moderate
+    /// load. An alert's commit always carries every event before it.
+    public var pullCommitDelayMs: Int64 = 5
     /// An event more than this far ahead of the receive clock is stored, not evaluated (PROTOCOL 2.1).
     public var maxClockSkewMs: Int64 = 5 * 60 * 1000
     public var policy = RoutingPolicy.v1

@@ -25,6 +25,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Hours a console session lasts from login.") var sessionHours: Int64 = 12
     @Option(help: "Commit durability: normal survives a process crash, full also power loss.")
     var durability: Database.Durability = .normal
+    @Option(
+        help: """
+            Milliseconds that events from the PULL endpoint may wait for a commit when nothing urgent (an alert, a \
+            reliable batch's ack) commits them sooner; 0 commits every turn. PULL is unacknowledged (PROTOCOL 2.3).
+            """)
+    var pullCommitDelayMs: Int64 = 5
     @OptionGroup(title: "Routing") var routing: PolicyOption
     @Option(help: "Review notices (PROTOCOL 5) for radex dossiers (default) or all ET dossiers.")
     var reviewScope: ReviewScope = .radex
@@ -40,6 +46,10 @@ struct Serve: AsyncParsableCommand {
         config.httpPort = httpPort
         config.sessionHours = sessionHours
         config.durability = durability
+        guard pullCommitDelayMs >= 0 else {
+            throw ValidationError("--pull-commit-delay-ms must be 0 or more, not \(pullCommitDelayMs)")
+        }
+        config.pullCommitDelayMs = pullCommitDelayMs
         rules.apply(to: &config.rules)
         if let policy = routing.policy { config.policy = policy }
         config.reviewScope = reviewScope

@@ -41,7 +41,7 @@ final class RunningServer: @unchecked Sendable {
     let config: ServeConfig
     private var task: Task<Void, any Error>?
 
-    init(db: String, policy: RoutingPolicy = .v1) {
+    init(db: String, policy: RoutingPolicy = .v1, configure: (inout ServeConfig) -> Void = { _ in }) {
         var c = ServeConfig()
         c.policy = policy
         c.databasePath = db
@@ -49,6 +49,7 @@ final class RunningServer: @unchecked Sendable {
         c.reliableEndpoint = "tcp://127.0.0.1:\(freePort())"
         c.alertsEndpoint = "tcp://127.0.0.1:\(freePort())"
         c.httpPort = freePort()
+        configure(&c)
         config = c
     }
 

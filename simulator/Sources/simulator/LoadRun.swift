@@ -115,6 +115,12 @@ struct LoadRun: ParsableCommand {
         )
         serve.stop()
         result.serveDetection = serve.detectionPercentiles()
+        let loop = serve.loopCounts()
+        if loop.count == 4 {
+            note(
+                "serve's loop (whole run): \(Int(loop[0])) turns, \(Int(loop[1])) commits, commit p50 \(Int(loop[2])) µs, p99 \(Int(loop[3])) µs"
+            )
+        }
         note("serve: \(Int(result.eventsPerSecond)) events/s")
         let (bare2, bareCPU2) = try BareLibzmq.measure(
             frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)

@@ -66,15 +66,26 @@ final class ServeProcess {
 
     /// serve's detection latency percentiles (p50, p99, p99.9 in µs) from its "pipeline stopped" log line (after `stop`).
     func detectionPercentiles() -> [Double] {
+        let v = stoppedLine(["detection.p50_us", "detection.p99_us", "detection.p999_us"])
+        return v.count == 3 ? v : []
+    }
+
+    /// What serve's loop did over the whole run (after `stop`): turns, commits, commit p50 and p99 in µs.
+    func loopCounts() -> [Double] {
+        let v = stoppedLine(["turns", "commits", "commit.p50_us", "commit.p99_us"])
+        return v.count == 4 ? v : []
+    }
+
+    /// The values of `keys` in serve's "pipeline stopped" log line, in order (those found).
+    private func stoppedLine(_ keys: [String]) -> [Double] {
         guard let text = try? String(contentsOfFile: log, encoding: .utf8),
             let line = text.split(separator: "\n").last(where: { $0.contains("pipeline stopped") })
         else { return [] }
         func value(_ key: String) -> Double? {
-            guard let r = line.range(of: key + "=") else { return nil }
+            guard let r = line.range(of: " " + key + "=") else { return nil }
             return Double(line[r.upperBound...].prefix { $0.isNumber || $0 == "." })
         }
-        let v = ["detection.p50_us", "detection.p99_us", "detection.p999_us"].compactMap(value)
-        return v.count == 3 ? v : []
+        return keys.compactMap(value)
     }
 
     func stop() {
