@@ -152,6 +152,8 @@ final class IngestLoop: @unchecked Sendable {
         // Commits of PULL-only turns are grouped (`pullCommitDelayMs`): when the first uncommitted event was taken
         // (0: nothing pending), and what the run did, for the log line at its end.
         var pendingSince: UInt64 = 0
+        /// When a turn last found both ingest sockets empty.
+        var lastDrained = WallClock.monotonicNanos()
         let commitDelay = UInt64(max(0, config.pullCommitDelayMs)) * 1_000_000
         var turns = 0
         var commitTimes = Histogram<UInt64>(
@@ -213,8 +215,11 @@ final class IngestLoop: @unchecked Sendable {
                 let mono = WallClock.monotonicNanos()
                 timeout = min(timeout, due > mono ? Int((due - mono + 999_999) / 1_000_000) : 0)
             }
+            // Frames already waiting came in after the previous turn emptied the sockets: their detection latency
+            // counts from then (an upper bound), not from this turn's start. Otherwise from the poll's return.
+            let waiting = pull.hasInput || router.hasInput
             let ready = try poller.poll(timeoutMs: timeout)
-            let arrival = WallClock.monotonicNanos()
+            let arrival = waiting ? lastDrained : WallClock.monotonicNanos()
             turns += 1
             now = WallClock.now()
             engine.advance(to: now, into: &changes)
@@ -255,6 +260,7 @@ final class IngestLoop: @unchecked Sendable {
                     acks.append(ack)
                 }
             }
+            if frames < config.maxBatch { lastDrained = WallClock.monotonicNanos() }
             for c in changes { if let a = book.apply(c, detectedAt: now) { alerts.append(a) } }
             changes.removeAll(keepingCapacity: true)
             // Escalation on the receive clock; the database says whether someone responded meanwhile.

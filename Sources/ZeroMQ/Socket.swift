@@ -61,6 +61,14 @@ public final class ZMQSocket {
         return buf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
+    /// Whether a message can be received now without waiting (`ZMQ_EVENTS` has `ZMQ_POLLIN`).
+    public var hasInput: Bool {
+        var events: Int32 = 0
+        var len = MemoryLayout<Int32>.size
+        guard zmq_getsockopt(handle, ZMQ_EVENTS, &events, &len) == 0 else { return false }
+        return events & Int32(ZMQ_POLLIN) != 0
+    }
+
     public func setOption(_ option: Int32, _ value: Int32) throws(ZMQError) {
         var v = value
         guard zmq_setsockopt(handle, option, &v, MemoryLayout<Int32>.size) == 0 else {
