@@ -152,7 +152,8 @@ final class IngestLoop: @unchecked Sendable {
         // Commits of PULL-only turns are grouped (`pullCommitDelayMs`): when the first uncommitted event was taken
         // (0: nothing pending), and what the run did, for the log line at its end.
         var pendingSince: UInt64 = 0
-        /// When a turn last found both ingest sockets empty.
+        /// When the last turn found both ingest sockets empty; under overload (a turn ended at `maxBatch`), that
+        /// turn's start instead: the frames behind a full batch then count from it (the backlog's age is unknown).
         var lastDrained = WallClock.monotonicNanos()
         let commitDelay = UInt64(max(0, config.pullCommitDelayMs)) * 1_000_000
         var turns = 0
@@ -219,7 +220,8 @@ final class IngestLoop: @unchecked Sendable {
             // counts from then (an upper bound), not from this turn's start. Otherwise from the poll's return.
             let waiting = pull.hasInput || router.hasInput
             let ready = try poller.poll(timeoutMs: timeout)
-            let arrival = waiting ? lastDrained : WallClock.monotonicNanos()
+            let turnStart = WallClock.monotonicNanos()
+            let arrival = waiting ? lastDrained : turnStart
             turns += 1
             now = WallClock.now()
             engine.advance(to: now, into: &changes)
@@ -260,7 +262,7 @@ final class IngestLoop: @unchecked Sendable {
                     acks.append(ack)
                 }
             }
-            if frames < config.maxBatch { lastDrained = WallClock.monotonicNanos() }
+            lastDrained = frames < config.maxBatch ? WallClock.monotonicNanos() : turnStart
             for c in changes { if let a = book.apply(c, detectedAt: now) { alerts.append(a) } }
             changes.removeAll(keepingCapacity: true)
             // Escalation on the receive clock; the database says whether someone responded meanwhile.

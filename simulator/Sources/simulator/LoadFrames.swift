@@ -52,10 +52,15 @@ struct FrameSet: @unchecked Sendable {
 enum BareLibzmq {
     /// Frames per second from the first send to the last frame received (CLOCK_MONOTONIC is system-wide).
     /// Also the receiver's CPU time per frame (µs, user + system, all its threads).
-    static func measure(_ frames: FrameSet, endpoint: String, simulator: String) throws -> (Double, Double) {
+    /// `decode`: the receiver also decodes every frame (`EventDecoder`, as serve does first), the ceiling of any
+    /// pipeline that reads the events.
+    static func measure(_ frames: FrameSet, endpoint: String, simulator: String, decode: Bool = false) throws -> (
+        Double, Double
+    ) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: simulator)
-        p.arguments = ["bare-pull", "--endpoint", endpoint, "--count", String(frames.count)]
+        p.arguments =
+            ["bare-pull", "--endpoint", endpoint, "--count", String(frames.count)] + (decode ? ["--decode"] : [])
         let out = Pipe()
         p.standardOutput = out
         try p.run()
@@ -95,6 +100,7 @@ struct BarePull: ParsableCommand {
         shouldDisplay: false)
     @Option var endpoint: String
     @Option var count: Int
+    @Flag(help: "Also decode every frame (EventDecoder), and fail unless every frame decodes.") var decode = false
 
     func run() throws {
         let ctx = try ZMQContext()
@@ -103,8 +109,20 @@ struct BarePull: ParsableCommand {
         try pull.bind(endpoint)
         FileHandle.standardOutput.write(Data("ready\n".utf8))
         var got = 0
-        while got < count { _ = try pull.receive { _, _ in got += 1 } }
+        var decoded = 0
+        var decoder = EventDecoder()
+        if decode {
+            while got < count {
+                _ = try pull.receive { bytes, _ in
+                    got += 1
+                    if case .event = decoder.decode(bytes) { decoded += 1 }
+                }
+            }
+        } else {
+            while got < count { _ = try pull.receive { _, _ in got += 1 } }
+        }
         let last = monoNanos()
+        if decode && decoded != count { throw LoadRunError("bare-pull --decode: \(count - decoded) frames rejected") }
         FileHandle.standardOutput.write(Data("\(last)\n\(ServeProcess.cpuSeconds(pid: getpid()))\n".utf8))
     }
 }

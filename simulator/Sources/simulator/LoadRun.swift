@@ -83,6 +83,14 @@ struct LoadRun: ParsableCommand {
         let (bare1, bareCPU1) = try BareLibzmq.measure(
             frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
         note("bare libzmq: \(Int(bare1)) msg/s, receiver CPU \(r3(bareCPU1)) µs per frame")
+        var decodeOnly = (Double.nan, Double.nan)
+        if mode == .throughput {
+            decodeOnly = try BareLibzmq.measure(
+                frames, endpoint: "tcp://127.0.0.1:\(base + 5)", simulator: selfPath, decode: true)
+            note(
+                "bare libzmq, the receiver decoding every frame: \(Int(decodeOnly.0)) msg/s, receiver CPU \(r3(decodeOnly.1)) µs per frame"
+            )
+        }
         var floor: [Double] = []
         if mode == .latency {
             floor = try latencyFloor(frames, simulator: selfPath, base: base)
@@ -131,6 +139,7 @@ struct LoadRun: ParsableCommand {
             "CPU per event: serve \(r3(result.cpuPerEvent)) µs (all threads), bare receiver \(r3(min(bareCPU1, bareCPU2))) µs"
         )
         result.libzmq = max(bare1, bare2)
+        result.decodeOnly = decodeOnly
         result.libzmqCPUPerMessage = min(bareCPU1, bareCPU2)
         result.floor = floor
         print(result.json(mode: mode.rawValue))
@@ -151,6 +160,8 @@ struct LoadRun: ParsableCommand {
         var serveDetection: [Double] = []
         /// Latency mode: the probes' latencies through bare libzmq (`simulator bare-echo`), µs, sorted.
         var floor: [Double] = []
+        /// Throughput mode: bare libzmq with a receiver that decodes every frame (msg/s, CPU µs per frame).
+        var decodeOnly = (Double.nan, Double.nan)
         var eventsPerSecond: Double { Double(events) / seconds }
 
         func json(mode: String) -> String {
@@ -178,6 +189,11 @@ struct LoadRun: ParsableCommand {
             }
             o.raw("cpu_us_per_event", r(cpuPerEvent, 1000))
             o.raw("libzmq_cpu_us_per_msg", r(libzmqCPUPerMessage, 1000))
+            if decodeOnly.0.isFinite {
+                o.raw("decode_only_msg_per_s", r(decodeOnly.0))
+                o.raw("decode_only_ratio", r(decodeOnly.0 / libzmq, 1000))
+                o.raw("decode_only_cpu_us_per_msg", r(decodeOnly.1, 1000))
+            }
             if !floor.isEmpty {
                 o.raw("libzmq_p50_us", r(percentile(floor, 50)))
                 o.raw("libzmq_p99_us", r(percentile(floor, 99)))
