@@ -29,41 +29,54 @@ public struct JournalBlockBuilder: Sendable {
         count += 1
         if ts < minTs { minTs = ts }
         if ts > maxTs { maxTs = ts }
-        putVarint(UInt64(bitPattern: deviceID))
-        putVarint(e.seq)
         // The first event carries its absolute time, the others their difference from it.
         let d = count == 1 ? ts : ts &- baseTs
-        putVarint(UInt64(bitPattern: (d << 1) ^ (d >> 63)))
-        data.append(e.kind.rawValue)
-        switch e.reading {
-        case .position(let lat, let lon, let acc):
-            putDouble(lat)
-            putDouble(lon)
-            putDouble(acc)
-        case .presence(let p): data.append(p ? 1 : 0)
-        case .strap(let s), .case(let s): data.append(s.rawValue)
-        case .battery(let level, let charging):
-            putDouble(level)
-            data.append(charging ? 1 : 0)
-        case .gnss(let s): data.append(s.rawValue)
-        case .power(let s): data.append(s.rawValue)
-        case .heartbeat: break
+        // Encoded on the stack, then appended once: at most 3 varints of 10 bytes, the kind, 3 doubles.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxEventBytes) { buf in
+            var n = 0
+            @inline(__always) func byte(_ b: UInt8) {
+                buf[n] = b
+                n += 1
+            }
+            @inline(__always) func varint(_ v0: UInt64) {
+                var v = v0
+                while v >= 0x80 {
+                    byte(UInt8(truncatingIfNeeded: v) | 0x80)
+                    v >>= 7
+                }
+                byte(UInt8(v))
+            }
+            @inline(__always) func double(_ x: Double) {
+                var bits = x.bitPattern
+                for _ in 0..<8 {
+                    byte(UInt8(truncatingIfNeeded: bits))
+                    bits >>= 8
+                }
+            }
+            varint(UInt64(bitPattern: deviceID))
+            varint(e.seq)
+            varint(UInt64(bitPattern: (d << 1) ^ (d >> 63)))
+            byte(e.kind.rawValue)
+            switch e.reading {
+            case .position(let lat, let lon, let acc):
+                double(lat)
+                double(lon)
+                double(acc)
+            case .presence(let p): byte(p ? 1 : 0)
+            case .strap(let s), .case(let s): byte(s.rawValue)
+            case .battery(let level, let charging):
+                double(level)
+                byte(charging ? 1 : 0)
+            case .gnss(let s): byte(s.rawValue)
+            case .power(let s): byte(s.rawValue)
+            case .heartbeat: break
+            }
+            data.append(contentsOf: UnsafeBufferPointer(rebasing: buf[0..<n]))
         }
     }
 
-    @inline(__always) private mutating func putVarint(_ v0: UInt64) {
-        var v = v0
-        while v >= 0x80 {
-            data.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        data.append(UInt8(v))
-    }
-
-    @inline(__always) private mutating func putDouble(_ x: Double) {
-        var b = x.bitPattern.littleEndian
-        withUnsafeBytes(of: &b) { data.append(contentsOf: $0) }
-    }
+    /// The most bytes one event takes: three 10-byte varints, the kind byte, three doubles.
+    static let maxEventBytes = 3 * 10 + 1 + 3 * 8
 }
 
 /// Reads a journal block back: the inverse of `JournalBlockBuilder`.

@@ -49,6 +49,36 @@ struct StoreTests {
         #expect(b.count == 50)
     }
 
+    /// Stored blocks must stay readable: the bytes of the format (docs/ARCHITECTURE.md, "The journal") are fixed.
+    @Test func journalBlockBytesAreTheDocumentedFormat() throws {
+        var block = JournalBlockBuilder()
+        let t0 = Timestamp(milliseconds: 1_783_000_000_000)
+        block.append(
+            deviceID: 300,
+            DeviceEvent(device: "A", seq: 1, ts: t0, reading: .position(lat: 51.05, lon: 3.72, acc: 12.5)))
+        block.append(
+            deviceID: 7,
+            DeviceEvent(device: "B", seq: 2, ts: t0 - 1500, reading: .battery(level: 0.25, charging: true)))
+        let hex = block.data.map { String(format: "%02x", $0) }.joined()
+        // device 300, seq 1, ts absolute (zig-zag varint), kind 1, three little-endian doubles; then device 7,
+        // seq 2, ts as -1500 from the first, kind 5, a double and the charging byte.
+        #expect(
+            hex
+                == "ac02018098a7b1e467016666666666864940c3f5285c8fc20d4000000000000029400702b71705000000000000d03f01"
+        )
+        var decoded: [(Int64, DeviceEvent)] = []
+        block.data.withUnsafeBytes { raw in
+            var reader = JournalBlockReader(raw)
+            while let (id, e) = reader.next(deviceName: { $0 == 300 ? "A" : "B" }) { decoded.append((id, e)) }
+        }
+        #expect(decoded.map(\.0) == [300, 7])
+        #expect(decoded.map(\.1.ts) == [t0, t0 - 1500])
+        #expect(
+            decoded.map(\.1.reading) == [
+                .position(lat: 51.05, lon: 3.72, acc: 12.5), .battery(level: 0.25, charging: true),
+            ])
+    }
+
     @Test func quarantineIsBoundedAndKeepsReasons() throws {
         let store = try Store(path: temporaryDatabase())
         store.quarantineLimit = 300
