@@ -73,7 +73,17 @@ final class Ingestor {
         case .event(let e):
             event = e
         }
-        let s = slot(for: event.device).slot
+        let s: Int
+        if let found = slots[event.device] {
+            s = found
+        } else {
+            // A device no dossier names gets no slot: a stream of made-up ids must not grow the directory.
+            guard isKnownDevice(event.device) else {
+                rejectUnknown(event.device, frame, source)
+                return nil
+            }
+            s = slot(for: event.device).slot
+        }
         if devices[s].generation != generation {
             devices[s].known = isKnownDevice(event.device)
             devices[s].ruleIndex = ruleIndex(event.device).map(Int32.init) ?? -1
@@ -81,7 +91,7 @@ final class Ingestor {
         }
         let d = devices[s]
         guard d.known else {
-            reject(Rejection(.unknownDevice, "no dossier names device \(event.device)"), frame, source)
+            rejectUnknown(event.device, frame, source)
             return nil
         }
         guard seen.insert(slot: s, seq: event.seq) else {
@@ -98,6 +108,13 @@ final class Ingestor {
         counts.accepted += 1
         return (event, d.ruleIndex >= 0 ? Int(d.ruleIndex) : nil)
     }
+
+    private func rejectUnknown(_ device: String, _ frame: UnsafeRawBufferPointer, _ source: String) {
+        reject(Rejection(.unknownDevice, "no dossier names device \(device)"), frame, source)
+    }
+
+    /// How many devices the directory holds (those of dossiers, and of the journal at start).
+    var directoryCount: Int { devices.count }
 
     private func reject(_ r: Rejection, _ frame: UnsafeRawBufferPointer, _ source: String) {
         counts.reject(r.reason)
