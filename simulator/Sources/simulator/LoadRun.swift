@@ -92,10 +92,11 @@ struct LoadRun: ParsableCommand {
             )
         }
         var floor: [Double] = []
+        var floorCPU = Double.nan
         if mode == .latency {
-            floor = try latencyFloor(frames, simulator: selfPath, base: base)
+            (floor, floorCPU) = try latencyFloor(frames, simulator: selfPath, base: base)
             note(
-                "bare libzmq latency (PUSH -> PULL -> PUB -> SUB, same pacing): p50 \(Int(percentile(floor, 50))) µs, p99 \(Int(percentile(floor, 99))) µs, p99.9 \(Int(percentile(floor, 99.9))) µs"
+                "bare libzmq latency (PUSH -> PULL -> PUB -> SUB, same pacing): p50 \(Int(percentile(floor, 50))) µs, p99 \(Int(percentile(floor, 99))) µs, p99.9 \(Int(percentile(floor, 99.9))) µs; receiver CPU \(r3(floorCPU)) µs per frame"
             )
         }
         let serve = try ServeProcess(
@@ -142,6 +143,7 @@ struct LoadRun: ParsableCommand {
         result.decodeOnly = decodeOnly
         result.libzmqCPUPerMessage = min(bareCPU1, bareCPU2)
         result.floor = floor
+        result.floorCPUPerEvent = floorCPU
         print(result.json(mode: mode.rawValue))
     }
 
@@ -162,6 +164,8 @@ struct LoadRun: ParsableCommand {
         var floor: [Double] = []
         /// Throughput mode: bare libzmq with a receiver that decodes every frame (msg/s, CPU µs per frame).
         var decodeOnly = (Double.nan, Double.nan)
+        /// Latency mode: the bare echo's CPU time per frame (µs) at the same pacing.
+        var floorCPUPerEvent = Double.nan
         var eventsPerSecond: Double { Double(events) / seconds }
 
         func json(mode: String) -> String {
@@ -198,6 +202,7 @@ struct LoadRun: ParsableCommand {
                 o.raw("libzmq_p50_us", r(percentile(floor, 50)))
                 o.raw("libzmq_p99_us", r(percentile(floor, 99)))
                 o.raw("libzmq_p999_us", r(percentile(floor, 99.9)))
+                o.raw("libzmq_cpu_us_per_event_paced", r(floorCPUPerEvent, 1000))
             }
             return o.finish()
         }
@@ -275,8 +280,9 @@ struct LoadRun: ParsableCommand {
         return r
     }
 
-    /// The same paced run through `simulator bare-echo` instead of serve: the probes' latencies (µs, sorted).
-    private func latencyFloor(_ frames: FrameSet, simulator: String, base: Int) throws -> [Double] {
+    /// The same paced run through `simulator bare-echo` instead of serve: the probes' latencies (µs, sorted), and
+    /// the echo process's CPU time per frame (µs).
+    private func latencyFloor(_ frames: FrameSet, simulator: String, base: Int) throws -> ([Double], Double) {
         let ingest = "tcp://127.0.0.1:\(base + 4)"
         let echo = try BareEcho.start(simulator: simulator, ingest: ingest, alerts: "tcp://127.0.0.1:\(base + 5)")
         defer {
@@ -290,7 +296,10 @@ struct LoadRun: ParsableCommand {
             stop.set()
             listener.wait()
         }
-        return try paced(frames, ingest, probeSet).latencies
+        let cpuBefore = ServeProcess.cpuSeconds(pid: echo.processIdentifier)
+        let r = try paced(frames, ingest, probeSet)
+        let cpu = (ServeProcess.cpuSeconds(pid: echo.processIdentifier) - cpuBefore) * 1e6 / Double(max(1, r.events))
+        return (r.latencies, cpu)
     }
 
     private func addProbeDossiers(_ path: String) throws {
