@@ -29,10 +29,16 @@ final class IngestLoop: @unchecked Sendable {
     /// Called once the sockets are bound and state is rebuilt (tests and the CLI wait for it).
     var onReady: @Sendable () -> Void = {}
 
-    init(config: ServeConfig, metrics: PipelineMetrics, logger: Logger) {
+    /// The ZeroMQ context of the pipeline's sockets, shared with the console's feed (nil: a context of its own).
+    let context: ZMQContext?
+    /// Where the PUB socket is also bound in-process, for the console's feed (`AlertFollower`) in the same context.
+    static let liveEndpoint = "inproc://seinhuis-alerts"
+
+    init(config: ServeConfig, metrics: PipelineMetrics, logger: Logger, context: ZMQContext? = nil) {
         self.config = config
         self.metrics = metrics
         self.logger = logger
+        self.context = context
     }
 
     private struct PendingAck {
@@ -42,7 +48,7 @@ final class IngestLoop: @unchecked Sendable {
     }
 
     func run(stop: StopFlag) throws {
-        let ctx = try ZMQContext()
+        let ctx = try context ?? ZMQContext()
         let pull = try ZMQSocket(ctx, .pull)
         let router = try ZMQSocket(ctx, .router)
         let pub = try ZMQSocket(ctx, .pub)
@@ -51,6 +57,7 @@ final class IngestLoop: @unchecked Sendable {
         try Self.bind(pull, config.ingestEndpoint, option: "--ingest")
         try Self.bind(router, config.reliableEndpoint, option: "--reliable")
         try Self.bind(pub, config.alertsEndpoint, option: "--alerts")
+        if context != nil { try pub.bind(Self.liveEndpoint) }
 
         let store = try Store(path: config.databasePath, durability: config.durability)
         // Checkpoints on their own thread: never an fsync inside an ingest commit.

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import SeinhuisCore
 import ServiceLifecycle
+import ZeroMQ
 
 /// The ingest thread as a lifecycle service: started with the group, stopped on graceful shutdown.
 struct IngestService: Service {
@@ -48,7 +49,10 @@ public struct Server {
     }
 
     public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
-        let loop = IngestLoop(config: config, metrics: metrics, logger: logger)
+        // One ZeroMQ context for the pipeline and the console's feed, so the feed follows the PUB socket in-process
+        // (inproc: no TCP, no I/O-thread work per publication) rather than over the TCP endpoint.
+        let zmq = try ZMQContext()
+        let loop = IngestLoop(config: config, metrics: metrics, logger: logger, context: zmq)
         loop.onReady = onReady
         let store = APIStore(path: config.databasePath)
         let live = LiveAlerts()
@@ -70,7 +74,8 @@ public struct Server {
                     // Last, so it stops first: its end closes the consoles' event streams, which would otherwise
                     // hold the HTTP server's graceful shutdown up.
                     .init(
-                        service: AlertFollower(endpoint: config.alertsEndpoint, live: live, logger: logger),
+                        service: AlertFollower(
+                            context: zmq, endpoint: IngestLoop.liveEndpoint, live: live, logger: logger),
                         failureTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

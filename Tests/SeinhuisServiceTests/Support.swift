@@ -58,8 +58,22 @@ final class RunningServer: @unchecked Sendable {
         logger.logLevel = .warning
         let server = Server(config: config, logger: logger)
         let (ready, readyCont) = AsyncStream<Void>.makeStream()
-        task = Task { try await server.run(onReady: { readyCont.yield() }) }
-        for await _ in ready { break }
+        // The stream also ends if the server fails before it is ready (a port taken by another process, say), so
+        // a failed start is an error, not a test waiting for ever.
+        task = Task {
+            defer { readyCont.finish() }
+            try await server.run(onReady: { readyCont.yield() })
+        }
+        var isReady = false
+        for await _ in ready {
+            isReady = true
+            break
+        }
+        if !isReady {
+            _ = try await task?.value
+            struct NotReady: Error {}
+            throw NotReady()
+        }
         // The ingest loop is ready; the HTTP server starts on its own: wait until it answers too.
         let health = URL(string: "http://127.0.0.1:\(config.httpPort)/healthz")!
         for _ in 0..<100 {
