@@ -123,18 +123,18 @@ public struct EventDecoder: Sendable {
         case .gnss?:
             guard let st = f.state else { throw Rejection(.missingField, "state") }
             guard st.type == .string else { throw Rejection(.wrongType, "state must be a string") }
-            switch st.text(b) {
-            case "ok": reading = .gnss(.ok)
-            case "lost": reading = .gnss(.lost)
-            case "jammed": reading = .gnss(.jammed)
+            switch word(st, b) {
+            case Word.ok: reading = .gnss(.ok)
+            case Word.lost: reading = .gnss(.lost)
+            case Word.jammed: reading = .gnss(.jammed)
             default: throw Rejection(.outOfRange, "gnss state must be ok, lost or jammed")
             }
         case .power?:
             guard let st = f.state else { throw Rejection(.missingField, "state") }
             guard st.type == .string else { throw Rejection(.wrongType, "state must be a string") }
-            switch st.text(b) {
-            case "lost": reading = .power(.lost)
-            case "restored": reading = .power(.restored)
+            switch word(st, b) {
+            case Word.lost: reading = .power(.lost)
+            case Word.restored: reading = .power(.restored)
             default: throw Rejection(.outOfRange, "power state must be lost or restored")
             }
         case .heartbeat?:
@@ -167,10 +167,26 @@ public struct EventDecoder: Sendable {
     private static func tamper(_ t: Token?, _ b: UnsafeBufferPointer<UInt8>) throws(Rejection) -> TamperState {
         guard let t else { throw Rejection(.missingField, "state") }
         guard t.type == .string else { throw Rejection(.wrongType, "state must be a string") }
-        switch t.text(b) {
-        case "opened": return .opened
-        case "closed": return .closed
+        switch word(t, b) {
+        case Word.opened: return .opened
+        case Word.closed: return .closed
         default: throw Rejection(.outOfRange, "state must be opened or closed")
+        }
+    }
+
+    /// A state value as a `Word` (0 for anything else). A raw value is compared byte for byte: the same as String
+    /// equality here, as no name contains the only ASCII letters with canonical equivalents (`K`; `;` and `` ` ``).
+    /// An escaped value (`"op\u0065ned"`) is unescaped and compared as a String, as before.
+    private static func word(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard t.escaped else { return FrameParser.word(t, b) }
+        switch t.text(b) {
+        case "opened": return Word.opened
+        case "closed": return Word.closed
+        case "ok": return Word.ok
+        case "lost": return Word.lost
+        case "jammed": return Word.jammed
+        case "restored": return Word.restored
+        default: return 0
         }
     }
 }

@@ -8,25 +8,40 @@
 /// fast path before `strtod`), event kinds and string unescaping. Split from the scanner itself (FrameParser.swift).
 extension FrameParser {
 
+    /// `[A-Za-z0-9._-]` as a bitmap over the bytes 0-127 (bit c of word c / 64).
+    private static let deviceBytes: (UInt64, UInt64) = (0x03ff_6000_0000_0000, 0x07ff_fffe_87ff_fffe)
+
     static func isDeviceID(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (low, high) = deviceBytes
+        var ok = true
         for k in t.start..<t.end {
             let c = b[k]
-            let ok =
-                (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 46 || c == 95 || c == 45
-            if !ok { return false }
+            let bits = c < 64 ? low : c < 128 ? high : 0
+            ok = ok && (bits &>> UInt64(c & 63)) & 1 == 1
         }
-        return true
+        return ok
     }
 
     static func isIntegerLiteral(_ t: Token, _ b: UnsafeBufferPointer<UInt8>, equalTo value: Int) -> Bool {
-        double(t, b) == Double(value) && !(t.count == 3 && b[t.start] == UInt8(ascii: "N"))
+        // `1`, the only version there is, without the conversion.
+        if t.count == 1, value >= 0, value <= 9 { return b[t.start] == UInt8(truncatingIfNeeded: 48 + value) }
+        return double(t, b) == Double(value) && !(t.count == 3 && b[t.start] == UInt8(ascii: "N"))
     }
 
     /// A `seq`: a non-negative integer literal that fits 64 bits.
     static func uint64(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) throws(Rejection) -> UInt64 {
-        var v: UInt64 = 0
         if b[t.start] == UInt8(ascii: "-") {
             throw Rejection(.outOfRange, "seq must not be negative")
+        }
+        var v: UInt64 = 0
+        if t.count <= 19 {
+            // At most 19 digits: below 10^19, no overflow to check.
+            for k in t.start..<t.end {
+                let d = b[k] &- 48
+                guard d < 10 else { throw Rejection(.wrongType, "seq must be an integer") }
+                v = v &* 10 &+ UInt64(d)
+            }
+            return v
         }
         for k in t.start..<t.end {
             let c = b[k]
@@ -67,23 +82,26 @@ extension FrameParser {
         guard i < end else { return nil }
         let negative = b[i] == UInt8(ascii: "-")
         if negative { i += 1 }
+        // Integer digits, then fraction digits, in one pass (overflow past 19 digits is caught by the count).
         var mantissa: UInt64 = 0
-        var digits = 0
-        var fraction = 0
-        var seenPoint = false
-        while i < end {
-            let c = b[i]
-            if c >= 48 && c <= 57 {
-                mantissa = mantissa &* 10 &+ UInt64(c &- 48)
-                digits += 1
-                if seenPoint { fraction += 1 }
-            } else if c == UInt8(ascii: "."), !seenPoint {
-                seenPoint = true
-            } else {
-                return nil  // an exponent, NaN, Infinity: strtod
-            }
+        let first = i
+        while i < end, case let d = b[i] &- 48, d < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(d)
             i += 1
         }
+        var digits = i - first
+        var fraction = 0
+        if i < end, b[i] == UInt8(ascii: ".") {
+            i += 1
+            let point = i
+            while i < end, case let d = b[i] &- 48, d < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fraction = i - point
+            digits += fraction
+        }
+        guard i == end else { return nil }  // an exponent, NaN, Infinity: strtod
         guard digits > 0, digits <= 19, mantissa < (1 << 53), fraction <= 22 else { return nil }
         let x = Double(mantissa) / powersOfTen[fraction]
         return negative ? -x : x
