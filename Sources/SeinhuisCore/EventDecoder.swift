@@ -64,7 +64,8 @@ public struct EventDecoder: Sendable {
         }
         var p = FrameParser(bytes: frame.bindMemory(to: UInt8.self), maxDepth: maxDepth)
         do throws(Rejection) {
-            let fields = try p.parseTopObject()
+            var fields = Fields()
+            try p.parseEvent(into: &fields)
             return try .event(Self.validate(fields, p.bytes))
         } catch {
             return .rejected(error)

@@ -58,14 +58,13 @@ struct FrameParser {
         }
     }
 
-    mutating func parseTopObject() throws(Rejection) -> Fields {
+    mutating func parseTopObject(into f: inout Fields) throws(Rejection) {
         skipSpace()
         guard i < bytes.count else { throw Rejection(.malformedJSON, "empty frame") }
         guard bytes[i] == UInt8(ascii: "{") else {
             throw Rejection(.notAnObject, "an event is a JSON object")
         }
         i += 1
-        var f = Fields()
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
@@ -89,7 +88,6 @@ struct FrameParser {
         }
         skipSpace()
         guard i == bytes.count else { throw malformed("trailing data") }
-        return f
     }
 
     @inline(__always) private func assign(_ key: Token, _ value: Token, _ f: inout Fields) {
@@ -132,7 +130,7 @@ struct FrameParser {
         }
     }
 
-    private mutating func parseValue(depth: Int) throws(Rejection) -> Token {
+    mutating func parseValue(depth: Int) throws(Rejection) -> Token {
         guard i < bytes.count else { throw malformed("expected a value") }
         let c = bytes[i]
         switch c {

@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The contract's own layout (PROTOCOL 2: `{"v":1,"device":…,"seq":…,"ts":…,"kind":…,` then the kind's fields in the
+/// table's order, no spaces): what the simulator, `DeviceEvent.json` and gateways send. Its keys and punctuation are
+/// compared as literals, and each value is read by `parseValue` exactly as `parseTopObject` reads it, so the fields
+/// are the same tokens. Anything else (another order, spaces, escaped or unknown keys, a bad value) gives nil, and
+/// `parseTopObject` reads the frame from its first byte, with its errors and their messages.
+extension FrameParser {
+    /// The fields of the frame, by layout if it has the contract's, else by `parseTopObject`. (Into `f`: `Fields` is
+    /// some 300 bytes, and returning it cost a copy or two.)
+    mutating func parseEvent(into f: inout Fields) throws(Rejection) {
+        if parseLayout(into: &f) { return }
+        i = 0
+        f = Fields()
+        try parseTopObject(into: &f)
+    }
+
+    /// Whether the frame has the contract's layout; if so, its fields are in `f`.
+    mutating func parseLayout(into f: inout Fields) -> Bool {
+        do throws(Rejection) {
+            guard expect(#"{"v":"#) else { return false }
+            f.v = try parseValue(depth: 1)
+            guard expect(#","device":"#) else { return false }
+            f.device = try parseValue(depth: 1)
+            guard expect(#","seq":"#) else { return false }
+            f.seq = try parseValue(depth: 1)
+            guard expect(#","ts":"#) else { return false }
+            f.ts = try parseValue(depth: 1)
+            guard expect(#","kind":"#) else { return false }
+            let kind = try parseValue(depth: 1)
+            f.kind = kind
+            switch kind.type == .string ? Self.kind(kind, bytes) : nil {
+            case .position?:
+                guard expect(#","lat":"#) else { return false }
+                f.lat = try parseValue(depth: 1)
+                guard expect(#","lon":"#) else { return false }
+                f.lon = try parseValue(depth: 1)
+                guard expect(#","acc":"#) else { return false }
+                f.acc = try parseValue(depth: 1)
+            case .presence?:
+                guard expect(#","present":"#) else { return false }
+                f.present = try parseValue(depth: 1)
+            case .battery?:
+                guard expect(#","level":"#) else { return false }
+                f.level = try parseValue(depth: 1)
+                guard expect(#","charging":"#) else { return false }
+                f.charging = try parseValue(depth: 1)
+            case .strap?, .case?, .gnss?, .power?:
+                guard expect(#","state":"#) else { return false }
+                f.state = try parseValue(depth: 1)
+            case .heartbeat?:
+                break
+            case nil:
+                return false
+            }
+            return expect("}") && i == bytes.count
+        } catch {
+            return false
+        }
+    }
+
+    /// Whether the frame continues with `s` at `i`; if so, steps over it. (A memcmp of constant length: the compiler
+    /// turns it into a word compare or two.)
+    @inline(__always) private mutating func expect(_ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        guard i + n <= bytes.count, memcmp(bytes.baseAddress! + i, s.utf8Start, n) == 0 else { return false }
+        i += n
+        return true
+    }
+}
