@@ -214,6 +214,54 @@ struct DecoderEquivalenceTests {
         #expect(mismatches.isEmpty, "\(mismatches)")
     }
 
+    /// The layout path's fields and the generic parser's, token by token (nil: the layout path declined).
+    static func layoutAndGeneric(_ text: String) -> (layout: [String]?, generic: [String]?) {
+        func describe(_ f: Fields) -> [String] {
+            [f.v, f.device, f.seq, f.ts, f.kind, f.lat, f.lon, f.acc, f.present, f.state, f.level, f.charging].map {
+                $0.map { "\($0.type) \($0.start)..<\($0.end) \($0.escaped)" } ?? "-"
+            }
+        }
+        return Array(text.utf8).withUnsafeBufferPointer { b in
+            var layout = Fields()
+            var p = FrameParser(bytes: b, maxDepth: 32)
+            let took = p.parseLayout(into: &layout)
+            var generic = Fields()
+            var q = FrameParser(bytes: b, maxDepth: 32)
+            let parsed = (try? q.parseTopObject(into: &generic)) != nil
+            return (took ? describe(layout) : nil, parsed ? describe(generic) : nil)
+        }
+    }
+
+    @Test func theContractsLayoutTakesTheFastPathWithTheSameTokens() throws {
+        for text in Self.typical.prefix(8) {
+            let (layout, generic) = Self.layoutAndGeneric(text)
+            #expect(layout != nil, "\(text)")
+            #expect(layout == generic, "\(text)")
+        }
+        // Wrong values in the right layout still take it: the validator rejects them as before.
+        for text in [
+            #"{"v":2,"device":"TAG 1","seq":-1,"ts":"yesterday","kind":"strap","state":"ajar"}"#,
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":"x","lon":null,"acc":{}}"#,
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"gnss","state":"o\u006B"}"#,
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"h\u0065artbeat"}"#,
+        ] {
+            let (layout, generic) = Self.layoutAndGeneric(text)
+            #expect(layout != nil && layout == generic, "\(text)")
+        }
+        // Another order, spaces, an unknown or escaped key, another kind's field, trailing bytes: the generic parser.
+        for text in [
+            #"{"device":"T","v":1,"seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"}"#,
+            #"{"v": 1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"}"#,
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat","fw":"2.1"}"#,
+            #"{"v":1,"device":"T","s\u0065q":1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"}"#,
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"strap","present":true}"#,
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat"} "#,
+            #"{"v":1,"device":"T","seq":1,"ts":"2026-11-22T09:00:00.000Z","kind":"heartbeat""#,
+        ] {
+            #expect(Self.layoutAndGeneric(text).layout == nil, "\(text)")
+        }
+    }
+
     @Test func stringStopsFlagsExactlyTheStopBytes() {
         func isStop(_ c: UInt8) -> Bool { c == 0x22 || c == 0x5C || c < 0x20 || c >= 0x80 }
         func expected(_ w: UInt64) -> UInt64 {
