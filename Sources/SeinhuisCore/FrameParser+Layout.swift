@@ -23,35 +23,35 @@ extension FrameParser {
     mutating func parseLayout(into f: inout Fields) -> Bool {
         do throws(Rejection) {
             guard expect(#"{"v":"#) else { return false }
-            f.v = try parseValue(depth: 1)
+            f.v = try numberValue()
             guard expect(#","device":"#) else { return false }
-            f.device = try parseValue(depth: 1)
+            f.device = try stringValue()
             guard expect(#","seq":"#) else { return false }
-            f.seq = try parseValue(depth: 1)
+            f.seq = try numberValue()
             guard expect(#","ts":"#) else { return false }
-            f.ts = try parseValue(depth: 1)
+            f.ts = try stringValue()
             guard expect(#","kind":"#) else { return false }
-            let kind = try parseValue(depth: 1)
+            let kind = try stringValue()
             f.kind = kind
             switch kind.type == .string ? Self.kind(kind, bytes) : nil {
             case .position?:
                 guard expect(#","lat":"#) else { return false }
-                f.lat = try parseValue(depth: 1)
+                f.lat = try numberValue()
                 guard expect(#","lon":"#) else { return false }
-                f.lon = try parseValue(depth: 1)
+                f.lon = try numberValue()
                 guard expect(#","acc":"#) else { return false }
-                f.acc = try parseValue(depth: 1)
+                f.acc = try numberValue()
             case .presence?:
                 guard expect(#","present":"#) else { return false }
                 f.present = try parseValue(depth: 1)
             case .battery?:
                 guard expect(#","level":"#) else { return false }
-                f.level = try parseValue(depth: 1)
+                f.level = try numberValue()
                 guard expect(#","charging":"#) else { return false }
                 f.charging = try parseValue(depth: 1)
             case .strap?, .case?, .gnss?, .power?:
                 guard expect(#","state":"#) else { return false }
-                f.state = try parseValue(depth: 1)
+                f.state = try stringValue()
             case .heartbeat?:
                 break
             case nil:
@@ -61,6 +61,16 @@ extension FrameParser {
         } catch {
             return false
         }
+    }
+
+    /// The value at `i`, where a string is expected: `parseValue` without its dispatch.
+    @inline(__always) private mutating func stringValue() throws(Rejection) -> Token {
+        i < bytes.count && bytes[i] == UInt8(ascii: "\"") ? try parseString() : try parseValue(depth: 1)
+    }
+
+    /// The value at `i`, where a number is expected: `parseValue` without its dispatch.
+    @inline(__always) private mutating func numberValue() throws(Rejection) -> Token {
+        i < bytes.count && bytes[i] &- 48 < 10 ? try parseNumber() : try parseValue(depth: 1)
     }
 
     /// Whether the frame continues with `s` at `i`; if so, steps over it. (A memcmp of constant length: the compiler

@@ -8,18 +8,40 @@
 /// fast path before `strtod`), event kinds and string unescaping. Split from the scanner itself (FrameParser.swift).
 extension FrameParser {
 
-    /// `[A-Za-z0-9._-]` as a bitmap over the bytes 0-127 (bit c of word c / 64).
-    private static let deviceBytes: (UInt64, UInt64) = (0x03ff_6000_0000_0000, 0x07ff_fffe_87ff_fffe)
-
+    /// `[A-Za-z0-9._-]`, eight bytes at a time (`deviceBytes`); the last bytes of a frame one by one.
     static func isDeviceID(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let (low, high) = deviceBytes
-        var ok = true
-        for k in t.start..<t.end {
-            let c = b[k]
-            let bits = c < 64 ? low : c < 128 ? high : 0
-            ok = ok && (bits &>> UInt64(c & 63)) & 1 == 1
+        var k = t.start
+        while k &+ 8 <= t.end {
+            guard deviceBytes(load(b, k)) == ones &* 0x80 else { return false }
+            k &+= 8
         }
-        return ok
+        guard k < t.end else { return true }
+        if k &+ 8 <= b.count {
+            // The rest in one word too; the bytes past the token count as good.
+            let past = ~((1 &<< UInt64((t.end &- k) &* 8)) &- 1) & (ones &* 0x80)
+            return deviceBytes(load(b, k)) | past == ones &* 0x80
+        }
+        for j in k..<t.end {
+            let c = b[j]
+            let ok =
+                (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 46 || c == 95 || c == 45
+            if !ok { return false }
+        }
+        return true
+    }
+
+    /// 0x80 in every byte of `w` that may be in a device id (`[A-Za-z0-9._-]`), 0 in the others. Each range test
+    /// works on the low seven bits, where no sum passes 0xFF; a byte >= 0x80 is never good.
+    @inline(__always) static func deviceBytes(_ w: UInt64) -> UInt64 {
+        let high = ones &* 0x80
+        let x = w & (ones &* 0x7F)
+        @inline(__always) func within(_ x: UInt64, _ lo: UInt64, _ hi: UInt64) -> UInt64 {
+            (x &+ ones &* (0x80 - lo)) & ~(x &+ ones &* (0x7F - hi)) & high
+        }
+        // Letters of either case: `| 0x20` maps A-Z onto a-z, and nothing else onto them.
+        let good =
+            within(x, 0x30, 0x39) | within(x | ones &* 0x20, 0x61, 0x7A) | within(x, 0x2D, 0x2E) | within(x, 0x5F, 0x5F)
+        return good & ~w
     }
 
     static func isIntegerLiteral(_ t: Token, _ b: UnsafeBufferPointer<UInt8>, equalTo value: Int) -> Bool {

@@ -187,7 +187,7 @@ struct FrameParser {
     }
 
     /// Scans a JSON number (RFC 8259 grammar; `-Infinity` too, see `parseValue`).
-    private mutating func parseNumber() throws(Rejection) -> Token {
+    mutating func parseNumber() throws(Rejection) -> Token {
         let start = i
         let n = bytes.count
         var k = i
@@ -223,7 +223,7 @@ struct FrameParser {
 
     /// Scans a string starting at its opening quote; validates escapes and UTF-8. Plain ASCII goes eight bytes at a
     /// time (`stringStops`); a quote, an escape, a control or non-ASCII byte and the frame's last bytes one by one.
-    private mutating func parseString() throws(Rejection) -> Token {
+    mutating func parseString() throws(Rejection) -> Token {
         let n = bytes.count
         var k = i + 1
         let start = k

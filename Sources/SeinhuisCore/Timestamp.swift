@@ -117,23 +117,16 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             return nil
         }
         guard i == n else { return nil }
-        return Timestamp(y, mo, d, h, mi, s, frac - offsetMinutes * 60_000)
+        let days = CivilDate.days(fromYear: y, month: mo, day: d)
+        let ms = ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + frac - offsetMinutes * 60_000
+        return Timestamp(milliseconds: ms)
     }
 
     @inline(__always) private static func valid(
-        _ y: Int64, _ mo: Int64, _ d: Int64, _ h: Int64, _ mi: Int64,
-        _ s: Int64
+        _ y: Int64, _ mo: Int64, _ d: Int64, _ h: Int64, _ mi: Int64, _ s: Int64
     ) -> Bool {
         (1...12).contains(mo) && d >= 1 && d <= CivilDate.daysInMonth(year: y, month: mo) && h <= 23 && mi <= 59
             && s <= 59
-    }
-
-    @inline(__always) private init(
-        _ y: Int64, _ mo: Int64, _ d: Int64, _ h: Int64, _ mi: Int64, _ s: Int64,
-        _ ms: Int64
-    ) {
-        let days = CivilDate.days(fromYear: y, month: mo, day: d)
-        self.init(milliseconds: ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + ms)
     }
 
     /// The contract's own form, `2026-11-22T09:00:00.000Z` (24 bytes, upper-case `T` and `Z`), as three words:
@@ -152,7 +145,19 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let d = two(w1, 0), h = two(w1, 3), mi = two(w1, 6)
         let s = two(w2, 1), ms = digit(w2, 4) * 100 + two(w2, 5)
         guard valid(y, mo, d, h, mi, s) else { return nil }
-        return Timestamp(y, mo, d, h, mi, s, ms)
+        let days = daysOf4DigitYear(y, mo, d)
+        return Timestamp(milliseconds: ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + ms)
+    }
+
+    /// `CivilDate.days` for the years 0-9999 of a 4-digit year, with unsigned divisions (no sign fix-ups): counted
+    /// from 400 years later, which is never negative, less the 146 097 days of those 400 years.
+    @inline(__always) private static func daysOf4DigitYear(_ y: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        let shifted = UInt64(truncatingIfNeeded: m <= 2 ? y + 399 : y + 400)
+        let era = shifted / 400, yoe = shifted % 400
+        let mp = UInt64(truncatingIfNeeded: m <= 2 ? m + 9 : m - 3)
+        let doy = (153 * mp + 2) / 5 + UInt64(truncatingIfNeeded: d) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return Int64(truncatingIfNeeded: era) * 146_097 + Int64(truncatingIfNeeded: doe) - 719_468 - 146_097
     }
 
     /// The eight bytes at `k` if they hold exactly `separators` outside `mask` and ASCII digits inside it: the word

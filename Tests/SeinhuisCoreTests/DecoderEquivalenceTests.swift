@@ -284,6 +284,28 @@ struct DecoderEquivalenceTests {
         }
     }
 
+    @Test func deviceIDsAreCheckedAsBeforeWithAnyByteAnywhere() {
+        var mismatches: [[UInt8]] = []
+        for length in 1...17 {
+            for at in 0..<length {
+                for c in 0...255 {
+                    var id = Array("TAG-01.x_Zz9TAG-01.x_Zz9".utf8.prefix(length))
+                    id[at] = UInt8(c)
+                    // Word by word inside a frame, and byte by byte at the very end of one.
+                    for frame in [Array("\"".utf8) + id + Array("\",\"seq\":1}".utf8), Array("\"".utf8) + id] {
+                        let t = Token(type: .string, start: 1, end: 1 + length)
+                        let new = frame.withUnsafeBufferPointer { FrameParser.isDeviceID(t, $0) }
+                        let old = frame.withUnsafeBufferPointer {
+                            RefFrameParser.isDeviceID(RefToken(type: .string, start: 1, end: 1 + length), $0)
+                        }
+                        if new != old, mismatches.count < 5 { mismatches.append(id) }
+                    }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+    }
+
     @Test func wordsSpellTheirNames() {
         let words: [(String, UInt64)] = [
             ("v", Word.v), ("ts", Word.ts), ("seq", Word.seq), ("lat", Word.lat), ("lon", Word.lon),
