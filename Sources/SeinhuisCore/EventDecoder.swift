@@ -87,7 +87,10 @@ public struct EventDecoder: Sendable {
         guard !d.escaped, d.count >= 1, d.count <= 64, FrameParser.isDeviceID(d, b) else {
             throw Rejection(.badDevice, "device must be 1-64 characters of [A-Za-z0-9._-]")
         }
-        let device = String(decoding: UnsafeBufferPointer(rebasing: b[d.start..<d.end]), as: UTF8.self)
+        // ASCII, checked above: copied in, without `String(decoding:)`'s repair pass.
+        let device = String(unsafeUninitializedCapacity: d.count) {
+            $0.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: b[d.start..<d.end]))
+        }
         // seq
         guard let s = f.seq else { throw Rejection(.missingField, "seq") }
         guard s.type == .number else { throw Rejection(.wrongType, "seq must be a number") }

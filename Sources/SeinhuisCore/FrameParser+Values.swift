@@ -131,26 +131,18 @@ extension FrameParser {
 
     static func kind(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> EventKind? {
         guard !t.escaped else { return EventKind(name: t.text(b)) }
-        let p = UnsafeBufferPointer(rebasing: b[t.start..<t.end])
-        // By length and first byte, then one comparison (no walk over every kind's name).
-        let k: EventKind
-        switch (p.count, p.first) {
-        case (8, UInt8(ascii: "p")?): k = .position  // or presence: see below
-        case (5, UInt8(ascii: "s")?): k = .strap
-        case (4, UInt8(ascii: "c")?): k = .case
-        case (7, UInt8(ascii: "b")?): k = .battery
-        case (4, UInt8(ascii: "g")?): k = .gnss
-        case (5, UInt8(ascii: "p")?): k = .power
-        case (9, UInt8(ascii: "h")?): k = .heartbeat
+        // By length, then a word compare or two (no memcmp, no walk over every kind's name).
+        let n = t.count
+        guard n >= 4, n <= 9 else { return nil }
+        let w = word(b, at: t.start, count: min(n, 8))
+        switch n {
+        case 4: return w == Word.case ? .case : w == Word.gnss ? .gnss : nil
+        case 5: return w == Word.strap ? .strap : w == Word.power ? .power : nil
+        case 7: return w == Word.battery ? .battery : nil
+        case 8: return w == Word.position ? .position : w == Word.presence ? .presence : nil
+        case 9: return w == Word.heartbea && b[t.start + 8] == UInt8(ascii: "t") ? .heartbeat : nil
         default: return nil
         }
-        if same(p, k.staticName) { return k }
-        return k == .position && same(p, EventKind.presence.staticName) ? .presence : nil
-    }
-
-    /// Byte equality with a literal (a generic `elementsEqual` over `String.UTF8View` was 2 % of replay).
-    @inline(__always) private static func same(_ p: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
-        p.count == s.utf8CodeUnitCount && memcmp(p.baseAddress!, s.utf8Start, p.count) == 0
     }
 
     /// Decodes JSON escapes (the slow path: only strings that contain a backslash).

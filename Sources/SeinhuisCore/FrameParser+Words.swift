@@ -59,4 +59,13 @@ enum Word {
     static let lost: UInt64 = 0x7473_6f6c
     static let jammed: UInt64 = 0x6465_6d6d_616a
     static let restored: UInt64 = 0x6465_726f_7473_6572
+    static let position: UInt64 = 0x6e6f_6974_6973_6f70
+    static let presence: UInt64 = 0x6563_6e65_7365_7270
+    static let strap: UInt64 = 0x70_6172_7473
+    static let power: UInt64 = 0x72_6577_6f70
+    static let `case`: UInt64 = 0x6573_6163
+    static let gnss: UInt64 = 0x7373_6e67
+    static let battery: UInt64 = 0x79_7265_7474_6162
+    /// `heartbeat` is nine bytes: its first eight.
+    static let heartbea: UInt64 = 0x6165_6274_7261_6568
 }

@@ -306,13 +306,43 @@ struct DecoderEquivalenceTests {
         #expect(mismatches.isEmpty, "\(mismatches)")
     }
 
+    @Test func kindsAreRecognisedAsBeforeWithAnyByteAnywhere() {
+        var mismatches: [[UInt8]] = []
+        for k in EventKind.allCases {
+            let name = Array(k.name.utf8)
+            for at in 0...name.count {
+                for c in 0...255 {
+                    var changed = name, longer = name
+                    if at < name.count { changed[at] = UInt8(c) }
+                    longer.insert(UInt8(c), at: at)
+                    for value in [changed, longer, Array(name.prefix(at))] {
+                        // Word by word inside a frame, and byte by byte at the very end of one.
+                        for frame in [Array("\"".utf8) + value + Array("\"}xxxxxxxx".utf8), Array("\"".utf8) + value] {
+                            let end = 1 + value.count
+                            let new = frame.withUnsafeBufferPointer {
+                                FrameParser.kind(Token(type: .string, start: 1, end: end), $0)
+                            }
+                            let old = frame.withUnsafeBufferPointer {
+                                RefFrameParser.kind(RefToken(type: .string, start: 1, end: end), $0)
+                            }
+                            if new != old, mismatches.count < 5 { mismatches.append(value) }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+    }
+
     @Test func wordsSpellTheirNames() {
         let words: [(String, UInt64)] = [
             ("v", Word.v), ("ts", Word.ts), ("seq", Word.seq), ("lat", Word.lat), ("lon", Word.lon),
             ("acc", Word.acc), ("kind", Word.kind), ("state", Word.state), ("level", Word.level),
             ("device", Word.device), ("present", Word.present), ("charging", Word.charging), ("opened", Word.opened),
             ("closed", Word.closed), ("ok", Word.ok), ("lost", Word.lost), ("jammed", Word.jammed),
-            ("restored", Word.restored),
+            ("restored", Word.restored), ("position", Word.position), ("presence", Word.presence),
+            ("strap", Word.strap), ("power", Word.power), ("case", Word.case), ("gnss", Word.gnss),
+            ("battery", Word.battery), ("heartbea", Word.heartbea),
         ]
         for (name, word) in words {
             let n = name.utf8.count
