@@ -63,9 +63,23 @@ extension FrameParser {
         }
     }
 
-    /// The value at `i`, where a string is expected: `parseValue` without its dispatch.
+    /// The value at `i`, where a string is expected: `parseValue` without its dispatch, and a plain string (ASCII,
+    /// no escape, not at the frame's very end) scanned inline; `parseString` reads any other from its quote.
     @inline(__always) private mutating func stringValue() throws(Rejection) -> Token {
-        i < bytes.count && bytes[i] == UInt8(ascii: "\"") ? try parseString() : try parseValue(depth: 1)
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return try parseValue(depth: 1) }
+        var k = i &+ 1
+        while k &+ 8 <= bytes.count {
+            let stops = Self.stringStops(Self.load(bytes, k))
+            if stops != 0 {
+                k &+= stops.trailingZeroBitCount &>> 3
+                guard bytes[k] == UInt8(ascii: "\"") else { break }
+                let t = Token(type: .string, start: i &+ 1, end: k)
+                i = k &+ 1
+                return t
+            }
+            k &+= 8
+        }
+        return try parseString()
     }
 
     /// The value at `i`, where a number is expected: `parseValue` without its dispatch.

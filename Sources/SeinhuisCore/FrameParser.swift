@@ -187,7 +187,7 @@ struct FrameParser {
     }
 
     /// Scans a JSON number (RFC 8259 grammar; `-Infinity` too, see `parseValue`).
-    mutating func parseNumber() throws(Rejection) -> Token {
+    @inline(__always) mutating func parseNumber() throws(Rejection) -> Token {
         let start = i
         let n = bytes.count
         var k = i
