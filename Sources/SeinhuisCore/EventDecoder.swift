@@ -39,9 +39,11 @@ public enum DecodeOutcome: Sendable, Equatable {
 
 /// Decodes one event frame (one JSON object, PROTOCOL 2) straight from its bytes.
 ///
-/// A single pass over the frame: no Foundation, no intermediate `Data` or dictionary; strings are created only for
-/// the device id (inline, without allocation, up to 15 bytes). Unknown fields are skipped (the contract may grow),
-/// nesting is bounded, so no input can crash it or make it recurse deeply.
+/// No Foundation, no intermediate `Data` or dictionary; strings are created only for the device id (inline, without
+/// allocation, up to 15 bytes). A frame in the contract's own layout is tokenised by comparing its keys as literals
+/// (FrameParser+Layout.swift); any other in a single general pass (`parseTopObject`), with the same fields. Unknown
+/// fields are skipped (the contract may grow), nesting is bounded, so no input can crash it or make it recurse
+/// deeply. DecoderEquivalenceTests hold it to the decoder before these fast paths (Tests/.../Reference).
 public struct EventDecoder: Sendable {
     public var maxFrameBytes: Int
     /// Nesting allowed inside unknown fields.
