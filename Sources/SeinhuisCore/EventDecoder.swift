@@ -39,9 +39,11 @@ public enum DecodeOutcome: Sendable, Equatable {
 
 /// Decodes one event frame (one JSON object, PROTOCOL 2) straight from its bytes.
 ///
-/// A single pass over the frame: no Foundation, no intermediate `Data` or dictionary; strings are created only for
-/// the device id (inline, without allocation, up to 15 bytes). Unknown fields are skipped (the contract may grow),
-/// nesting is bounded, so no input can crash it or make it recurse deeply.
+/// No Foundation, no intermediate `Data` or dictionary; strings are created only for the device id (inline, without
+/// allocation, up to 15 bytes). A frame in the contract's own layout is tokenised by comparing its keys as literals
+/// (FrameParser+Layout.swift); any other in a single general pass (`parseTopObject`), with the same fields. Unknown
+/// fields are skipped (the contract may grow), nesting is bounded, so no input can crash it or make it recurse
+/// deeply. DecoderEquivalenceTests hold it to the decoder before these fast paths (Tests/.../Reference).
 public struct EventDecoder: Sendable {
     public var maxFrameBytes: Int
     /// Nesting allowed inside unknown fields.
@@ -64,7 +66,8 @@ public struct EventDecoder: Sendable {
         }
         var p = FrameParser(bytes: frame.bindMemory(to: UInt8.self), maxDepth: maxDepth)
         do throws(Rejection) {
-            let fields = try p.parseTopObject()
+            var fields = Fields()
+            try p.parseEvent(into: &fields)
             return try .event(Self.validate(fields, p.bytes))
         } catch {
             return .rejected(error)
@@ -86,7 +89,10 @@ public struct EventDecoder: Sendable {
         guard !d.escaped, d.count >= 1, d.count <= 64, FrameParser.isDeviceID(d, b) else {
             throw Rejection(.badDevice, "device must be 1-64 characters of [A-Za-z0-9._-]")
         }
-        let device = String(decoding: UnsafeBufferPointer(rebasing: b[d.start..<d.end]), as: UTF8.self)
+        // ASCII, checked above: copied in, without `String(decoding:)`'s repair pass.
+        let device = String(unsafeUninitializedCapacity: d.count) {
+            $0.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: b[d.start..<d.end]))
+        }
         // seq
         guard let s = f.seq else { throw Rejection(.missingField, "seq") }
         guard s.type == .number else { throw Rejection(.wrongType, "seq must be a number") }
@@ -123,18 +129,18 @@ public struct EventDecoder: Sendable {
         case .gnss?:
             guard let st = f.state else { throw Rejection(.missingField, "state") }
             guard st.type == .string else { throw Rejection(.wrongType, "state must be a string") }
-            switch st.text(b) {
-            case "ok": reading = .gnss(.ok)
-            case "lost": reading = .gnss(.lost)
-            case "jammed": reading = .gnss(.jammed)
+            switch word(st, b) {
+            case Word.ok: reading = .gnss(.ok)
+            case Word.lost: reading = .gnss(.lost)
+            case Word.jammed: reading = .gnss(.jammed)
             default: throw Rejection(.outOfRange, "gnss state must be ok, lost or jammed")
             }
         case .power?:
             guard let st = f.state else { throw Rejection(.missingField, "state") }
             guard st.type == .string else { throw Rejection(.wrongType, "state must be a string") }
-            switch st.text(b) {
-            case "lost": reading = .power(.lost)
-            case "restored": reading = .power(.restored)
+            switch word(st, b) {
+            case Word.lost: reading = .power(.lost)
+            case Word.restored: reading = .power(.restored)
             default: throw Rejection(.outOfRange, "power state must be lost or restored")
             }
         case .heartbeat?:
@@ -167,10 +173,26 @@ public struct EventDecoder: Sendable {
     private static func tamper(_ t: Token?, _ b: UnsafeBufferPointer<UInt8>) throws(Rejection) -> TamperState {
         guard let t else { throw Rejection(.missingField, "state") }
         guard t.type == .string else { throw Rejection(.wrongType, "state must be a string") }
-        switch t.text(b) {
-        case "opened": return .opened
-        case "closed": return .closed
+        switch word(t, b) {
+        case Word.opened: return .opened
+        case Word.closed: return .closed
         default: throw Rejection(.outOfRange, "state must be opened or closed")
+        }
+    }
+
+    /// A state value as a `Word` (0 for anything else). A raw value is compared byte for byte: the same as String
+    /// equality here, as no name contains the only ASCII letters with canonical equivalents (`K`; `;` and `` ` ``).
+    /// An escaped value (`"op\u0065ned"`) is unescaped and compared as a String, as before.
+    private static func word(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard t.escaped else { return FrameParser.word(t, b) }
+        switch t.text(b) {
+        case "opened": return Word.opened
+        case "closed": return Word.closed
+        case "ok": return Word.ok
+        case "lost": return Word.lost
+        case "jammed": return Word.jammed
+        case "restored": return Word.restored
+        default: return 0
         }
     }
 }

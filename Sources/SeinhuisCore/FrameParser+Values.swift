@@ -8,9 +8,21 @@
 /// fast path before `strtod`), event kinds and string unescaping. Split from the scanner itself (FrameParser.swift).
 extension FrameParser {
 
+    /// `[A-Za-z0-9._-]`, eight bytes at a time (`deviceBytes`); the last bytes of a frame one by one.
     static func isDeviceID(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        for k in t.start..<t.end {
-            let c = b[k]
+        var k = t.start
+        while k &+ 8 <= t.end {
+            guard deviceBytes(load(b, k)) == ones &* 0x80 else { return false }
+            k &+= 8
+        }
+        guard k < t.end else { return true }
+        if k &+ 8 <= b.count {
+            // The rest in one word too; the bytes past the token count as good.
+            let past = ~((1 &<< UInt64((t.end &- k) &* 8)) &- 1) & (ones &* 0x80)
+            return deviceBytes(load(b, k)) | past == ones &* 0x80
+        }
+        for j in k..<t.end {
+            let c = b[j]
             let ok =
                 (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 46 || c == 95 || c == 45
             if !ok { return false }
@@ -18,15 +30,40 @@ extension FrameParser {
         return true
     }
 
+    /// 0x80 in every byte of `w` that may be in a device id (`[A-Za-z0-9._-]`), 0 in the others. Each range test
+    /// works on the low seven bits, where no sum passes 0xFF; a byte >= 0x80 is never good.
+    @inline(__always) static func deviceBytes(_ w: UInt64) -> UInt64 {
+        let high = ones &* 0x80
+        let x = w & (ones &* 0x7F)
+        @inline(__always) func within(_ x: UInt64, _ lo: UInt64, _ hi: UInt64) -> UInt64 {
+            (x &+ ones &* (0x80 - lo)) & ~(x &+ ones &* (0x7F - hi)) & high
+        }
+        // Letters of either case: `| 0x20` maps A-Z onto a-z, and nothing else onto them.
+        let good =
+            within(x, 0x30, 0x39) | within(x | ones &* 0x20, 0x61, 0x7A) | within(x, 0x2D, 0x2E) | within(x, 0x5F, 0x5F)
+        return good & ~w
+    }
+
     static func isIntegerLiteral(_ t: Token, _ b: UnsafeBufferPointer<UInt8>, equalTo value: Int) -> Bool {
-        double(t, b) == Double(value) && !(t.count == 3 && b[t.start] == UInt8(ascii: "N"))
+        // `1`, the only version there is, without the conversion.
+        if t.count == 1, value >= 0, value <= 9 { return b[t.start] == UInt8(truncatingIfNeeded: 48 + value) }
+        return double(t, b) == Double(value) && !(t.count == 3 && b[t.start] == UInt8(ascii: "N"))
     }
 
     /// A `seq`: a non-negative integer literal that fits 64 bits.
     static func uint64(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) throws(Rejection) -> UInt64 {
-        var v: UInt64 = 0
         if b[t.start] == UInt8(ascii: "-") {
             throw Rejection(.outOfRange, "seq must not be negative")
+        }
+        var v: UInt64 = 0
+        if t.count <= 19 {
+            // At most 19 digits: below 10^19, no overflow to check.
+            for k in t.start..<t.end {
+                let d = b[k] &- 48
+                guard d < 10 else { throw Rejection(.wrongType, "seq must be an integer") }
+                v = v &* 10 &+ UInt64(d)
+            }
+            return v
         }
         for k in t.start..<t.end {
             let c = b[k]
@@ -67,23 +104,26 @@ extension FrameParser {
         guard i < end else { return nil }
         let negative = b[i] == UInt8(ascii: "-")
         if negative { i += 1 }
+        // Integer digits, then fraction digits, in one pass (overflow past 19 digits is caught by the count).
         var mantissa: UInt64 = 0
-        var digits = 0
-        var fraction = 0
-        var seenPoint = false
-        while i < end {
-            let c = b[i]
-            if c >= 48 && c <= 57 {
-                mantissa = mantissa &* 10 &+ UInt64(c &- 48)
-                digits += 1
-                if seenPoint { fraction += 1 }
-            } else if c == UInt8(ascii: "."), !seenPoint {
-                seenPoint = true
-            } else {
-                return nil  // an exponent, NaN, Infinity: strtod
-            }
+        let first = i
+        while i < end, case let d = b[i] &- 48, d < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(d)
             i += 1
         }
+        var digits = i - first
+        var fraction = 0
+        if i < end, b[i] == UInt8(ascii: ".") {
+            i += 1
+            let point = i
+            while i < end, case let d = b[i] &- 48, d < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fraction = i - point
+            digits += fraction
+        }
+        guard i == end else { return nil }  // an exponent, NaN, Infinity: strtod
         guard digits > 0, digits <= 19, mantissa < (1 << 53), fraction <= 22 else { return nil }
         let x = Double(mantissa) / powersOfTen[fraction]
         return negative ? -x : x
@@ -91,26 +131,18 @@ extension FrameParser {
 
     static func kind(_ t: Token, _ b: UnsafeBufferPointer<UInt8>) -> EventKind? {
         guard !t.escaped else { return EventKind(name: t.text(b)) }
-        let p = UnsafeBufferPointer(rebasing: b[t.start..<t.end])
-        // By length and first byte, then one comparison (no walk over every kind's name).
-        let k: EventKind
-        switch (p.count, p.first) {
-        case (8, UInt8(ascii: "p")?): k = .position  // or presence: see below
-        case (5, UInt8(ascii: "s")?): k = .strap
-        case (4, UInt8(ascii: "c")?): k = .case
-        case (7, UInt8(ascii: "b")?): k = .battery
-        case (4, UInt8(ascii: "g")?): k = .gnss
-        case (5, UInt8(ascii: "p")?): k = .power
-        case (9, UInt8(ascii: "h")?): k = .heartbeat
+        // By length, then a word compare or two (no memcmp, no walk over every kind's name).
+        let n = t.count
+        guard n >= 4, n <= 9 else { return nil }
+        let w = word(b, at: t.start, count: min(n, 8))
+        switch n {
+        case 4: return w == Word.case ? .case : w == Word.gnss ? .gnss : nil
+        case 5: return w == Word.strap ? .strap : w == Word.power ? .power : nil
+        case 7: return w == Word.battery ? .battery : nil
+        case 8: return w == Word.position ? .position : w == Word.presence ? .presence : nil
+        case 9: return w == Word.heartbea && b[t.start + 8] == UInt8(ascii: "t") ? .heartbeat : nil
         default: return nil
         }
-        if same(p, k.staticName) { return k }
-        return k == .position && same(p, EventKind.presence.staticName) ? .presence : nil
-    }
-
-    /// Byte equality with a literal (a generic `elementsEqual` over `String.UTF8View` was 2 % of replay).
-    @inline(__always) private static func same(_ p: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
-        p.count == s.utf8CodeUnitCount && memcmp(p.baseAddress!, s.utf8Start, p.count) == 0
     }
 
     /// Decodes JSON escapes (the slow path: only strings that contain a backslash).

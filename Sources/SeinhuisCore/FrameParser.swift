@@ -7,11 +7,19 @@
 /// A JSON value's place in the frame: its type and, for strings, the bytes between the quotes.
 struct Token {
     enum Kind { case string, number, trueValue, falseValue, null, object, array }
-    var type: Kind
+    // Offsets first: 18 bytes rather than 25 (`Fields` holds twelve of them).
     var start: Int
     var end: Int
+    var type: Kind
     /// The string holds escapes (`\n`, `\u0041`): its raw bytes are not its value.
-    var escaped = false
+    var escaped: Bool
+
+    init(type: Kind, start: Int, end: Int, escaped: Bool = false) {
+        self.start = start
+        self.end = end
+        self.type = type
+        self.escaped = escaped
+    }
 
     var count: Int { end - start }
 
@@ -50,14 +58,13 @@ struct FrameParser {
         }
     }
 
-    mutating func parseTopObject() throws(Rejection) -> Fields {
+    mutating func parseTopObject(into f: inout Fields) throws(Rejection) {
         skipSpace()
         guard i < bytes.count else { throw Rejection(.malformedJSON, "empty frame") }
         guard bytes[i] == UInt8(ascii: "{") else {
             throw Rejection(.notAnObject, "an event is a JSON object")
         }
         i += 1
-        var f = Fields()
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
@@ -81,37 +88,31 @@ struct FrameParser {
         }
         skipSpace()
         guard i == bytes.count else { throw malformed("trailing data") }
-        return f
     }
 
-    private func assign(_ key: Token, _ value: Token, _ f: inout Fields) {
-        let k: String
-        if key.escaped {
-            k = key.text(bytes)
-        } else {
-            // Fast path: compare raw key bytes without building a String.
-            switch key.count {
-            case 1: if bytes[key.start] == UInt8(ascii: "v") { f.v = value }; return
-            case 2: if eq(key, "ts") { f.ts = value }; return
-            case 3:
-                if eq(key, "seq") {
-                    f.seq = value
-                } else if eq(key, "lat") {
-                    f.lat = value
-                } else if eq(key, "lon") {
-                    f.lon = value
-                } else if eq(key, "acc") {
-                    f.acc = value
-                }
-                return
-            case 4: if eq(key, "kind") { f.kind = value }; return
-            case 5: if eq(key, "state") { f.state = value } else if eq(key, "level") { f.level = value }; return
-            case 6: if eq(key, "device") { f.device = value }; return
-            case 7: if eq(key, "present") { f.present = value }; return
-            case 8: if eq(key, "charging") { f.charging = value }; return
-            default: return
-            }
+    @inline(__always) private func assign(_ key: Token, _ value: Token, _ f: inout Fields) {
+        guard !key.escaped else { return assign(key.text(bytes), value, &f) }
+        guard key.count <= 8 else { return }
+        // One word compare per known name (FrameParser+Words.swift), no String.
+        switch Self.word(bytes, at: key.start, count: key.count) {
+        case Word.v: f.v = value
+        case Word.ts: f.ts = value
+        case Word.seq: f.seq = value
+        case Word.lat: f.lat = value
+        case Word.lon: f.lon = value
+        case Word.acc: f.acc = value
+        case Word.kind: f.kind = value
+        case Word.state: f.state = value
+        case Word.level: f.level = value
+        case Word.device: f.device = value
+        case Word.present: f.present = value
+        case Word.charging: f.charging = value
+        default: return
         }
+    }
+
+    /// An escaped key (`"s\u0065q"`), unescaped.
+    private func assign(_ k: String, _ value: Token, _ f: inout Fields) {
         switch k {
         case "v": f.v = value
         case "ts": f.ts = value
@@ -129,14 +130,7 @@ struct FrameParser {
         }
     }
 
-    @inline(__always) private func eq(_ t: Token, _ s: StaticString) -> Bool {
-        guard t.count == s.utf8CodeUnitCount else { return false }
-        let p = s.utf8Start
-        for k in 0..<t.count where bytes[t.start + k] != p[k] { return false }
-        return true
-    }
-
-    private mutating func parseValue(depth: Int) throws(Rejection) -> Token {
+    mutating func parseValue(depth: Int) throws(Rejection) -> Token {
         guard i < bytes.count else { throw malformed("expected a value") }
         let c = bytes[i]
         switch c {
@@ -192,69 +186,86 @@ struct FrameParser {
         return t
     }
 
-    private mutating func parseNumber() throws(Rejection) -> Token {
+    /// Scans a JSON number (RFC 8259 grammar; `-Infinity` too, see `parseValue`).
+    @inline(__always) mutating func parseNumber() throws(Rejection) -> Token {
         let start = i
-        @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "-") {
-            i += 1
-            if i < bytes.count, bytes[i] == UInt8(ascii: "I") {
+        let n = bytes.count
+        var k = i
+        @inline(__always) func digitAt(_ k: Int) -> Bool { k < n && bytes[k] &- 48 < 10 }
+        if k < n, bytes[k] == UInt8(ascii: "-") {
+            k += 1
+            if k < n, bytes[k] == UInt8(ascii: "I") {
+                i = k
                 _ = try literal("Infinity", .number)
                 return Token(type: .number, start: start, end: i)
             }
         }
-        guard i < bytes.count, isDigit(bytes[i]) else { throw malformed("expected a value") }
-        if bytes[i] == 48 {
-            i += 1
+        guard digitAt(k) else { i = k; throw malformed("expected a value") }
+        if bytes[k] == 48 {
+            k += 1
         } else {
-            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+            repeat { k += 1 } while digitAt(k)
         }
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-            i += 1
-            guard i < bytes.count, isDigit(bytes[i]) else { throw malformed("bad number") }
-            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+        if k < n, bytes[k] == UInt8(ascii: ".") {
+            k += 1
+            guard digitAt(k) else { i = k; throw malformed("bad number") }
+            repeat { k += 1 } while digitAt(k)
         }
-        if i < bytes.count, bytes[i] | 0x20 == UInt8(ascii: "e") {
-            i += 1
-            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < bytes.count, isDigit(bytes[i]) else { throw malformed("bad number") }
-            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+        if k < n, bytes[k] | 0x20 == UInt8(ascii: "e") {
+            k += 1
+            if k < n, bytes[k] == UInt8(ascii: "+") || bytes[k] == UInt8(ascii: "-") { k += 1 }
+            guard digitAt(k) else { i = k; throw malformed("bad number") }
+            repeat { k += 1 } while digitAt(k)
         }
-        return Token(type: .number, start: start, end: i)
+        i = k
+        return Token(type: .number, start: start, end: k)
     }
 
-    /// Scans a string starting at its opening quote; validates escapes and UTF-8.
-    private mutating func parseString() throws(Rejection) -> Token {
-        i += 1
-        let start = i
+    /// Scans a string starting at its opening quote; validates escapes and UTF-8. Plain ASCII goes eight bytes at a
+    /// time (`stringStops`); a quote, an escape, a control or non-ASCII byte and the frame's last bytes one by one.
+    mutating func parseString() throws(Rejection) -> Token {
+        let n = bytes.count
+        var k = i + 1
+        let start = k
         var escaped = false
-        while i < bytes.count {
-            let c = bytes[i]
+        while true {
+            while k &+ 8 <= n {
+                let stops = Self.stringStops(Self.load(bytes, k))
+                if stops != 0 {
+                    k &+= stops.trailingZeroBitCount &>> 3
+                    break
+                }
+                k &+= 8
+            }
+            guard k < n else { break }
+            let c = bytes[k]
             if c == UInt8(ascii: "\"") {
-                let t = Token(type: .string, start: start, end: i, escaped: escaped)
-                i += 1
-                return t
+                i = k + 1
+                return Token(type: .string, start: start, end: k, escaped: escaped)
             }
             if c == UInt8(ascii: "\\") {
                 escaped = true
-                i += 1
-                guard i < bytes.count else { break }
-                switch bytes[i] {
+                k += 1
+                guard k < n else { break }
+                switch bytes[k] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    i += 1
+                    k += 1
                 case UInt8(ascii: "u"):
-                    guard i + 4 < bytes.count else { throw malformed("bad \\u escape") }
-                    for k in 1...4 where !Self.isHex(bytes[i + k]) { throw malformed("bad \\u escape") }
-                    i += 5
+                    guard k + 4 < n else { i = k; throw malformed("bad \\u escape") }
+                    for j in 1...4 where !Self.isHex(bytes[k + j]) { i = k; throw malformed("bad \\u escape") }
+                    k += 5
                 default:
+                    i = k
                     throw malformed("bad escape")
                 }
                 continue
             }
-            if c < 0x20 { throw malformed("control character in string") }
-            if c < 0x80 { i += 1; continue }
-            i = try utf8Sequence(at: i)
+            if c < 0x20 { i = k; throw malformed("control character in string") }
+            if c < 0x80 { k += 1; continue }
+            k = try utf8Sequence(at: k)
         }
+        i = n
         throw malformed("unterminated string")
     }
 

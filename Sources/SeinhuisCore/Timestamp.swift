@@ -71,6 +71,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses RFC 3339 from raw UTF-8 bytes (the event decoder's path: no String is created).
     public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         let n = b.count
+        if n == 24, let t = parseCanonical(b) { return t }
         guard n >= 20 else { return nil }
         @inline(__always) func digit(_ i: Int) -> Int64? {
             let c = b[i]
@@ -88,9 +89,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             b[10] == 84 || b[10] == 116, let h = num(11, 2), b[13] == 58, let mi = num(14, 2), b[16] == 58,
             let s = num(17, 2)
         else { return nil }
-        guard (1...12).contains(mo), d >= 1, d <= CivilDate.daysInMonth(year: y, month: mo), h <= 23, mi <= 59,
-            s <= 59
-        else { return nil }
+        guard valid(y, mo, d, h, mi, s) else { return nil }
         var i = 19
         var frac: Int64 = 0
         if i < n, b[i] == 46 {
@@ -121,6 +120,60 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let days = CivilDate.days(fromYear: y, month: mo, day: d)
         let ms = ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + frac - offsetMinutes * 60_000
         return Timestamp(milliseconds: ms)
+    }
+
+    @inline(__always) private static func valid(
+        _ y: Int64, _ mo: Int64, _ d: Int64, _ h: Int64, _ mi: Int64, _ s: Int64
+    ) -> Bool {
+        (1...12).contains(mo) && d >= 1 && d <= CivilDate.daysInMonth(year: y, month: mo) && h <= 23 && mi <= 59
+            && s <= 59
+    }
+
+    /// The contract's own form, `2026-11-22T09:00:00.000Z` (24 bytes, upper-case `T` and `Z`), as three words:
+    /// the event decoder's common case. Nil for anything else, which `parse` then reads byte by byte.
+    @inline(__always) private static func parseCanonical(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        // Per word (little-endian: byte 0 lowest): the separators, and 0xFF where a digit goes.
+        guard let w0 = digits(b, 0, separators: 0x2D00_002D_0000_0000, at: 0x00FF_FF00_FFFF_FFFF),  // YYYY-MM-
+            let w1 = digits(b, 8, separators: 0x0000_3A00_0054_0000, at: 0xFFFF_00FF_FF00_FFFF),  // DDTHH:MM
+            let w2 = digits(b, 16, separators: 0x5A00_0000_2E00_003A, at: 0x00FF_FFFF_00FF_FF00)  // :SS.mmmZ
+        else { return nil }
+        @inline(__always) func digit(_ w: UInt64, _ k: Int) -> Int64 {
+            Int64(truncatingIfNeeded: (w &>> UInt64(8 * k)) & 0xFF)
+        }
+        @inline(__always) func two(_ w: UInt64, _ k: Int) -> Int64 { digit(w, k) * 10 + digit(w, k + 1) }
+        let y = two(w0, 0) * 100 + two(w0, 2), mo = two(w0, 5)
+        let d = two(w1, 0), h = two(w1, 3), mi = two(w1, 6)
+        let s = two(w2, 1), ms = digit(w2, 4) * 100 + two(w2, 5)
+        guard valid(y, mo, d, h, mi, s) else { return nil }
+        let days = daysOf4DigitYear(y, mo, d)
+        return Timestamp(milliseconds: ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + ms)
+    }
+
+    /// `CivilDate.days` for the years 0-9999 of a 4-digit year, with unsigned divisions (no sign fix-ups): counted
+    /// from 400 years later, which is never negative, less the 146 097 days of those 400 years.
+    @inline(__always) private static func daysOf4DigitYear(_ y: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        let shifted = UInt64(truncatingIfNeeded: m <= 2 ? y + 399 : y + 400)
+        let era = shifted / 400, yoe = shifted % 400
+        let mp = UInt64(truncatingIfNeeded: m <= 2 ? m + 9 : m - 3)
+        let doy = (153 * mp + 2) / 5 + UInt64(truncatingIfNeeded: d) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return Int64(truncatingIfNeeded: era) * 146_097 + Int64(truncatingIfNeeded: doe) - 719_468 - 146_097
+    }
+
+    /// The eight bytes at `k` if they hold exactly `separators` outside `mask` and ASCII digits inside it: the word
+    /// with each digit's value (0-9) in its byte, zero elsewhere.
+    @inline(__always) private static func digits(
+        _ b: UnsafeBufferPointer<UInt8>, _ k: Int, separators: UInt64, at mask: UInt64
+    ) -> UInt64? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let w = UInt64(littleEndian: UnsafeRawPointer(b.baseAddress!).loadUnaligned(fromByteOffset: k, as: UInt64.self))
+        let d = w & mask
+        let high = (ones &* 0xF0) & mask, three = (ones &* 0x30) & mask
+        // A digit byte is 0x30-0x39: high nibble 3, and still 3 after adding 6 (no carry leaves the byte).
+        guard w & ~mask == separators, d & high == three, (d &+ (ones &* 0x06) & mask) & high == three else {
+            return nil
+        }
+        return d &- three
     }
 }
 
