@@ -110,7 +110,7 @@ struct BarePull: ParsableCommand {
         FileHandle.standardOutput.write(Data("ready\n".utf8))
         var got = 0
         var decoded = 0
-        var decoder = EventDecoder()
+        let decoder = EventDecoder()
         if decode {
             while got < count {
                 _ = try pull.receive { bytes, _ in

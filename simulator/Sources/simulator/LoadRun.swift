@@ -259,7 +259,7 @@ struct LoadRun: ParsableCommand {
             let elapsed = monoNanos() - t0
             let due = min(total, Int(Double(elapsed) / 1e9 * Double(rate)) + 1)
             while k < due {
-                try frames.withFrame(k) { try push.send($0) }
+                _ = try frames.withFrame(k) { try push.send($0) }
                 k += 1
                 if k % probeEvery == 0 { try probeSet.sendNext(on: push) }
             }
