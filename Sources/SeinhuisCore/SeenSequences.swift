@@ -69,6 +69,20 @@ public struct SeenSequences: Sendable {
         return true
     }
 
+    /// Every range of numbers seen for `slot`, sorted (for the snapshot).
+    public func ranges(slot: Int) -> [ClosedRange<UInt64>] { slot < low.count ? all(slot) : [] }
+
+    /// Sets the numbers seen for `slot` (a restored snapshot); `ranges` must be sorted, disjoint and non-adjacent,
+    /// as `ranges(slot:)` gives them (checked: false, and nothing set, otherwise).
+    public mutating func restore(slot: Int, ranges r: [ClosedRange<UInt64>]) -> Bool {
+        for k in r.indices.dropFirst() where r[k - 1].upperBound &+ 1 >= r[k].lowerBound || r[k - 1].upperBound == .max {
+            return false
+        }
+        if slot >= low.count { grow(to: slot) }
+        store(r, slot)
+        return true
+    }
+
     /// Number of stored ranges (for memory accounting and tests).
     public var rangeCount: Int {
         older.reduce(0) { $0 + $1.count } + zip(low, high).filter { $0.0 <= $0.1 }.count

@@ -137,13 +137,15 @@ extension Store {
         }
         var out: [String: Timestamp] = [:]
         guard !wanted.isEmpty else { return out }
-        let s = try db.prepare("SELECT data FROM journal_block WHERE last_ts >= ? ORDER BY id DESC")
+        let s = try db.prepare("SELECT data, format FROM journal_block WHERE last_ts >= ? ORDER BY id DESC")
         try s.bind(since.milliseconds, at: 1)
         defer { s.reset() }
         while try s.step() {
             var found: [Int64: Int64] = [:]
-            Row(handle: s.handle).withBlob(0) { bytes in
-                var r = JournalBlockReader(bytes)
+            let row = Row(handle: s.handle)
+            let format = JournalFormat(rawValue: row.int(1)) ?? .v1
+            row.withBlob(0) { bytes in
+                var r = JournalBlockReader(bytes, format: format)
                 while let (id, e) = r.next(deviceName: { _ in "" }) {
                     guard wanted[id] != nil, e.ts >= since else { continue }
                     found[id] = max(found[id] ?? .min, e.ts.milliseconds)

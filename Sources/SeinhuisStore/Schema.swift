@@ -152,5 +152,27 @@ enum Schema {
         """
         CREATE INDEX dossier_device_dossier ON dossier_device(dossier_id, device);
         """,
+        // 7: durable pipeline state (PROTOCOL 2.4). Journal blocks say their layout (JournalFormat: 2 records each
+        // event's receive clock and whether it was evaluated); the dossier versions in force, each time serve loads
+        // them, and after which journal block; snapshots of the pipeline's state, each covering the journal up to a
+        // block. Start-up reads the latest snapshot and the journal after it.
+        """
+        ALTER TABLE journal_block ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE dossier_load (
+            id INTEGER PRIMARY KEY,
+            after_block INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            versions TEXT NOT NULL
+        );
+        CREATE TABLE pipeline_snapshot (
+            id INTEGER PRIMARY KEY,
+            taken_at INTEGER NOT NULL,
+            journal_through INTEGER NOT NULL,
+            dossier_load INTEGER NOT NULL,
+            format INTEGER NOT NULL,
+            checksum INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        """,
     ]
 }

@@ -80,18 +80,65 @@ public final class Store {
     public func appendJournal(_ block: JournalBlockBuilder, receivedAt: Timestamp) throws {
         guard !block.isEmpty else { return }
         let s = try db.cached(
-            "INSERT INTO journal_block(received_at, first_ts, last_ts, count, data) VALUES (?, ?, ?, ?, ?)")
+            "INSERT INTO journal_block(received_at, first_ts, last_ts, count, data, format) VALUES (?, ?, ?, ?, ?, ?)")
         try s.bind(receivedAt.milliseconds, at: 1)
         try s.bind(block.minTs, at: 2)
         try s.bind(block.maxTs, at: 3)
         try s.bind(Int64(block.count), at: 4)
         try s.bind(blob: block.data, at: 5)
+        try s.bind(block.format.rawValue, at: 6)
         try s.run()
+    }
+
+    /// Stores a batch taken by the pipeline's intake: the journal block and the rejected frames (call inside a
+    /// transaction).
+    public func write(_ block: JournalBlockBuilder, rejections: [RejectedFrame], receivedAt: Timestamp) throws {
+        try appendJournal(block, receivedAt: receivedAt)
+        for r in rejections {
+            try r.bytes.withUnsafeBytes {
+                try quarantine(r.rejection, frame: $0, size: r.size, source: r.source, at: receivedAt)
+            }
+        }
     }
 
     /// Every journaled event in arrival order (used at start to rebuild the duplicate filter).
     public func forEachJournalEvent(_ body: (_ deviceID: Int64, DeviceEvent) throws -> Void) throws {
-        try forEachJournalEvent(sql: "SELECT data FROM journal_block ORDER BY id", [], body)
+        try forEachJournalEvent(sql: "SELECT data, format FROM journal_block ORDER BY id", [], body)
+    }
+
+    /// The id of the latest journal block (0: none).
+    public func lastJournalBlock() throws -> Int64 {
+        try db.scalarInt("SELECT COALESCE(MAX(id), 0) FROM journal_block") ?? 0
+    }
+
+    /// A journal block as start-up reads it: where it is, when it was stored, and its layout.
+    public struct JournalBlockInfo: Sendable {
+        public var id: Int64
+        public var receivedAt: Timestamp
+        public var format: JournalFormat
+    }
+
+    /// Every journaled event after block `afterBlock`, in arrival order, with its block, whether it was evaluated
+    /// on arrival and the receive clock it was taken at (what `JournalFormat.v2` records; older blocks say neither:
+    /// evaluated, at the block's time).
+    public func forEachJournalEvent(
+        afterBlock: Int64,
+        _ body: (_ block: JournalBlockInfo, DeviceEvent, _ evaluated: Bool, _ receivedAt: Timestamp) throws -> Void
+    ) throws {
+        let s = try db.prepare("SELECT id, received_at, format, data FROM journal_block WHERE id > ? ORDER BY id")
+        try s.bind([.integer(afterBlock)])
+        let names = deviceNames
+        try s.forEach { row in
+            let info = JournalBlockInfo(
+                id: row.int(0), receivedAt: Timestamp(milliseconds: row.int(1)),
+                format: JournalFormat(rawValue: row.int(2)) ?? .v1)
+            try row.withBlob(3) { bytes in
+                var r = JournalBlockReader(bytes, format: info.format)
+                while let (_, e) = r.next(deviceName: { names[$0] ?? "#\($0)" }) {
+                    try body(info, e, r.evaluated, r.receivedAt ?? info.receivedAt)
+                }
+            }
+        }
     }
 
     /// Journaled events of one device (or all, if nil) with `from <= ts < to`, in arrival order.
@@ -99,7 +146,7 @@ public final class Store {
         let wanted = device.map { deviceIDs[$0] ?? -1 }
         var out: [DeviceEvent] = []
         try forEachJournalEvent(
-            sql: "SELECT data FROM journal_block WHERE last_ts >= ? AND first_ts < ? ORDER BY id",
+            sql: "SELECT data, format FROM journal_block WHERE last_ts >= ? AND first_ts < ? ORDER BY id",
             [.integer(from.milliseconds), .integer(to.milliseconds)]
         ) { id, e in
             if let wanted, id != wanted { return }
@@ -115,8 +162,9 @@ public final class Store {
         try s.bind(bindings)
         let names = deviceNames
         try s.forEach { row in
+            let format = JournalFormat(rawValue: row.int(1)) ?? .v1
             try row.withBlob(0) { bytes in
-                var r = JournalBlockReader(bytes)
+                var r = JournalBlockReader(bytes, format: format)
                 while let (id, e) = r.next(deviceName: { names[$0] ?? "#\($0)" }) { try body(id, e) }
             }
         }
@@ -129,7 +177,9 @@ public final class Store {
     // MARK: quarantine
 
     /// Keeps a rejected frame (bounded; call inside a transaction).
-    public func quarantine(_ r: Rejection, frame: UnsafeRawBufferPointer, source: String, at: Timestamp) throws {
+    public func quarantine(
+        _ r: Rejection, frame: UnsafeRawBufferPointer, size: Int? = nil, source: String, at: Timestamp
+    ) throws {
         let s = try db.cached(
             "INSERT INTO quarantine(received_at, source, reason, detail, frame, frame_size) VALUES (?, ?, ?, ?, ?, ?)")
         try s.bind(at.milliseconds, at: 1)
@@ -137,7 +187,7 @@ public final class Store {
         try s.bind(.text(r.reason.rawValue), at: 3)
         try s.bind(.text(r.detail), at: 4)
         try s.bind(blob: Array(frame.prefix(quarantineFrameBytes)), at: 5)
-        try s.bind(Int64(frame.count), at: 6)
+        try s.bind(Int64(size ?? frame.count), at: 6)
         try s.run()
         let id = db.lastInsertRowID
         if id % 256 == 0 {

@@ -95,6 +95,15 @@ public struct ReplaySequencer: Sendable {
         release(through: watermark.milliseconds, into: &changes)
     }
 
+    /// Loads dossiers into the engine (replay loads them once, before the first event).
+    public mutating func loadDossiers(_ dossiers: [Dossier], at: Timestamp, into changes: inout [TimedBreachChange]) {
+        engine.load(dossiers, at: at, into: &scratch)
+        if engine.deviceCount > latestRead.count {
+            latestRead.append(contentsOf: repeatElement(.min, count: engine.deviceCount - latestRead.count))
+        }
+        flush(into: &changes)
+    }
+
     /// The end of the file: evaluates every held event and fires the timers due before the highest `ts`
     /// (later ones do not fire).
     public mutating func finish(into changes: inout [TimedBreachChange]) {

@@ -143,7 +143,7 @@ public struct RuleEngine: Sendable {
 
     /// Room for the new dossiers' tags, zones and flags: exactly on the first load (array growth by doubling would
     /// leave up to half of each unused), by at least an eighth later.
-    private mutating func reserve(for new: [Dossier]) {
+    mutating func reserve(for new: [Dossier]) {
         func grow<T>(_ a: inout [T], by n: Int) {
             guard a.count + n > a.capacity else { return }
             a.reserveCapacity(a.isEmpty ? n : max(a.count + n, a.capacity + a.capacity / 8))
@@ -179,7 +179,7 @@ public struct RuleEngine: Sendable {
 
     /// The engine's view of a dossier, with its period tables registered (shared when equal) and its zones added
     /// to the zone table.
-    private mutating func rules(for d: Dossier) -> DossierRules {
+    mutating func rules(for d: Dossier) -> DossierRules {
         let clock = LocalClock(identifier: d.timezone) ?? LocalClock(identifier: Dossier.defaultTimeZone)!
         func table(_ windows: [TimeWindow]) -> Int32? {
             guard !windows.isEmpty else { return nil }
@@ -193,7 +193,7 @@ public struct RuleEngine: Sendable {
         return DossierRules(d, clock: clock, config: config, curfew: table(d.curfew), zoneBase: base)
     }
 
-    private mutating func addTag(device name: String, dossier: Int, rules r: DossierRules) -> Int32 {
+    mutating func addTag(device name: String, dossier: Int, rules r: DossierRules) -> Int32 {
         let (device, inserted) = devices.insert(name)
         if inserted {
             bindings.append([])
@@ -280,7 +280,7 @@ public struct RuleEngine: Sendable {
         return newTags
     }
 
-    private mutating func rebuildBindings(_ dossierTags: [[Int32]]) {
+    mutating func rebuildBindings(_ dossierTags: [[Int32]]) {
         for d in bindings.indices { bindings[d].removeAll(keepingCapacity: true) }
         let order = dossiers.indices.compactMap { i in dossiers[i].map { (i, $0.activeStart) } }
             .sorted { ($0.1, $0.0) < ($1.1, $1.0) }

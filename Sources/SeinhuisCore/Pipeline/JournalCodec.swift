@@ -1,29 +1,49 @@
-import SeinhuisCore
+/// The layouts of a journal block (the `format` column of `journal_block`).
+public enum JournalFormat: Int64, Sendable {
+    /// Per event: device id (varint), seq (varint), ts as a zig-zag varint (absolute for the block's first event, a
+    /// difference from it for the others), the kind byte, then the reading (doubles as little-endian IEEE 754 bit
+    /// patterns, so nothing is rounded). What `replay` writes (its clock is the stream's own), and every block of a
+    /// database from before contract 1.1.
+    case v1 = 1
+    /// `serve`'s: as v1, and what start-up needs to judge the event again exactly as it was judged on arrival
+    /// (PROTOCOL 2.4): the kind byte's high bit set when the event was not evaluated (clock-skewed, late, outside
+    /// its dossier's period), and after it the receive clock at which it was taken, as a varint difference from the
+    /// previous event's (absolute for the block's first; the clock never runs backwards, so usually one byte: 0).
+    case v2 = 2
+}
 
-/// The journal's compact binary encoding of accepted events, one block per committed batch.
-///
-/// Per event: device id (varint), seq (varint), ts as a zig-zag varint (absolute for the block's first event, a
-/// difference from it for the others), the
-/// kind byte, then the reading (doubles as little-endian IEEE 754 bit patterns, so nothing is rounded).
+/// The journal's compact binary encoding of accepted events, one block per committed batch (`JournalFormat`).
 public struct JournalBlockBuilder: Sendable {
+    public let format: JournalFormat
     public private(set) var data: [UInt8] = []
     public private(set) var count = 0
     public private(set) var baseTs: Int64 = 0
     public private(set) var minTs: Int64 = .max
     public private(set) var maxTs: Int64 = .min
+    /// v2: the receive clock of the latest event, and where its kind byte is (to mark it not evaluated).
+    private var lastReceived: Int64 = 0
+    private var lastKindAt = -1
 
-    public init(reserve: Int = 1 << 16) { data.reserveCapacity(reserve) }
+    public init(reserve: Int = 1 << 16, format: JournalFormat = .v1) {
+        self.format = format
+        data.reserveCapacity(reserve)
+    }
+
+    /// The high bit of the kind byte (v2): the event was stored and not evaluated.
+    public static let notEvaluatedBit: UInt8 = 0x80
 
     public var isEmpty: Bool { count == 0 }
 
     public mutating func reset() {
         data.removeAll(keepingCapacity: true)
+        lastKindAt = -1
         count = 0
         minTs = .max
         maxTs = .min
     }
 
-    public mutating func append(deviceID: Int64, _ e: DeviceEvent) {
+    /// Appends an event taken at `receivedAt` (the pipeline clock; v2 records it, v1 ignores it).
+    public mutating func append(deviceID: Int64, _ e: DeviceEvent, receivedAt: Timestamp = .distantPast) {
         let ts = e.ts.milliseconds
         if count == 0 { baseTs = ts }
         count += 1
@@ -31,7 +51,10 @@ public struct JournalBlockBuilder: Sendable {
         if ts > maxTs { maxTs = ts }
         // The first event carries its absolute time, the others their difference from it.
         let d = count == 1 ? ts : ts &- baseTs
-        // Encoded on the stack, then appended once: at most 3 varints of 10 bytes, the kind, 3 doubles.
+        let v2 = format == .v2
+        var kindAt = 0
+        let start = data.count
+        // Encoded on the stack, then appended once: at most 4 varints of 10 bytes, the kind, 3 doubles.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxEventBytes) { buf in
             var n = 0
             @inline(__always) func byte(_ b: UInt8) {
@@ -56,7 +79,13 @@ public struct JournalBlockBuilder: Sendable {
             varint(UInt64(bitPattern: deviceID))
             varint(e.seq)
             varint(UInt64(bitPattern: (d << 1) ^ (d >> 63)))
+            kindAt = n
             byte(e.kind.rawValue)
+            if v2 {
+                let r = receivedAt.milliseconds
+                varint(UInt64(bitPattern: count == 1 ? r : max(0, r &- lastReceived)))
+                lastReceived = count == 1 ? r : max(lastReceived, r)
+            }
             switch e.reading {
             case .position(let lat, let lon, let acc):
                 double(lat)
@@ -73,19 +102,34 @@ public struct JournalBlockBuilder: Sendable {
             }
             data.append(contentsOf: UnsafeBufferPointer(rebasing: buf[0..<n]))
         }
+        lastKindAt = start + kindAt
     }
 
-    /// The most bytes one event takes: three 10-byte varints, the kind byte, three doubles.
-    static let maxEventBytes = 3 * 10 + 1 + 3 * 8
+    /// Marks the event appended last as not evaluated (v2; v1 has no room for it and ignores it).
+    public mutating func markLastNotEvaluated() {
+        guard format == .v2, lastKindAt >= 0 else { return }
+        data[lastKindAt] |= Self.notEvaluatedBit
+    }
+
+    /// The most bytes one event takes: four 10-byte varints, the kind byte, three doubles.
+    static let maxEventBytes = 4 * 10 + 1 + 3 * 8
 }
 
 /// Reads a journal block back: the inverse of `JournalBlockBuilder`.
 public struct JournalBlockReader {
     let bytes: UnsafeRawBufferPointer
+    let format: JournalFormat
     var i = 0
     var baseTs: Int64?
+    /// After `next`: whether the event was evaluated when it arrived (v1: always true, it says nothing), and the
+    /// receive clock at which it was taken (v1: nil).
+    public private(set) var evaluated = true
+    public private(set) var receivedAt: Timestamp?
 
-    public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    public init(_ bytes: UnsafeRawBufferPointer, format: JournalFormat = .v1) {
+        self.bytes = bytes
+        self.format = format
+    }
 
     /// The next event with its device id, or nil at the end (or on a damaged block).
     public mutating func next(deviceName: (Int64) -> String) -> (deviceID: Int64, event: DeviceEvent)? {
@@ -95,8 +139,16 @@ public struct JournalBlockReader {
         let delta = Int64(bitPattern: zz >> 1) ^ -Int64(bitPattern: zz & 1)
         let ts: Int64
         if let b = baseTs { ts = b &+ delta } else { ts = delta; baseTs = delta }
-        guard let kind = EventKind(rawValue: bytes[i]) else { return nil }
+        let kindByte = bytes[i]
         i += 1
+        if format == .v2 {
+            guard let r = varint() else { return nil }
+            let received = receivedAt.map { $0.milliseconds &+ Int64(bitPattern: r) } ?? Int64(bitPattern: r)
+            receivedAt = Timestamp(milliseconds: received)
+            evaluated = kindByte & JournalBlockBuilder.notEvaluatedBit == 0
+        }
+        guard let kind = EventKind(rawValue: format == .v2 ? kindByte & ~JournalBlockBuilder.notEvaluatedBit : kindByte)
+        else { return nil }
         let reading: Reading
         switch kind {
         case .position:

@@ -1,4 +1,4 @@
-import SeinhuisCore
+
 
 /// What happened to the frames of a run or a batch (PROTOCOL 2.1/2.2).
 public struct IngestCounts: Sendable, Equatable {
@@ -19,7 +19,7 @@ public struct IngestCounts: Sendable, Equatable {
 
     public init() {}
 
-    mutating func reject(_ r: RejectReason) {
+    public mutating func reject(_ r: RejectReason) {
         rejected += 1
         rejectedByReason[r, default: 0] += 1
     }

@@ -1,0 +1,131 @@
+extension RuleEngine {
+    // MARK: - Snapshot
+
+    /// The ids of the dossiers in force, in the engine's order (what `restore` must be given back, by id).
+    public var dossierIDs: [String] { dossiers.compactMap { $0?.id } }
+
+    /// Writes the engine's whole state: the pipeline clock, the dossiers in force (by id, in the engine's order),
+    /// and every device of every dossier in force with all it remembers and its place in the deadline heap.
+    ///
+    /// What is derived from the dossiers (period tables, the zone table, bindings) is not written: `restore` derives
+    /// it again from the same dossiers. Retired tags (a device or dossier no longer in force) are left out. Order is
+    /// kept (dossiers, then tags, each in the engine's order), so the restored engine breaks ties between devices
+    /// exactly as this one does.
+    public func snapshot(into w: inout SnapshotWriter) {
+        w.int(now.milliseconds)
+        var compact = [Int](repeating: -1, count: dossiers.count)
+        var n = 0
+        for (i, r) in dossiers.enumerated() {
+            guard r != nil else { continue }
+            compact[i] = n
+            n += 1
+        }
+        w.count(n)
+        for r in dossiers { if let r { w.string(r.id) } }
+        let live = tags.filter { $0.dossier >= 0 }
+        w.count(live.count)
+        for tag in live {
+            w.count(compact[Int(tag.dossier)])
+            w.string(devices[Int(tag.device)])
+            tag.write(to: &w)
+            let base = Int(tag.zoneFlagBase)
+            w.raw(zoneFlags[base..<(base + Int(tag.zoneCount))])
+        }
+    }
+
+    /// The engine `snapshot` wrote, judging by `dossiers` (by id: each must be the version that was in force when
+    /// the snapshot was taken). Throws `SnapshotError` if the bytes are damaged or do not fit the dossiers (a device
+    /// the dossier does not name, a different number of zones).
+    public static func restore(
+        from r: inout SnapshotReader, dossiers byID: [String: Dossier], config: RuleConfig
+    ) throws -> RuleEngine {
+        var e = RuleEngine(config: config)
+        e.now = Timestamp(milliseconds: try r.int())
+        let count = try r.count()
+        var list: [Dossier] = []
+        list.reserveCapacity(count)
+        for _ in 0..<count {
+            let id = try r.string()
+            guard let d = byID[id] else { throw SnapshotError("the snapshot's dossier \(id) was not given back") }
+            list.append(d)
+        }
+        e.reserve(for: list)
+        for d in list { e.dossiers.append(e.rules(for: d)) }
+        var dossierTags = [[Int32]](repeating: [], count: list.count)
+        let tagCount = try r.count()
+        for _ in 0..<tagCount {
+            let di = try r.count()
+            guard di < list.count else { throw SnapshotError("a device of the snapshot names no dossier") }
+            let device = try r.string()
+            guard list[di].devices.contains(device) else {
+                throw SnapshotError("dossier \(list[di].id) does not name device \(device) of the snapshot")
+            }
+            let k = Int(e.addTag(device: device, dossier: di, rules: e.dossiers[di]!))
+            try e.tags[k].read(from: &r)
+            let flags = try r.raw()
+            guard flags.count == Int(e.tags[k].zoneCount), flags.count == list[di].zones.count else {
+                throw SnapshotError("device \(device) of dossier \(list[di].id) has other zones than its dossier")
+            }
+            let base = Int(e.tags[k].zoneFlagBase)
+            for z in flags.indices { e.zoneFlags[base + z] = flags[z] }
+            dossierTags[di].append(Int32(k))
+        }
+        e.rebuildBindings(dossierTags)
+        for (k, tag) in e.tags.enumerated() where tag.queuedKey != TagState.none {
+            e.heap.insert(Deadline(key: tag.queuedKey, tag: Int32(k)))
+        }
+        return e
+    }
+}
+
+extension TagState {
+    /// Every field but the indices `restore` derives (device, dossier, zone bases, zone count).
+    fileprivate func write(to w: inout SnapshotWriter) {
+        for v in [
+            activeStart, activeEnd, commsTimeout, lastEvaluated, lastContact, gnssLostSince, flagsFrom, nextBoundary,
+            throughKey, queuedKey, lastChangeAt, lag,
+        ] { w.int(v) }
+        w.varint(UInt64(open))
+        for b in [strap, `case`, gnss, power, homeRun, consecutiveFixes] { w.byte(b) }
+        for b in [
+            flagsValid, dossierActive, curfewActive, away, batteryLow, batteryDepleted, commsLost, gnssLossOpen,
+        ] { w.bool(b) }
+        w.double(home.center.lat)
+        w.double(home.center.lon)
+        w.double(home.radiusMetres)
+        w.double(maxAccuracy)
+    }
+
+    fileprivate mutating func read(from r: inout SnapshotReader) throws {
+        activeStart = try r.int()
+        activeEnd = try r.int()
+        commsTimeout = try r.int()
+        lastEvaluated = try r.int()
+        lastContact = try r.int()
+        gnssLostSince = try r.int()
+        flagsFrom = try r.int()
+        nextBoundary = try r.int()
+        throughKey = try r.int()
+        queuedKey = try r.int()
+        lastChangeAt = try r.int()
+        lag = try r.int()
+        open = try r.uint16()
+        strap = try r.byte()
+        `case` = try r.byte()
+        gnss = try r.byte()
+        power = try r.byte()
+        homeRun = try r.byte()
+        consecutiveFixes = try r.byte()
+        flagsValid = try r.bool()
+        dossierActive = try r.bool()
+        curfewActive = try r.bool()
+        away = try r.bool()
+        batteryLow = try r.bool()
+        batteryDepleted = try r.bool()
+        commsLost = try r.bool()
+        gnssLossOpen = try r.bool()
+        let lat = try r.double(), lon = try r.double(), radius = try r.double()
+        home = GeoCircle(center: GeoPoint(lat: lat, lon: lon), radiusMetres: radius)
+        maxAccuracy = try r.double()
+    }
+}

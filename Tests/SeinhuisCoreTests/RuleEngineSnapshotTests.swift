@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+@testable import SeinhuisCore
+
+/// A restored engine is the engine that was snapshotted: the contract's edge streams (every rule, two DST nights),
+/// run as `serve` runs them (timers on a receive clock less each device's lag), give the same breach changes, in the
+/// same order, whether the engine runs through or is snapshotted and restored every few hundred events, across a
+/// re-import too; and the restored engine's own snapshot is byte for byte the original's.
+@Suite("RuleEngine snapshots")
+struct RuleEngineSnapshotTests {
+    struct Stream {
+        var dossiers: [Dossier]
+        /// Accepted events in arrival order, with their receive time.
+        var events: [(DeviceEvent, Timestamp)]
+    }
+
+    static func stream(_ folder: String) throws -> Stream {
+        let dir = SpecReplayTests.spec.appendingPathComponent(folder)
+        let dossiers = try Dossier.parse(Data(contentsOf: dir.appendingPathComponent("dossiers.json")))
+        let known = Set(dossiers.flatMap(\.devices))
+        // The file holds invalid UTF-8 on purpose (bad input): split the bytes, not a String.
+        let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent("events.ndjson")))
+        let decoder = EventDecoder()
+        var seen = Set<String>()
+        var out: [(DeviceEvent, Timestamp)] = []
+        var clock = Int64.min
+        for line in bytes.split(separator: 0x0A) {
+            guard case .event(let e) = decoder.decode(Array(line)), known.contains(e.device),
+                seen.insert("\(e.device) \(e.seq)").inserted
+            else { continue }
+            // Each device reports with a lag of its own (0-40 s); the receive clock never runs backwards.
+            let lag = Int64(abs(e.device.hashValue) % 40_000)
+            clock = max(clock, e.ts.milliseconds + lag)
+            out.append((e, Timestamp(milliseconds: clock)))
+        }
+        return Stream(dossiers: dossiers, events: out)
+    }
+
+    static var serveConfig: RuleConfig {
+        var c = RuleConfig()
+        c.timersFollowDeviceLag = true
+        return c
+    }
+
+    /// A re-import halfway: every dossier's exclusion zones are dropped and its comms timeout halved.
+    static func reimported(_ ds: [Dossier]) -> [Dossier] {
+        ds.map { d in
+            var d = d
+            d.zones = d.zones.filter { $0.kind != .exclusion }
+            d.commsTimeoutSeconds = max(60, d.commsTimeoutSeconds / 2)
+            return d
+        }
+    }
+
+    /// Runs the stream; every `restoreEvery` events (0: never) the engine is snapshotted and replaced by its restore.
+    static func run(_ s: Stream, restoreEvery: Int) throws -> (changes: [BreachChange], final: [UInt8]) {
+        var engine = RuleEngine(config: serveConfig)
+        var changes: [BreachChange] = []
+        var inForce = s.dossiers
+        engine.load(inForce, at: .distantPast, into: &changes)
+        let half = s.events.count / 2
+        for (k, (e, received)) in s.events.enumerated() {
+            if k == half {
+                inForce = reimported(s.dossiers)
+                engine.load(inForce, at: received, into: &changes)
+            }
+            if restoreEvery > 0, k % restoreEvery == restoreEvery - 1 {
+                var w = SnapshotWriter()
+                engine.snapshot(into: &w)
+                var r = SnapshotReader(w.bytes)
+                engine = try RuleEngine.restore(
+                    from: &r, dossiers: Dictionary(uniqueKeysWithValues: inForce.map { ($0.id, $0) }),
+                    config: serveConfig)
+                #expect(r.isAtEnd)
+            }
+            engine.advance(to: received, into: &changes)
+            engine.process(e, into: &changes)
+        }
+        engine.advance(to: (s.events.last?.1 ?? .distantPast) + 86_400_000, into: &changes)
+        var w = SnapshotWriter()
+        engine.snapshot(into: &w)
+        return (changes, w.bytes)
+    }
+
+    @Test(arguments: ["edge/autumn", "edge/spring"])
+    func aRestoredEngineGoesOnAsTheOriginal(_ folder: String) throws {
+        let s = try Self.stream(folder)
+        let through = try Self.run(s, restoreEvery: 0)
+        #expect(through.changes.count > 100, "the stream should raise and clear many breaches")
+        for every in [13, 997] {
+            let restored = try Self.run(s, restoreEvery: every)
+            #expect(restored.changes == through.changes, "restored every \(every) events")
+            #expect(restored.final == through.final, "the final snapshot, restored every \(every) events")
+        }
+    }
+
+    @Test func damagedOrMismatchedSnapshotsAreRefusedNotMisread() throws {
+        let s = try Self.stream("edge/autumn")
+        var engine = RuleEngine(config: Self.serveConfig)
+        var changes: [BreachChange] = []
+        engine.load(s.dossiers, at: .distantPast, into: &changes)
+        for (e, received) in s.events.prefix(3000) {
+            engine.advance(to: received, into: &changes)
+            engine.process(e, into: &changes)
+        }
+        var w = SnapshotWriter()
+        engine.snapshot(into: &w)
+        let bytes = w.bytes
+        let byID = Dictionary(uniqueKeysWithValues: s.dossiers.map { ($0.id, $0) })
+        // Every truncation throws (none crashes or reads garbage as a state).
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 60)) {
+            var r = SnapshotReader(Array(bytes.prefix(cut)))
+            #expect(throws: SnapshotError.self) { _ = try RuleEngine.restore(from: &r, dossiers: byID, config: .init()) }
+        }
+        // A dossier missing, or one with other zones than when the snapshot was taken.
+        var r = SnapshotReader(bytes)
+        #expect(throws: SnapshotError.self) {
+            _ = try RuleEngine.restore(from: &r, dossiers: byID.filter { $0.key != s.dossiers[0].id }, config: .init())
+        }
+        let zoned = try #require(s.dossiers.first { !$0.zones.isEmpty })
+        var changed = byID
+        changed[zoned.id]!.zones.removeLast()
+        r = SnapshotReader(bytes)
+        #expect(throws: SnapshotError.self) { _ = try RuleEngine.restore(from: &r, dossiers: changed, config: .init()) }
+    }
+}
