@@ -23,6 +23,14 @@ enum HTTPAPI {
                 body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
         }
         router.get("/healthz") { _, _ -> String in "ok\n" }
+        // Liveness above; readiness here: only once the pipeline has loaded its state (snapshot and journal after it)
+        // and serves its sockets.
+        router.get("/readyz") { _, _ -> Response in
+            let ready = metrics.status.isReady
+            return Response(
+                status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "starting\n")))
+        }
         ConsoleAPI.addSessionRoutes(to: router, sessions: sessions)
         addAlertRoutes(to: router.requiring(.readAlerts, sessions), store: store, live: live)
         addActionRoutes(to: router.requiring(.actOnAlerts, sessions), store: store, live: live)

@@ -6,6 +6,8 @@ import SeinhuisCore
 /// The ingest thread adds a whole batch's counts at once, so the hot path touches no shared counter per event.
 public final class PipelineMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
+    /// Whether the pipeline is ready (`/readyz`).
+    public let status = PipelineStatus()
     let accepted: [String: Counter]
     let duplicates: Counter
     let rejected: [RejectReason: Counter]
@@ -64,6 +66,17 @@ public final class PipelineMetrics: Sendable {
 
     func record(_ c: IngestCounts, source: String) {
         if c.accepted > 0 { accepted[source]?.increment(by: Int64(c.accepted)) }
+        recordNotAccepted(c)
+    }
+
+    /// A turn's counts, its accepted events by endpoint.
+    func record(_ c: IngestCounts, accepted byEndpoint: (pull: Int, reliable: Int)) {
+        if byEndpoint.pull > 0 { accepted["pull"]?.increment(by: Int64(byEndpoint.pull)) }
+        if byEndpoint.reliable > 0 { accepted["reliable"]?.increment(by: Int64(byEndpoint.reliable)) }
+        recordNotAccepted(c)
+    }
+
+    private func recordNotAccepted(_ c: IngestCounts) {
         if c.duplicates > 0 { duplicates.increment(by: Int64(c.duplicates)) }
         for (r, n) in c.rejectedByReason where n > 0 { rejected[r]?.increment(by: Int64(n)) }
         if c.notEvaluated > 0 { notEvaluated.increment(by: Int64(c.notEvaluated)) }

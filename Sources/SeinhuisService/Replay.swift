@@ -41,9 +41,9 @@ public struct ReplaySummary: Sendable {
     }
 }
 
-/// `seinhuis replay`: runs an NDJSON event file through the same decoding, journal and rules as `serve`, in
-/// event time and offline (PROTOCOL 2.1, 4.1). Deterministic: the same file into a fresh database gives the
-/// same alerts, ids included.
+/// `seinhuis replay`: runs an NDJSON event file through the same pipeline as `serve` (PROTOCOL 2.1, 4.1), in
+/// event time and offline: a `ReplayPipeline`, whose order of judging is the replay sequencer. Deterministic: the
+/// same file into a fresh database gives the same alerts, ids included.
 public struct Replay {
     public var eventsPerCommit = 65_536
     /// Lines per chunk handed from the reader thread to the main thread (at most `eventsPerCommit`).
@@ -55,67 +55,46 @@ public struct Replay {
 
     /// Replays `path` into `store`. `progress` is called after every commit with the counts so far and bytes read.
     ///
-    /// Two threads: a reader (`ReplayReader`: lines, decoding, duplicates, journal block) and this one (reordering,
-    /// rules, alerts, commits). The reader uses a connection of its own, so `store` must be a database file.
+    /// Two threads: the reader (`ReplayReader`: lines, and the pipeline's intake: decoding, duplicates, journal
+    /// block) and this one (the rest of the pipeline: reordering, rules, alerts; and the commits).
     public func run(
-        path: String, store: Store, catalog: DossierCatalog,
+        path: String, store: Store, dossiers: DossierSet,
         progress: (IngestCounts, Int) -> Void = { _, _ in }
     ) throws -> ReplaySummary {
-        guard store.db.path != ":memory:", !store.db.path.isEmpty else {
-            throw ReplayReadError(description: "replay needs a database file, not an in-memory database")
-        }
         let started = WallClock.monotonicNanos()
         let startedCPU = threadCPUSeconds()
-        var engine = RuleEngine(config: rules)
-        var bootChanges: [BreachChange] = []
-        engine.load(catalog.dossiers, at: Timestamp.distantPast, into: &bootChanges)
-        let known = catalog.devices
-        try Ingestor(store: store, isKnownDevice: { _ in false }).register(known)
-        // The reader's own connection, opened after `register`: it knows every dossier device's journal id, so it
-        // only reads (and the duplicate filter is rebuilt from the journal before its thread starts).
-        let ingest = Ingestor(store: try Store(path: store.db.path), isKnownDevice: { known.contains($0) })
-        _ = try ingest.rebuild()
+        var settings = PipelineSettings()
+        settings.rules = rules
+        settings.policy = policy
+        let freshJournal = try store.lastJournalBlock() == 0
+        let pipeline = ReplayPipeline(
+            settings: settings, dossiers: dossiers, journalIDs: try store.journalIDs(dossiers.devices),
+            nextAlertNumber: try store.nextAlertNumber())
+        // The duplicate filter knows what the journal holds already (PROTOCOL 2.1: across the whole history).
+        try store.forEachJournalEvent(afterBlock: 0) { _, e, _, _ in pipeline.intake.markSeen(e.device, seq: e.seq) }
         var ruleIndex: [String: Int32] = [:]
-        for d in known { if let i = engine.deviceIndex(of: d) { ruleIndex[d] = Int32(i) } }
+        for d in dossiers.devices { if let i = pipeline.order.engine.deviceIndex(of: d) { ruleIndex[d] = Int32(i) } }
         let reader = ReplayReader(
-            path: path, ingest: ingest, ruleIndex: ruleIndex, eventsPerCommit: eventsPerCommit,
+            path: path, ingest: pipeline.intake, ruleIndex: ruleIndex, eventsPerCommit: eventsPerCommit,
             linesPerHandOver: linesPerHandOver)
         reader.start()
-
-        var sequencer = ReplaySequencer(engine: engine)
-        var book = AlertBook(policy: policy, nextNumber: try store.nextAlertNumber())
-        book.radex = catalog.radexByDossier
         var summary = ReplaySummary()
-        var changes: [TimedBreachChange] = []
-        var toSave: [String: Alert] = [:]
-        var order: [String] = []
 
-        func keep(_ a: Alert) { if toSave.updateValue(a, forKey: a.id) == nil { order.append(a.id) } }
-        func collect() {
-            for c in changes {
-                // Escalations due before this change's moment go out first (stream time; nobody responds in a
-                // replay, so every alert escalates up to the policy's limit).
-                for a in book.escalate(dueBy: c.detectedAt - 1, isResponded: { _ in false }) {
-                    summary.escalations += 1
-                    keep(a)
-                }
-                guard let a = book.apply(c.change, detectedAt: c.detectedAt) else { continue }
-                if case .raised = c.change { summary.alertsRaised += 1 } else { summary.alertsCleared += 1 }
-                keep(a)
-            }
-            changes.removeAll(keepingCapacity: true)
-        }
-        func commit(_ batch: IngestBatch, counts: IngestCounts) throws {
-            let at = Timestamp(milliseconds: sequencer.clock.milliseconds)
+        func commit(_ batch: IngestBatch, counts: IngestCounts, snapshot: Bool = false) throws {
+            let at = pipeline.clock
+            // An alert raised and cleared within one commit is stored once, as it is at the end.
+            var latest: [String: Int] = [:]
+            let alerts = pipeline.alerts
+            for (k, a) in alerts.enumerated() { latest[a.id] = k }
             try store.transaction {
-                try batch.write(to: store, receivedAt: at)
-                for id in order { try store.save(toSave[id]!, at: at) }
+                try store.write(batch.block, rejections: batch.rejections, receivedAt: at)
+                for (k, a) in alerts.enumerated() where latest[a.id] == k { try store.save(a, at: at) }
+                if snapshot { try saveSnapshot(pipeline, store: store) }
             }
-            toSave.removeAll(keepingCapacity: true)
-            order.removeAll(keepingCapacity: true)
+            _ = pipeline.alertsStored()
             var c = counts
-            c.late = sequencer.counts.late
-            c.notEvaluated = sequencer.counts.notEvaluated
+            c.late = pipeline.order.counts.late
+            c.notEvaluated = pipeline.order.counts.notEvaluated
             progress(c, summary.bytes)
         }
 
@@ -135,8 +114,7 @@ public struct Replay {
                     if let prev = last, prev.endsCommit { try commit(prev.batch, counts: prev.counts) }
                     for k in chunk.events.indices {
                         let r = chunk.ruleIndex[k]
-                        sequencer.push(chunk.events[k], deviceIndex: r >= 0 ? Int(r) : nil, into: &changes)
-                        if !changes.isEmpty { collect() }
+                        pipeline.judge(chunk.events[k], deviceIndex: r >= 0 ? Int(r) : nil, receivedAt: .distantPast)
                     }
                     last = chunk
                 }
@@ -148,20 +126,28 @@ public struct Replay {
         }
         let final = last ?? ReplayChunk(capacity: 0)
         summary.bytes = final.bytes
-        sequencer.finish(into: &changes)
-        collect()
-        // At the end of the file, escalations due before its highest ts go out, later ones do not.
-        for a in book.escalate(dueBy: sequencer.clock - 1, isResponded: { _ in false }) {
-            summary.escalations += 1
-            keep(a)
-        }
-        try commit(final.batch, counts: final.counts)
+        pipeline.finish()
+        // Into a fresh journal, the replay's end state is a snapshot `serve` can start from (PROTOCOL 2.4).
+        try commit(final.batch, counts: final.counts, snapshot: freshJournal)
         summary.counts = final.counts
-        summary.counts.late = sequencer.counts.late
-        summary.counts.notEvaluated = sequencer.counts.notEvaluated
+        summary.counts.late = pipeline.order.counts.late
+        summary.counts.notEvaluated = pipeline.order.counts.notEvaluated
+        summary.alertsRaised = pipeline.tally.raised
+        summary.alertsCleared = pipeline.tally.cleared
+        summary.escalations = pipeline.tally.escalations
         summary.seconds = Double(WallClock.monotonicNanos() - started) / 1e9
         summary.mainCPUSeconds = threadCPUSeconds() - startedCPU
         summary.readerCPUSeconds = final.cpuSeconds
         return summary
+    }
+
+    /// The replay's end state as `serve`'s starting point: its dossiers as a load before the first block, and a
+    /// snapshot covering the whole journal (inside the last commit's transaction).
+    private func saveSnapshot(_ pipeline: ReplayPipeline, store: Store) throws {
+        let load = try store.recordDossierLoad(
+            afterBlock: 0, at: .distantPast, versions: pipeline.dossiers.versionKey)
+        try store.saveSnapshot(
+            pipeline.snapshot().bytes, format: PipelineSnapshot.format, takenAt: pipeline.clock,
+            journalThrough: try store.lastJournalBlock(), dossierLoad: load)
     }
 }

@@ -10,7 +10,7 @@ import SeinhuisStore
 import Synchronization
 
 /// Replay's first stage, on a thread of its own: reads the file's lines, decodes them, drops duplicates and
-/// builds the journal block (the `Ingestor`), and hands the main thread `ReplayChunk`s of `linesPerHandOver` lines:
+/// builds the journal block (the pipeline's `Intake`, handed over), and hands the main thread `ReplayChunk`s of `linesPerHandOver` lines:
 /// the accepted events in file order with their rule index; the chunk that ends a commit (every `eventsPerCommit`
 /// lines) also carries the batch to write and the counts so far. The main thread reorders, evaluates and commits
 /// exactly as a single thread would (the same commits at the same lines), so the output does not depend on the
@@ -18,9 +18,9 @@ import Synchronization
 ///
 /// Hand-over: a bounded queue of chunks (a lock per chunk, none per event).
 final class ReplayReader: @unchecked Sendable {
-    // @unchecked: `ingest` (and its own connection) is set up before the thread starts and then used by the
-    // reader thread only; the main thread touches the queue, the stop flag and the semaphores, which are Sendable.
-    private let ingest: Ingestor
+    // @unchecked: `ingest` is set up before the thread starts and then used by the reader thread only; the main
+    // thread touches the queue, the stop flag and the semaphores, which are Sendable.
+    private let ingest: Intake
     private let path: String
     private let eventsPerCommit: Int
     private let linesPerHandOver: Int
@@ -34,7 +34,7 @@ final class ReplayReader: @unchecked Sendable {
 
     /// `ingest` is handed over: the caller must not use it any more.
     init(
-        path: String, ingest: Ingestor, ruleIndex: [String: Int32], eventsPerCommit: Int, linesPerHandOver: Int,
+        path: String, ingest: Intake, ruleIndex: [String: Int32], eventsPerCommit: Int, linesPerHandOver: Int,
         depth: Int = 8
     ) {
         self.path = path
@@ -92,7 +92,9 @@ final class ReplayReader: @unchecked Sendable {
                     return true
                 }
                 // The rule index is looked up once per device (the ingest's device directory keeps it).
-                if let (e, r) = try ingest.take(line, source: "replay", ruleIndex: { ruleIndex[$0].map(Int.init) }) {
+                if let (e, r) = ingest.take(
+                    line, source: "replay", receivedAt: .distantPast, ruleIndex: { ruleIndex[$0].map(Int.init) })
+                {
                     chunk.events.append(e)
                     chunk.ruleIndex.append(r.map(Int32.init) ?? -1)
                 }

@@ -20,7 +20,7 @@ public enum ReviewDesk {
 
     /// The stored dossiers with their reviews, as the calendar sees them.
     public static func subjects(_ store: Store) throws -> [(Dossier, ReviewSubject)] {
-        try subjects(of: DossierCatalog.load(from: store).dossiers, store)
+        try subjects(of: store.dossierSet().dossiers, store)
     }
 
     /// Already parsed dossiers with their stored reviews (the pipeline has its catalog: parsing 10k dossiers again

@@ -25,6 +25,21 @@ public struct ServeConfig: Sendable {
     public var rules = RuleConfig()
     /// Which dossiers get review notices (PROTOCOL 5): radex ones, or every ET dossier.
     public var reviewScope = ReviewScope.radex
+    /// A snapshot of the pipeline's state is committed after this many events (PROTOCOL 2.4: start-up reads the
+    /// latest snapshot and the journal after it, so this bounds the journal read at start) ...
+    public var snapshotEvents = 1_000_000
+    /// ... or this long after the previous one, if any event came since.
+    public var snapshotIntervalMs: Int64 = 60_000
 
     public init() {}
+
+    /// What the pipeline is told.
+    public var pipelineSettings: PipelineSettings {
+        var s = PipelineSettings()
+        s.rules = rules
+        s.policy = policy
+        s.maxClockSkewMs = maxClockSkewMs
+        s.reviewScope = reviewScope
+        return s
+    }
 }

@@ -24,7 +24,7 @@ struct Replay: ParsableCommand {
         guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
         let store = try database.open()
         let catalogStart = Date()
-        let catalog = try DossierCatalog.load(from: store)
+        let catalog = try store.dossierSet()
         let catalogSeconds = Date().timeIntervalSince(catalogStart)
         if catalog.dossiers.isEmpty {
             FileHandle.standardError.write(
@@ -35,7 +35,7 @@ struct Replay: ParsableCommand {
         var replay = SeinhuisService.Replay()
         rules.apply(to: &replay.rules)
         if let policy = routing.policy { replay.policy = policy }
-        var summary = try replay.run(path: file, store: store, catalog: catalog) { counts, _ in
+        var summary = try replay.run(path: file, store: store, dossiers: catalog) { counts, _ in
             guard showProgress else { return }
             FileHandle.standardError.write(Data("\rreplaying \(file): \(counts.frames) lines of ~\(size / 150)".utf8))
         }

@@ -31,6 +31,13 @@ struct Serve: AsyncParsableCommand {
             reliable batch's ack) commits them sooner; 0 commits every turn. PULL is unacknowledged (PROTOCOL 2.3).
             """)
     var pullCommitDelayMs: Int64 = 5
+    @Option(
+        help: """
+            Commit a snapshot of the pipeline's state after this many events (start-up reads the latest snapshot and             the journal after it: this bounds the journal read at start).
+            """)
+    var snapshotEvents = 1_000_000
+    @Option(help: "... or this many milliseconds after the previous snapshot, if any event came since.")
+    var snapshotIntervalMs: Int64 = 60_000
     @OptionGroup(title: "Routing") var routing: PolicyOption
     @Option(help: "Review notices (PROTOCOL 5) for radex dossiers (default) or all ET dossiers.")
     var reviewScope: ReviewScope = .radex
@@ -50,6 +57,11 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--pull-commit-delay-ms must be 0 or more, not \(pullCommitDelayMs)")
         }
         config.pullCommitDelayMs = pullCommitDelayMs
+        guard snapshotEvents > 0, snapshotIntervalMs > 0 else {
+            throw ValidationError("--snapshot-events and --snapshot-interval-ms must be more than 0")
+        }
+        config.snapshotEvents = snapshotEvents
+        config.snapshotIntervalMs = snapshotIntervalMs
         rules.apply(to: &config.rules)
         if let policy = routing.policy { config.policy = policy }
         config.reviewScope = reviewScope

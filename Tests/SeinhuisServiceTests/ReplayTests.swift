@@ -25,7 +25,7 @@ struct ReplayTests {
         var commits = 0
         let summary = try r.run(
             path: dir.appendingPathComponent("events.ndjson").path, store: store,
-            catalog: try DossierCatalog.load(from: store)
+            dossiers: try store.dossierSet()
         ) { _, _ in commits += 1 }
         return (summary, try store.alerts().map(\.json), commits)
     }
@@ -51,15 +51,8 @@ struct ReplayTests {
     @Test func aMissingFileIsAClearErrorAndNothingHangs() throws {
         let store = try Store(path: temporaryDatabase())
         #expect {
-            _ = try Replay().run(path: "/nonexistent/events.ndjson", store: store, catalog: DossierCatalog([]))
+            _ = try Replay().run(path: "/nonexistent/events.ndjson", store: store, dossiers: .empty)
         } throws: { "\($0)".contains("cannot read /nonexistent/events.ndjson") }
-    }
-
-    @Test func anInMemoryDatabaseIsRefused() throws {
-        let store = try Store(path: ":memory:")
-        #expect {
-            _ = try Replay().run(path: "/dev/null", store: store, catalog: DossierCatalog([]))
-        } throws: { "\($0)".contains("database file") }
     }
 
     /// Lines across chunk boundaries, CRLF, blank lines, a last line without a newline, and stopping early.

@@ -34,7 +34,7 @@ extension Pipeline where Order == LiveOrder {
     /// Starts reading the journal after the snapshot (or from its start, without one): the rules' changes are
     /// tracked, not turned into alerts.
     public func beginRecovery() {
-        recovery = RecoveryLog()
+        if recovery == nil { recovery = RecoveryLog() }
     }
 
     /// An event of the journal, judged exactly as it was on arrival (PROTOCOL 2.4): at the receive clock it was

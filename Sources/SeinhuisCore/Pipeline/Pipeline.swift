@@ -29,7 +29,7 @@ public final class Pipeline<Order: EventOrder> {
     public let intake: Intake
     public internal(set) var order: Order
     public internal(set) var book: AlertBook
-    public internal(set) var reviewNotices: ReviewNoticeClock
+    public var reviewNotices: ReviewNoticeClock
     /// The dossiers in force.
     public internal(set) var dossiers: DossierSet
     /// The alerts of the turn (raised, cleared, escalated, review notices), in the order they came about: the caller
@@ -40,6 +40,8 @@ public final class Pipeline<Order: EventOrder> {
     var recovery: RecoveryLog?
     /// Events taken since the last snapshot (the caller's cadence of snapshots).
     public internal(set) var eventsSinceSnapshot = 0
+    /// Alerts raised and cleared, and escalations, over the pipeline's life (replay's summary).
+    public internal(set) var tally = (raised: 0, cleared: 0, escalations: 0)
 
     public init(
         settings: PipelineSettings, order: Order, dossiers: DossierSet, journalIDs: [String: Int64],
@@ -96,10 +98,10 @@ public final class Pipeline<Order: EventOrder> {
             for c in changes { recovery!.track(c.change) }
         } else {
             for c in changes {
-                if Order.escalatesOnItsOwn {
-                    alerts += book.escalate(dueBy: c.detectedAt - 1, isResponded: { _ in false })
-                }
-                if let a = book.apply(c.change, detectedAt: c.detectedAt) { alerts.append(a) }
+                if Order.escalatesOnItsOwn { escalate(dueBy: c.detectedAt - 1, respondedMeanwhile: []) }
+                guard let a = book.apply(c.change, detectedAt: c.detectedAt) else { continue }
+                if c.change.isRaised { tally.raised += 1 } else { tally.cleared += 1 }
+                alerts.append(a)
             }
         }
         changes.removeAll(keepingCapacity: true)
@@ -111,7 +113,13 @@ public final class Pipeline<Order: EventOrder> {
 
     /// Escalates what is due (PROTOCOL 4.2), except the alerts in `respondedMeanwhile`.
     public func escalate(respondedMeanwhile: Set<String> = []) {
-        alerts += book.escalate(dueBy: clock, isResponded: { respondedMeanwhile.contains($0) })
+        escalate(dueBy: clock, respondedMeanwhile: respondedMeanwhile)
+    }
+
+    func escalate(dueBy t: Timestamp, respondedMeanwhile: Set<String>) {
+        let escalated = book.escalate(dueBy: t, isResponded: { respondedMeanwhile.contains($0) })
+        tally.escalations += escalated.count
+        alerts += escalated
     }
 
     /// Raises the review notices owed on the pipeline clock (PROTOCOL 5: `serve` only).
@@ -143,6 +151,12 @@ public final class Pipeline<Order: EventOrder> {
     /// The turn's batch and alerts were stored: returns the alerts to publish, and starts the next turn.
     public func stored() -> [Alert] {
         intake.batchStored()
+        return alertsStored()
+    }
+
+    /// The turn's alerts were stored (replay: its batches are taken out of the intake on the reader thread, which
+    /// this must not touch): returns them to publish.
+    public func alertsStored() -> [Alert] {
         defer { alerts.removeAll(keepingCapacity: true) }
         return alerts
     }
@@ -158,9 +172,7 @@ public final class Pipeline<Order: EventOrder> {
     public func finish() {
         order.finish(into: &changes)
         collect()
-        if Order.escalatesOnItsOwn {
-            alerts += book.escalate(dueBy: clock - 1, isResponded: { _ in false })
-        }
+        if Order.escalatesOnItsOwn { escalate(dueBy: clock - 1, respondedMeanwhile: []) }
     }
 }
 

@@ -2,32 +2,6 @@ import Foundation
 import SeinhuisCore
 import SeinhuisStore
 
-/// The dossiers in force, as the pipeline needs them: parsed conditions, radex flags, known devices.
-public struct DossierCatalog: Sendable {
-    public private(set) var dossiers: [Dossier]
-    public private(set) var radexByDossier: [String: Bool]
-    public private(set) var devices: Set<String>
-
-    public init(_ dossiers: [Dossier]) {
-        self.dossiers = dossiers
-        radexByDossier = Dictionary(dossiers.map { ($0.id, $0.radex) }, uniquingKeysWith: { $1 })
-        devices = Set(dossiers.flatMap(\.devices))
-    }
-
-    /// Loads the stored dossiers.
-    public static func load(from store: Store) throws -> DossierCatalog {
-        var out: [Dossier] = []
-        for r in try store.dossiers() {
-            do {
-                out.append(contentsOf: try Dossier.parse(Data(r.json.utf8)))
-            } catch {
-                throw DossierImportError(message: "stored dossier \(r.id) no longer parses: \(error)")
-            }
-        }
-        return DossierCatalog(out)
-    }
-}
-
 /// A dossier file that cannot be imported; nothing of it was stored.
 public struct DossierImportError: Error, CustomStringConvertible, Sendable {
     public var message: String
@@ -63,7 +37,7 @@ public enum DossierImport {
             throw DossierImportError(message: "\(source): dossier \(d.id) appears twice")
         }
         // A device may be bound to at most one active dossier: check the file against itself and the store.
-        let stored = try DossierCatalog.load(from: store).dossiers.filter { !seen.contains($0.id) }
+        let stored = try store.dossierSet().dossiers.filter { !seen.contains($0.id) }
         let all = stored + incoming
         // Only dossiers that share a device can conflict: index them by device (was a comparison of every pair).
         var byDevice: [String: [Int]] = [:]
