@@ -176,7 +176,7 @@ final class ServeProcess {
     /// Waits until the pipeline state is loaded: `GET /readyz` answers 200 `ready`; while it answers 404 (a
     /// server without it), `/healthz` answers `ok` and the reliable endpoint acknowledges an empty probe batch (the
     /// ingest loop acks only once its state is rebuilt).
-    func waitReady(timeoutMs: Int = 60_000) throws {
+    func waitReady(timeoutMs: Int = 20_000) throws {
         let deadline = Date().addingTimeInterval(Double(timeoutMs) / 1000)
         var probe: ReliableClient?
         while Date() < deadline {
