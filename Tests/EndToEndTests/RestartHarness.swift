@@ -254,6 +254,14 @@ final class ServedDatabase {
 
     deinit { server?.kill9() }
 
+    /// Kills the server if it still runs and removes the directory (kept with `RESTART_TESTS_KEEP=1`).
+    func cleanUp() {
+        server?.kill9()
+        if ProcessInfo.processInfo.environment["RESTART_TESTS_KEEP"] != "1" {
+            try? FileManager.default.removeItem(at: dir)
+        }
+    }
+
     func importDossiers(_ json: String, name: String) throws {
         let file = dir.appendingPathComponent(name).path
         try json.write(toFile: file, atomically: true, encoding: .utf8)

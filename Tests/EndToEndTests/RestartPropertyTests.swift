@@ -226,6 +226,14 @@ struct GeneratedRun {
     /// One arm: import, serve, first half, re-import, second half, with `kills` restarts by `kill -9` at random
     /// moments of the halves (the schedule follows from the seed).
     func serve(kills: Int, label: String) throws -> Outcome {
+        do {
+            return try serveArm(kills: kills, label: label)
+        } catch let e as RestartHarness.Failure {
+            throw RestartHarness.Failure(description: "seed \(seed), \(label) run: \(e.description)")
+        }
+    }
+
+    private func serveArm(kills: Int, label: String) throws -> Outcome {
         let armDir = dir.appendingPathComponent(label)
         try FileManager.default.createDirectory(at: armDir, withIntermediateDirectories: true)
         let served = ServedDatabase(dir: armDir)

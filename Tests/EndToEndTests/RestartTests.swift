@@ -29,7 +29,18 @@ struct RestartTests {
 
     /// Runs the steps on a fresh database and returns the breaches stored once serve has stopped gracefully.
     static func run(_ label: String, dossiers: String, steps: [Step], restarts: Bool) throws -> [BreachRecord] {
+        do {
+            return try runSteps(label, dossiers: dossiers, steps: steps, restarts: restarts)
+        } catch let e as RestartHarness.Failure {
+            throw RestartHarness.Failure(description: "\(label): \(e.description)")
+        }
+    }
+
+    private static func runSteps(_ label: String, dossiers: String, steps: [Step], restarts: Bool) throws
+        -> [BreachRecord]
+    {
         let served = ServedDatabase(dir: try RestartHarness.temporaryDirectory(label))
+        defer { served.cleanUp() }
         try served.importDossiers(dossiers, name: "dossiers.json")
         try served.start()
         var client = try ReliableClient(endpoint: served.ports.reliable)
@@ -77,13 +88,14 @@ struct RestartTests {
         return (reference, restarted)
     }
 
-    static func dossier(_ id: String, device: String, radex: Bool, zones: String = "[]", start: String = "2026-01-01")
-        -> String
-    {
+    static func dossier(
+        _ id: String, device: String, radex: Bool, zones: String = "[]", curfew: String = "[]",
+        start: String = "2026-01-01"
+    ) -> String {
         """
         {"id":"\(id)","subject":"S-\(id.suffix(4))","radex":\(radex),"mandate":"pretrial","start":"\(start)",
          "timezone":"Europe/Brussels","devices":["\(device)"],"home":{"lat":51.2100,"lon":4.4000,"radius_m":100},
-         "zones":\(zones),"comms_timeout_s":3600}
+         "zones":\(zones),"curfew":\(curfew),"comms_timeout_s":3600}
         """
     }
 
@@ -135,6 +147,25 @@ struct RestartTests {
                 .send([Self.event("TAG-0902", 5, at(0.2), #""kind":"gnss","state":"jammed""#)]),
             ])
         #expect(reference.map(\.breach).sorted() == ["case_tamper", "gnss_jamming", "strap_tamper"])
+    }
+
+    /// The same heartbeat for a device whose dossier has a curfew: start-up must stay bounded (PROTOCOL 2.4: "a
+    /// bounded amount of the journal") and the device must not go blind. Today start-up walks the curfew's periods
+    /// towards the year 9999 and is not ready within the harness's 20 s.
+    @Test func aHeartbeatAtTheEndOfTimeOfADeviceWithACurfewLeavesStartUpBounded() throws {
+        let curfew = #"[{"days":["mon","tue","wed","thu","fri","sat","sun"],"from":"22:00","to":"06:00"}]"#
+        let dossiers = Self.dossier("D-2026-0905", device: "TAG-0905", radex: false, curfew: curfew)
+        let t = Date()
+        func at(_ s: Double) -> String { RestartHarness.rfc3339(t.addingTimeInterval(s)) }
+        let (reference, _) = try Self.compare(
+            "endoftime-curfew", dossiers: dossiers,
+            steps: [
+                .send([Self.event("TAG-0905", 1, at(-30), #""kind":"heartbeat""#)]),
+                .send([Self.event("TAG-0905", 2, "9999-12-31T23:59:59.999Z", #""kind":"heartbeat""#)]),
+                .restart(.kill),
+                .send([Self.event("TAG-0905", 3, at(0), #""kind":"strap","state":"opened""#)]),
+            ])
+        #expect(reference.map(\.breach) == ["strap_tamper"])
     }
 
     // MARK: - 3. a re-import adding a zone over earlier fixes
