@@ -207,8 +207,8 @@ struct GeneratedRun {
         dossiers = try json(list)
         reimport = try json(changed)
         summary =
-            "simulator \(generate.joined(separator: " ")); \(lines.count) lines + \(late) late + \(skewed) skewed "
-            + "; halves of \(halfEvents[0]) and \(halfEvents[1]) lines; re-import of "
+            "simulator \(generate.map { $0 == sim ? "DIR" : $0 }.joined(separator: " ")); \(lines.count) lines + \(late) late + \(skewed) skewed; "
+            + "halves of \(halfEvents[0]) and \(halfEvents[1]) lines; re-import of "
             + "\(changed.count) of \(list.count) dossiers (\(zones) with Z-restart, \(curfews) with a 10:00-11:00 curfew)"
     }
 
