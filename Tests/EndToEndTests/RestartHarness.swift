@@ -14,7 +14,8 @@ enum RestartHarness {
     /// (`--snapshot-interval-ms 50`, say) goes here. `RESTART_TESTS_SERVE_ARGS` (split on whitespace) adds more
     /// without an edit.
     static var serveOptions: [String] {
-        var options = ["--log-level", "info"]
+        // Snapshots often, so a restart restores one and reads the journal after it (not only the journal).
+        var options = ["--log-level", "info", "--snapshot-events", "1000", "--snapshot-interval-ms", "300"]
         if let extra = ProcessInfo.processInfo.environment["RESTART_TESTS_SERVE_ARGS"] {
             options += extra.split(whereSeparator: \.isWhitespace).map(String.init)
         }
