@@ -20,6 +20,9 @@ struct LoadRun: ParsableCommand {
               throughput  bare libzmq PUSH -> PULL with the same frames (before and after), then the frames through
                           serve as fast as PUSH takes them; the clock stops when the alert of a probe event sent
                           after the last frame arrives (serve handles a socket's frames in order).
+              fairness    the reliable endpoint's rate (batches of 500, 4 in flight) alone for --seconds, then while
+                          another client floods PULL with new events: reliable_ratio = loaded / alone (issue 14's
+                          target: at least 0.5).
               latency     the frames paced at --rate events/s, with probe events (a strap opened on a dedicated
                           device) interleaved; latency = PUSH send of the probe -> its alert received on SUB
                           (client side: both ZeroMQ hops, decode, rules, journal commit, publication). The same
@@ -33,9 +36,9 @@ struct LoadRun: ParsableCommand {
               swift run -c release simulator loadrun --mode latency --rate 100000
             """)
 
-    enum Mode: String, ExpressibleByArgument, CaseIterable { case throughput, latency }
+    enum Mode: String, ExpressibleByArgument, CaseIterable { case throughput, latency, fairness }
 
-    @Option(help: "throughput or latency.") var mode: Mode = .throughput
+    @Option(help: "throughput, latency or fairness.") var mode: Mode = .throughput
     @Option(help: "Latency mode: events per second offered.") var rate: Int = 100_000
     @Option(help: "Latency mode: seconds of paced load.") var seconds: Double = 10
     @Option(help: "Throughput mode: events to send (latency mode sends rate × seconds).") var events: Int = 2_000_000
@@ -65,7 +68,7 @@ struct LoadRun: ParsableCommand {
         let base = port ?? (20_000 + Int.random(in: 0..<7000) * 6)
 
         // The stream: about `wanted` events of 10k devices with 1 s fixes, ending a minute ago (live devices).
-        let wanted = mode == .throughput ? events : Int(Double(rate) * seconds)
+        let wanted = mode == .latency ? Int(Double(rate) * seconds) : events
         let hours = max(0.001, Double(wanted) / Double(devices) / 3600 / 1.02)
         let start = Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 - hours * 3600 - 60) * 1000))
         note("generating about \(wanted) events of \(devices) devices")
@@ -79,6 +82,16 @@ struct LoadRun: ParsableCommand {
         let frames = try FrameSet(file: work + "/events.ndjson")
         let meanBytes = frames.totalBytes / max(1, frames.count)
         note("stream: \(frames.count) frames, \(meanBytes) bytes on average; machine: \(loadAverage())")
+        if mode == .fairness {
+            let serve = try ServeProcess(
+                binary: binary, db: work + "/serve.sqlite", dossiers: work + "/dossiers.json", base: base,
+                workDir: work)
+            defer { serve.stop() }
+            let line = try FairnessRun(frames: frames, serve: serve, reliable: serve.reliable, seconds: seconds).run()
+            note("machine: \(loadAverage())")
+            print(line)
+            return
+        }
 
         let (bare1, bareCPU1) = try BareLibzmq.measure(
             frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)

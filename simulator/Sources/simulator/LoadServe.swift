@@ -12,12 +12,16 @@ final class ServeProcess {
     let process = Process()
     let log: String
     let ingest: String
+    let reliable: String
     let alerts: String
+    let httpPort: Int
 
     /// Imports `dossiers` into a fresh database at `db` and starts `serve` on ports `base`...`base + 3`.
     init(binary: String, db: String, dossiers: String, base: Int, workDir: String) throws {
         ingest = "tcp://127.0.0.1:\(base)"
+        reliable = "tcp://127.0.0.1:\(base + 1)"
         alerts = "tcp://127.0.0.1:\(base + 2)"
+        httpPort = base + 3
         log = workDir + "/serve.log"
         try Self.runToEnd(binary, ["dossier", "import", dossiers, "--db", db])
         process.executableURL = URL(fileURLWithPath: binary)
