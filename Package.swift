@@ -35,6 +35,7 @@ let package = Package(
             name: "SeinhuisCore",
             dependencies: [
                 .product(name: "Collections", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -43,7 +44,6 @@ let package = Package(
             name: "SeinhuisService",
             dependencies: [
                 "SeinhuisCore", "SeinhuisStore", "ZeroMQ", "COpenSSL",
-                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,32 +1,31 @@
 import HeapModule
-import SeinhuisCore
 
 /// Turns the rule engine's breach changes into alerts, and escalates alerts nobody responds to (PROTOCOL 4.2).
 ///
 /// Pure bookkeeping (no I/O, time passed in): the caller stores the alerts it returns, then publishes them. An alert
 /// stays in the book while its breach is open or it may still escalate; escalation stops at the first measure,
-/// at closing, or after the policy's maximum.
-struct AlertBook {
-    var policy: RoutingPolicy
+/// at closing, or after the policy's maximum. `serve` and `replay` each keep one.
+public struct AlertBook: Sendable {
+    public var policy: RoutingPolicy
     /// Policies by version, for alerts routed by an earlier policy (they escalate by the rules that routed them).
-    var policies: [String: RoutingPolicy]
-    var nextNumber: Int64
+    public var policies: [String: RoutingPolicy]
+    public var nextNumber: Int64
     /// Alerts that are live: breach open, or escalation pending.
-    private(set) var alerts: [String: Alert] = [:]
+    public private(set) var alerts: [String: Alert] = [:]
     /// The open alert of each breach that is still open.
-    private(set) var open: [BreachKey: String] = [:]
+    public private(set) var open: [BreachKey: String] = [:]
     /// Alerts whose escalation is pending, by due time (lazy: entries are checked against the alert when popped).
     private var escalations = Heap<Due>()
     /// Dossier id → radex.
-    var radex: [String: Bool] = [:]
+    public var radex: [String: Bool] = [:]
 
-    struct Due: Comparable {
+    struct Due: Comparable, Sendable {
         var at: Int64
         var id: String
         static func < (a: Due, b: Due) -> Bool { (a.at, a.id) < (b.at, b.id) }
     }
 
-    init(policy: RoutingPolicy, nextNumber: Int64) {
+    public init(policy: RoutingPolicy, nextNumber: Int64) {
         self.policy = policy
         self.nextNumber = nextNumber
         // The current policy wins if it reuses a version name.
@@ -34,18 +33,18 @@ struct AlertBook {
     }
 
     /// A new alert id from the shared sequence (review notices are alerts too).
-    mutating func issueID() -> String {
+    public mutating func issueID() -> String {
         defer { nextNumber += 1 }
         return Alert.id(forNumber: nextNumber)
     }
 
     /// The open alert of a breach.
-    func openAlert(_ key: BreachKey) -> Alert? { open[key].flatMap { alerts[$0] } }
+    public func openAlert(_ key: BreachKey) -> Alert? { open[key].flatMap { alerts[$0] } }
 
-    var openCount: Int { open.count }
+    public var openCount: Int { open.count }
 
     /// The next escalation's due time (so `serve` can sleep until it).
-    var nextEscalation: Timestamp? { escalations.min.map { Timestamp(milliseconds: $0.at) } }
+    public var nextEscalation: Timestamp? { escalations.min.map { Timestamp(milliseconds: $0.at) } }
 
     private func route(of a: Alert) -> Route {
         (policies[a.policy] ?? policy).route(radex: a.radex, severity: a.severity)
@@ -62,7 +61,7 @@ struct AlertBook {
 
     /// Takes an operator's change of an alert (its state) into the book: later publications carry it, and a measure
     /// or closing stops its escalation.
-    mutating func refresh(_ a: Alert) {
+    public mutating func refresh(_ a: Alert) {
         guard alerts[a.id] != nil else { return }
         alerts[a.id]?.state = a.state
         forgetIfDone(a.id)
@@ -70,7 +69,7 @@ struct AlertBook {
 
     /// Re-attaches an alert that was live in the database when the process started: its open breach (if `key`),
     /// and its pending escalation.
-    mutating func adopt(_ a: Alert, key: BreachKey?) {
+    public mutating func adopt(_ a: Alert, key: BreachKey?) {
         alerts[a.id] = a
         if let key { open[key] = a.id }
         schedule(a)
@@ -78,7 +77,7 @@ struct AlertBook {
     }
 
     /// Applies one breach change detected at `detectedAt` (pipeline clock); returns the alert to store and publish.
-    mutating func apply(_ change: BreachChange, detectedAt: Timestamp) -> Alert? {
+    public mutating func apply(_ change: BreachChange, detectedAt: Timestamp) -> Alert? {
         switch change {
         case .raised(let key, let at):
             guard open[key] == nil else { return nil }
@@ -106,7 +105,7 @@ struct AlertBook {
 
     /// Escalations due at or before `now`: each is one more escalation of a live alert that nobody has responded
     /// to. `isResponded` is asked first (the database is the authority: an operator may have acted a moment ago).
-    mutating func escalate(dueBy now: Timestamp, isResponded: (String) throws -> Bool) rethrows -> [Alert] {
+    public mutating func escalate(dueBy now: Timestamp, isResponded: (String) throws -> Bool) rethrows -> [Alert] {
         var out: [Alert] = []
         while let due = escalations.min, due.at <= now.milliseconds {
             escalations.removeMin()

@@ -1,7 +1,6 @@
 import Testing
 
 @testable import SeinhuisCore
-@testable import SeinhuisService
 
 @Suite("Escalation (PROTOCOL 4.2)")
 struct EscalationTests {
