@@ -57,6 +57,16 @@ extension Store {
         return out
     }
 
+    /// Already parsed dossiers with their stored reviews, as the review calendar sees them (`serve` has its catalog:
+    /// parsing 10k dossiers again takes seconds).
+    public func reviewSubjects(of dossiers: [Dossier]) throws -> [(Dossier, ReviewSubject)] {
+        var byDossier: [String: [(date: LocalDate, ended: Bool)]] = [:]
+        for r in try reviews() {
+            byDossier[r.review.dossier, default: []].append((r.review.date, r.review.decision == .end))
+        }
+        return dossiers.map { ($0, ReviewSubject($0, reviews: byDossier[$0.id] ?? [])) }
+    }
+
     /// The latest recorded review of a dossier (by review date).
     public func latestReview(dossier: String) throws -> RecordedReview? {
         try reviews(dossier: dossier).last
