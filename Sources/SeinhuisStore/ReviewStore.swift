@@ -102,9 +102,11 @@ extension Store {
         try s.bind([.text(dossier)])
         var out: [LatencyRecord] = []
         try s.forEach { r in
+            let id = r.text(0)
             out.append(
                 LatencyRecord(
-                    alertID: r.text(0), breach: r.text(1), severity: r.text(2), radex: r.int(3) != 0,
+                    alertID: id, kind: try r.alertKind(1, alert: id), severity: try r.severity(2, alert: id),
+                    radex: r.int(3) != 0,
                     queues: r.text(4).split(separator: ",").compactMap { Queue(rawValue: String($0)) },
                     policy: r.text(5), escalation: Int(r.int(6)), detectedAt: Timestamp(milliseconds: r.int(7)),
                     acknowledgedAt: r.optionalInt(8).map(Timestamp.init),

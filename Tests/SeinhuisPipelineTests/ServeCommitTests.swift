@@ -69,8 +69,8 @@ struct ServeCommitTests {
         var alerts = 0
         for _ in 0..<200 where alerts == 0 {
             try await Task.sleep(for: .milliseconds(20))
-            alerts = try Store(path: db).alerts(Store.AlertFilter(state: nil)).filter { $0.breach == "strap_tamper" }
-                .count
+            let stored = try Store(path: db).alerts(Store.AlertFilter(state: nil))
+            alerts = stored.filter { $0.kind == .breach(.strap_tamper) }.count
         }
         #expect(alerts == 1)
         #expect(try Store(path: db).journalCount() == 4)

@@ -94,7 +94,8 @@ struct ServeTests {
         #expect(topics == ["vcet", "coordinator", "cic", "police"])
         #expect(opened.allSatisfy { $0.1.contains(#""dossier":"D-T-1""#) && $0.1.contains(#""severity":"critical""#) })
         let stored = try Store(path: db).alerts()
-        #expect(stored.contains { $0.breach == "strap_tamper" && $0.queues == [.vcet, .coordinator, .cic, .police] })
+        #expect(
+            stored.contains { $0.kind == .breach(.strap_tamper) && $0.queues == [.vcet, .coordinator, .cic, .police] })
     }
 
     @Test func metricsCountAcceptedDuplicatesAndRejectionsByReason() async throws {
@@ -161,15 +162,15 @@ struct ServeEscalationTests {
         version: "fast", maxEscalations: 3,
         rules: [
             .init(
-                radex: true, severities: ["critical", "high", "medium", "low"],
+                radex: true, severities: [.critical, .high, .medium, .low],
                 route: Route(
                     queues: [.vcet, .coordinator, .cic, .police], escalateAfterSeconds: 1,
                     escalateTo: [.vcet, .coordinator, .cic, .police])),
             .init(
-                radex: false, severities: ["critical"],
+                radex: false, severities: [.critical],
                 route: Route(queues: [.vcet], escalateAfterSeconds: 1, escalateTo: [.police])),
             .init(
-                radex: false, severities: ["high", "medium", "low"],
+                radex: false, severities: [.high, .medium, .low],
                 route: Route(queues: [.vcet], escalateAfterSeconds: 1, escalateTo: [.vcet])),
         ])
 

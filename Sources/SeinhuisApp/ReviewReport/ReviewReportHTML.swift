@@ -104,7 +104,9 @@ public enum ReviewReportHTML {
         return h + "</tbody></table>"
     }
 
-    static let severityColour = ["critical": "#b3261e", "high": "#e8710a", "medium": "#f2b705", "low": "#5f8fbf"]
+    static let severityColour: [Severity: String] = [
+        .critical: "#b3261e", .high: "#e8710a", .medium: "#f2b705", .low: "#5f8fbf",
+    ]
 
     /// Breaches over the period: one lane per kind, a dot per alert coloured by severity (a ring: not answered),
     /// the communication-loss episodes as bars.
@@ -148,22 +150,22 @@ public enum ReviewReportHTML {
             lastLabel = tx
         }
         for b in r.breaches {
-            guard let i = kinds.firstIndex(of: b.kind) else { continue }
+            guard let i = kinds.firstIndex(of: b.kind.rawValue) else { continue }
             let y = top + Double(i) * lane + lane / 2
             let colour = severityColour[b.severity] ?? "#777"
-            if b.kind == "communication_loss" {
+            if b.kind == .breach(.communication_loss) {
                 let x2 = x(b.clearedAt ?? r.period.end)
                 s += "<rect x=\"\(f(x(b.at)))\" y=\"\(f(y - 4))\" width=\"\(f(max(2, x2 - x(b.at))))\" height=\"8\" "
                 s += "fill=\"\(colour)\" opacity=\"0.55\"/>"
             }
             let fill = b.responseMs == nil ? "white" : colour
             s += "<circle cx=\"\(f(x(b.at)))\" cy=\"\(f(y))\" r=\"4.5\" fill=\"\(fill)\" stroke=\"\(colour)\" "
-            s += "stroke-width=\"2\"><title>\(esc(b.alertID)) \(esc(b.kind)) \(esc(b.severity)) "
+            s += "stroke-width=\"2\"><title>\(esc(b.alertID)) \(esc(b.kind.rawValue)) \(esc(b.severity.rawValue)) "
             s += "\(esc(ReportText.local(b.at, r.dossier.timezone)))</title></circle>"
         }
         s += "</svg><figcaption>Timeline of breaches. "
-        for sev in ReviewReport.severityOrder {
-            s += "<span class=\"key\" style=\"background:\(severityColour[sev]!)\"></span>\(sev) "
+        for sev in Severity.allCases {
+            s += "<span class=\"key\" style=\"background:\(severityColour[sev]!)\"></span>\(sev.rawValue) "
         }
         s += "&#9675; not answered; bars: communication loss.</figcaption></figure>"
         return s

@@ -18,9 +18,9 @@ public struct Alert: Sendable, Equatable {
     public var dossier: String
     /// Nil for review notices.
     public var device: String?
-    /// A breach kind's name, or `review_due` / `review_overdue`.
-    public var breach: String
-    public var severity: String
+    /// A breach kind, or a review notice (the JSON's `breach`: `strap_tamper`, `review_due`).
+    public var kind: AlertKind
+    public var severity: Severity
     public var radex: Bool
     /// Every queue the alert has reached, in canonical order.
     public var queues: [Queue]
@@ -39,7 +39,7 @@ public struct Alert: Sendable, Equatable {
     public var escalatedAt: Timestamp?
 
     public init(
-        id: String, dossier: String, device: String?, breach: String, severity: String, radex: Bool,
+        id: String, dossier: String, device: String?, kind: AlertKind, severity: Severity, radex: Bool,
         queues: [Queue], zone: String?, eventTs: Timestamp, detectedAt: Timestamp, clearedAt: Timestamp? = nil,
         state: AlertState = .open, escalation: Int = 0, policy: String, deadline: String? = nil,
         queuesAtOnce: [Queue]? = nil, escalatedAt: Timestamp? = nil
@@ -47,7 +47,7 @@ public struct Alert: Sendable, Equatable {
         self.id = id
         self.dossier = dossier
         self.device = device
-        self.breach = breach
+        self.kind = kind
         self.severity = severity
         self.radex = radex
         self.queues = queues
@@ -76,8 +76,8 @@ public struct Alert: Sendable, Equatable {
         o.string("id", id)
         o.string("dossier", dossier)
         o.string("device", device)
-        o.string("breach", breach)
-        o.string("severity", severity)
+        o.string("breach", kind.rawValue)
+        o.string("severity", severity.rawValue)
         o.bool("radex", radex)
         o.strings("queues", queues.map(\.rawValue))
         o.string("zone", zone)

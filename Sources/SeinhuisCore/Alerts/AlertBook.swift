@@ -81,12 +81,11 @@ public struct AlertBook: Sendable {
         switch change {
         case .raised(let key, let at):
             guard open[key] == nil else { return nil }
-            let severity = key.kind.severity.rawValue
+            let severity = key.kind.severity
             let isRadex = radex[key.dossier] ?? false
             let route = policy.route(radex: isRadex, severity: severity)
             let a = Alert(
-                id: Alert.id(forNumber: nextNumber), dossier: key.dossier, device: key.device,
-                breach: key.kind.rawValue,
+                id: Alert.id(forNumber: nextNumber), dossier: key.dossier, device: key.device, kind: .breach(key.kind),
                 severity: severity, radex: isRadex, queues: route.queues.sorted(), zone: key.zone, eventTs: at,
                 detectedAt: detectedAt, policy: policy.version)
             nextNumber += 1

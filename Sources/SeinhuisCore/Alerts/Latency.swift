@@ -3,8 +3,8 @@ import Histogram
 /// One alert as the latency report sees it (PROTOCOL 4.4).
 public struct LatencyRecord: Sendable, Equatable {
     public var alertID: String
-    public var breach: String
-    public var severity: String
+    public var kind: AlertKind
+    public var severity: Severity
     public var radex: Bool
     public var queues: [Queue]
     public var policy: String
@@ -17,12 +17,12 @@ public struct LatencyRecord: Sendable, Equatable {
     public var targetSeconds: Int64?
 
     public init(
-        alertID: String, breach: String, severity: String, radex: Bool, queues: [Queue], policy: String,
+        alertID: String, kind: AlertKind, severity: Severity, radex: Bool, queues: [Queue], policy: String,
         escalation: Int, detectedAt: Timestamp, acknowledgedAt: Timestamp?, respondedAt: Timestamp?,
         targetSeconds: Int64?
     ) {
         self.alertID = alertID
-        self.breach = breach
+        self.kind = kind
         self.severity = severity
         self.radex = radex
         self.queues = queues
@@ -134,8 +134,8 @@ public enum LatencyReport {
             let keys: [String]
             switch dimension {
             case .queue: keys = r.queues.map(\.rawValue)
-            case .breach: keys = [r.breach]
-            case .severity: keys = [r.severity]
+            case .breach: keys = [r.kind.rawValue]
+            case .severity: keys = [r.severity.rawValue]
             case .radex: keys = [r.radex ? "radex" : "other"]
             case .policy: keys = [r.policy]
             case .period:
@@ -152,7 +152,7 @@ public enum LatencyReport {
         let order: [String]
         switch dimension {
         case .queue: order = Queue.allCases.map(\.rawValue).filter { groups[$0] != nil }
-        case .severity: order = ["critical", "high", "medium", "low"].filter { groups[$0] != nil }
+        case .severity: order = Severity.allCases.map(\.rawValue).filter { groups[$0] != nil }
         default: order = groups.keys.sorted()
         }
         return order.map { row($0, groups[$0]!) }

@@ -25,9 +25,9 @@ public struct RoutingPolicy: Sendable, Equatable {
     public struct Rule: Sendable, Equatable {
         /// nil matches both radex and other dossiers.
         public var radex: Bool?
-        public var severities: Set<String>
+        public var severities: Set<Severity>
         public var route: Route
-        public init(radex: Bool?, severities: Set<String>, route: Route) {
+        public init(radex: Bool?, severities: Set<Severity>, route: Route) {
             self.radex = radex
             self.severities = severities
             self.route = route
@@ -41,7 +41,7 @@ public struct RoutingPolicy: Sendable, Equatable {
     }
 
     /// The route for an alert; an unmatched alert goes to `vcet` (nothing is ever routed nowhere).
-    public func route(radex: Bool, severity: String) -> Route {
+    public func route(radex: Bool, severity: Severity) -> Route {
         for r in rules where (r.radex == nil || r.radex == radex) && r.severities.contains(severity) {
             return r.route
         }
@@ -53,18 +53,18 @@ public struct RoutingPolicy: Sendable, Equatable {
         version: "v1", maxEscalations: 3,
         rules: [
             Rule(
-                radex: true, severities: ["critical", "high"],
+                radex: true, severities: [.critical, .high],
                 route: Route(
                     queues: [.vcet, .coordinator, .cic, .police], escalateAfterSeconds: 300,
                     escalateTo: [.vcet, .coordinator, .cic, .police])),
             Rule(
-                radex: true, severities: ["medium", "low"],
+                radex: true, severities: [.medium, .low],
                 route: Route(queues: [.vcet, .coordinator], escalateAfterSeconds: 900, escalateTo: [.cic, .police])),
             Rule(
-                radex: false, severities: ["critical"],
+                radex: false, severities: [.critical],
                 route: Route(queues: [.vcet], escalateAfterSeconds: 600, escalateTo: [.police])),
             Rule(
-                radex: false, severities: ["high", "medium", "low"],
+                radex: false, severities: [.high, .medium, .low],
                 route: Route(queues: [.vcet], escalateAfterSeconds: 1800, escalateTo: [.vcet])),
         ])
 }

@@ -33,7 +33,7 @@ public struct RoutingPolicyError: Error, Sendable, Equatable, CustomStringConver
 /// and no alert is ever routed by `RoutingPolicy.route`'s fallback.
 extension RoutingPolicy {
     /// The severities a policy routes, in the contract's order.
-    public static let severities = Severity.allCases.map(\.rawValue)
+    public static let severities = Severity.allCases
     /// At most this many escalations per alert.
     public static let maxEscalationsLimit = 10
     /// The longest escalation time or response target a policy may name (one year; keeps timer arithmetic sane).
@@ -71,8 +71,8 @@ extension RoutingPolicy {
     }
 
     /// The combinations of radex flag and severity that no rule matches (they would be routed by the fallback).
-    public var unroutedCombinations: [(radex: Bool, severity: String)] {
-        var out: [(radex: Bool, severity: String)] = []
+    public var unroutedCombinations: [(radex: Bool, severity: Severity)] {
+        var out: [(radex: Bool, severity: Severity)] = []
         for radex in [true, false] {
             for s in Self.severities where !rules.contains(where: { $0.matches(radex: radex, severity: s) }) {
                 out.append((radex, s))
@@ -119,7 +119,7 @@ extension RoutingPolicy {
     static func ruleJSON(_ rule: Rule) -> String {
         var o = JSONObjectWriter()
         if let radex = rule.radex { o.bool("radex", radex) }
-        o.strings("severities", severities.filter { rule.severities.contains($0) })
+        o.strings("severities", severities.filter { rule.severities.contains($0) }.map(\.rawValue))
         o.strings("queues", rule.route.queues.map(\.rawValue))
         o.int("escalate_after_s", rule.route.escalateAfterSeconds)
         o.strings("escalate_to", rule.route.escalateTo.map(\.rawValue))
@@ -146,7 +146,7 @@ extension RoutingPolicy {
 
 extension RoutingPolicy.Rule {
     /// Whether this rule applies to an alert of this dossier kind and severity (the matching of `route`).
-    public func matches(radex: Bool, severity: String) -> Bool {
+    public func matches(radex: Bool, severity: Severity) -> Bool {
         (self.radex == nil || self.radex == radex) && severities.contains(severity)
     }
 }
@@ -189,8 +189,9 @@ private struct PolicyReader {
         for (radex, severity) in policy.unroutedCombinations {
             problem(
                 "routes",
-                "no route for radex \(radex) severity \(severity); every combination of radex (true, false) and "
-                    + "severity (\(RoutingPolicy.severities.joined(separator: ", "))) needs a route")
+                "no route for radex \(radex) severity \(severity.rawValue); every combination of radex (true, false) "
+                    + "and severity (\(RoutingPolicy.severities.map(\.rawValue).joined(separator: ", "))) needs a route"
+            )
         }
         for i in policy.unreachableRules {
             problem("routes[\(i)]", "never applies: earlier routes take every radex and severity it matches")
@@ -218,7 +219,9 @@ private struct PolicyReader {
         case let v?: problem("\(path).radex", "must be true or false (leave it out for both), found \(v.typeName)")
         }
         let severities = names(
-            o["severities"], path: "\(path).severities", kind: "severity", known: RoutingPolicy.severities)
+            o["severities"], path: "\(path).severities", kind: "severity",
+            known: RoutingPolicy.severities.map(\.rawValue)
+        )?.compactMap(Severity.init(rawValue:))
         let atOnce = queues(o["queues"], path: "\(path).queues")
         let escalateTo = queues(o["escalate_to"], path: "\(path).escalate_to")
         let seconds = 1...RoutingPolicy.longestSeconds

@@ -15,8 +15,8 @@ public struct ReviewReport: Sendable {
     /// One breach alert of the period (the timeline's dots and the breach tables).
     public struct Breach: Sendable, Equatable {
         public var alertID: String
-        public var kind: String
-        public var severity: String
+        public var kind: AlertKind
+        public var severity: Severity
         public var device: String
         public var zone: String?
         public var at: Timestamp
@@ -120,8 +120,6 @@ public struct ReviewReportInput: Sendable {
 }
 
 extension ReviewReport {
-    public static let severityOrder = ["critical", "high", "medium", "low"]
-
     /// Builds the report for the period since the previous review, up to and including the local day of `asOf`.
     public static func build(_ input: ReviewReportInput, asOf: Timestamp) -> ReviewReport {
         let d = input.dossier
@@ -153,7 +151,7 @@ extension ReviewReport {
         let inPeriod = breachAlerts.filter { period.contains($0.eventTs) }
         let breaches = inPeriod.map { a in
             Breach(
-                alertID: a.id, kind: a.breach, severity: a.severity, device: a.device ?? "", zone: a.zone,
+                alertID: a.id, kind: a.kind, severity: a.severity, device: a.device ?? "", zone: a.zone,
                 at: a.eventTs, clearedAt: a.clearedAt, state: a.state, escalation: a.escalation, queues: a.queues,
                 responseMs: latencyByID[a.id]?.respondedAt.map { $0 - a.detectedAt })
         }
@@ -178,7 +176,7 @@ extension ReviewReport {
         var lossEpisodes = 0
         var lossMs: Int64 = 0
         var longest: Int64 = 0
-        for a in breachAlerts where a.breach == "communication_loss" {
+        for a in breachAlerts where a.kind == .breach(.communication_loss) {
             let s = max(a.eventTs, period.start)
             let e = min(a.clearedAt ?? period.end, period.end)
             guard s < e else { continue }
@@ -187,7 +185,7 @@ extension ReviewReport {
             longest = max(longest, e - s)
         }
         let open = input.alerts.filter { $0.state != .closed && $0.eventTs < period.end }.map { a in
-            var what = a.breach + (a.device.map { " (\($0)" + (a.zone.map { ", \($0)" } ?? "") + ")" } ?? "")
+            var what = a.kind.rawValue + (a.device.map { " (\($0)" + (a.zone.map { ", \($0)" } ?? "") + ")" } ?? "")
             if let dl = a.deadline { what += " (deadline \(dl))" }
             if a.device != nil, a.clearedAt == nil { what += ", breach still open" }
             return OpenItem(alertID: a.id, what: what, since: a.eventTs, state: a.state.rawValue)
@@ -197,12 +195,12 @@ extension ReviewReport {
             generatedAt: asOf, dossier: d, version: input.version, conditions: describeConditions(d), period: period,
             previousPeriod: previous, position: subject.position(on: today, scope: input.scope),
             conditionChanges: changes(input.versions, in: period), breaches: breaches,
-            breachesByKind: counts(inPeriod.map(\.breach)),
-            breachesBySeverity: counts(inPeriod.map(\.severity), order: severityOrder),
+            breachesByKind: counts(inPeriod.map(\.kind.rawValue)),
+            breachesBySeverity: counts(inPeriod.map(\.severity.rawValue), order: Severity.allCases.map(\.rawValue)),
             alertsPerQueue: counts(
                 inPeriod.flatMap { $0.queues.map(\.rawValue) }, order: Queue.allCases.map(\.rawValue)),
             notices: counts(
-                input.alerts.filter { $0.device == nil && period.contains($0.eventTs) }.map(\.breach),
+                input.alerts.filter { $0.device == nil && period.contains($0.eventTs) }.map(\.kind.rawValue),
                 order: ReviewNotice.Kind.allCases.map(\.rawValue)),
             escalatedAlerts: inPeriod.filter { $0.escalation > 0 }.count,
             escalations: inPeriod.reduce(0) { $0 + $1.escalation },

@@ -9,7 +9,7 @@ enum AlertPage {
         let e = HTML.escape
         let follow = a.queues.first { user.role.queues.contains($0) } ?? user.role.queues[0]
         var facts: [(String, String)] = [
-            ("Breach", e(a.breach.replacingOccurrences(of: "_", with: " "))),
+            ("Breach", e(a.kind.rawValue.replacingOccurrences(of: "_", with: " "))),
             ("Severity", HTML.severityBadge(a.severity)),
             ("Dossier", e(a.dossier) + (a.radex ? " " + HTML.radexBadge : "")),
             ("Device", e(a.device ?? "—")),
@@ -79,7 +79,7 @@ enum AlertPage {
         .joined()
         let body = """
             <div id="banner" class="banner" hidden role="alert"></div>
-            <header class="alert-head sev-border-\(e(a.severity))"><h1>\(e(a.id)) · \(e(a.breach.replacingOccurrences(of: "_", with: " ")))</h1>
+            <header class="alert-head sev-border-\(e(a.severity.rawValue))"><h1>\(e(a.id)) · \(e(a.kind.rawValue.replacingOccurrences(of: "_", with: " ")))</h1>
             \(HTML.severityBadge(a.severity)) \(a.radex ? HTML.radexBadge : "") \(HTML.stateBadge(a.state))
             <span id="live" class="live off">connecting…</span>
             <div class="actions" id="detail-actions" data-id="\(e(a.id))"></div></header>

@@ -56,8 +56,8 @@ enum HTML {
             .replacingOccurrences(of: "&", with: "\\u0026")
     }
 
-    static func severityBadge(_ s: String) -> String {
-        #"<span class="sev sev-\#(escape(s))">\#(escape(s))</span>"#
+    static func severityBadge(_ s: Severity) -> String {
+        #"<span class="sev sev-\#(escape(s.rawValue))">\#(escape(s.rawValue))</span>"#
     }
 
     static func stateBadge(_ s: AlertState) -> String {

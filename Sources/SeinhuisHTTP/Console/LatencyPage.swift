@@ -92,7 +92,7 @@ enum LatencyPage {
         if by == .queue { order = Queue.allCases.map(\.rawValue).filter { groups[$0] != nil } } else { order.sort() }
         guard !order.isEmpty else { return #"<p class="muted">No alerts answered in this period.</p>"# }
         // The response target applies to breach-to-response only.
-        let target = Double(policy.route(radex: true, severity: "critical").targetSeconds)
+        let target = Double(policy.route(radex: true, severity: .critical).targetSeconds)
         let markers =
             moment == \LatencyRecord.respondedAt && target > 0
             ? [(label: "Radex critical target", seconds: target)] : []

@@ -105,7 +105,7 @@ public final class IngestLoop: @unchecked Sendable {
         changes.removeAll()
         var recovered: [Alert] = []
         for a in try store.alerts(Store.AlertFilter(state: nil)) where a.device != nil {
-            guard let kind = BreachKind(rawValue: a.breach) else { continue }
+            guard let kind = a.kind.breachKind else { continue }
             let key = BreachKey(dossier: a.dossier, device: a.device!, kind: kind, zone: a.zone)
             if a.clearedAt != nil {
                 book.adopt(a, key: nil)  // pending escalation, if any

@@ -241,9 +241,10 @@ struct Verify: ParsableCommand {
                 guard let dev = a.device else { continue }  // review notices name no device
                 list.append(
                     Item(
-                        dossier: a.dossier, device: dev, breach: a.breach, zone: a.zone, raised: a.eventTs.milliseconds,
+                        dossier: a.dossier, device: dev, breach: a.kind.rawValue, zone: a.zone,
+                        raised: a.eventTs.milliseconds,
                         cleared: a.clearedAt?.milliseconds, detected: a.detectedAt.milliseconds,
-                        label: "\(a.breach) \(a.dossier) \(dev)\(a.zone.map { " " + $0 } ?? "") (\(a.id))"))
+                        label: "\(a.kind.rawValue) \(a.dossier) \(dev)\(a.zone.map { " " + $0 } ?? "") (\(a.id))"))
             }
             return list
         }
