@@ -6,6 +6,26 @@ import SeinhuisCore
 /// assets, no script. Every text from the database is escaped.
 public enum ReviewReportHTML {
     public static func render(_ r: ReviewReport) -> String {
+        var h = head(r)
+        h += dossierSection(r)
+        h += breachSection(r)
+        h += responseSection(r)
+        h += "<section><h2>Communication loss</h2><p>\(esc(ReportText.communicationLoss(r)))</p>"
+        h += "</section>\n"
+        h += "<section><h2>Open items (\(r.openItems.count))</h2>"
+        h += table(
+            ["Alert", "What", "Since", "State"],
+            r.openItems.map { [$0.alertID, $0.what, ReportText.local($0.since, r.dossier.timezone), $0.state] },
+            empty: "Nothing open.")
+        h += "</section>\n"
+        h += previousReviewSection(r)
+        h += "<footer>Seinhuis review report. Times are local to the dossier (\(esc(r.dossier.timezone))). "
+        h += "Latency runs from an alert's detection to its first recorded measure.</footer>\n</body></html>\n"
+        return h
+    }
+
+    /// The document's head and the report's header: title, period, review status.
+    static func head(_ r: ReviewReport) -> String {
         let d = r.dossier
         let tz = d.timezone
         var h = ""
@@ -18,8 +38,14 @@ public enum ReviewReportHTML {
         h += "generated \(esc(ReportText.local(r.generatedAt, tz))) (\(esc(tz))).</p>"
         let statusClass = r.position?.status.rawValue ?? "none"
         h += "<p class=\"status \(statusClass)\">Review status: \(esc(ReportText.status(r.position)))</p></header>\n"
+        return h
+    }
 
-        h += "<section><h2>Dossier</h2><div class=\"cols\"><table class=\"kv\">"
+    /// The dossier, its conditions, and their changes in the period.
+    static func dossierSection(_ r: ReviewReport) -> String {
+        let d = r.dossier
+        let tz = d.timezone
+        var h = "<section><h2>Dossier</h2><div class=\"cols\"><table class=\"kv\">"
         for (k, v) in [
             ("Pseudonym", d.subject), ("Radex", d.radex ? "yes" : "no"), ("Mandate", d.mandate.rawValue),
             ("Start", d.start.description), ("End", d.end?.description ?? "none"), ("Time zone", tz),
@@ -37,8 +63,12 @@ public enum ReviewReportHTML {
                 [String($0.version), ReportText.local($0.at, tz), $0.by, $0.changes.joined(separator: "; ")]
             }, empty: "No change of conditions in the period.")
         h += "</section>\n"
+        return h
+    }
 
-        h += "<section><h2>Breaches (\(r.breaches.count))</h2>"
+    /// The timeline, the breaches per kind and severity, the alerts per queue, the review notices.
+    static func breachSection(_ r: ReviewReport) -> String {
+        var h = "<section><h2>Breaches (\(r.breaches.count))</h2>"
         h += timeline(r)
         h += "<div class=\"cols\">"
         h += table(["Kind", "Alerts"], r.breachesByKind.map { [$0.key, String($0.count)] }, empty: "No breaches.")
@@ -50,8 +80,12 @@ public enum ReviewReportHTML {
             h += esc(r.notices.map { "\($0.key) \($0.count)" }.joined(separator: ", ")) + ".</p>"
         }
         h += "</section>\n"
+        return h
+    }
 
-        h += "<section><h2>Escalations and responses</h2>"
+    /// Escalations, measures, and the latency against the previous period (table and chart).
+    static func responseSection(_ r: ReviewReport) -> String {
+        var h = "<section><h2>Escalations and responses</h2>"
         h += "<p>\(esc(ReportText.escalations(r)))</p>"
         h += "<div class=\"cols\">"
         h += table(
@@ -66,18 +100,12 @@ public enum ReviewReportHTML {
         h += "</div></div>"
         h += latencyChart(r)
         h += "</section>\n"
+        return h
+    }
 
-        h += "<section><h2>Communication loss</h2><p>\(esc(ReportText.communicationLoss(r)))</p>"
-        h += "</section>\n"
-
-        h += "<section><h2>Open items (\(r.openItems.count))</h2>"
-        h += table(
-            ["Alert", "What", "Since", "State"],
-            r.openItems.map { [$0.alertID, $0.what, ReportText.local($0.since, tz), $0.state] },
-            empty: "Nothing open.")
-        h += "</section>\n"
-
-        h += "<section><h2>Previous review</h2>"
+    /// The review the period starts from, with its findings.
+    static func previousReviewSection(_ r: ReviewReport) -> String {
+        var h = "<section><h2>Previous review</h2>"
         if let p = r.previousReview {
             h += "<p>\(p.review.date) by <b>\(esc(p.review.reviewer))</b>, decision "
             h += "<b>\(esc(p.review.decision.rawValue))</b> (recorded by \(esc(p.recordedBy))).</p>"
@@ -87,8 +115,7 @@ public enum ReviewReportHTML {
         } else {
             h += "<p>None: the period runs from the dossier's start.</p>"
         }
-        h += "</section>\n<footer>Seinhuis review report. Times are local to the dossier (\(esc(tz))). "
-        h += "Latency runs from an alert's detection to its first recorded measure.</footer>\n</body></html>\n"
+        h += "</section>\n"
         return h
     }
 

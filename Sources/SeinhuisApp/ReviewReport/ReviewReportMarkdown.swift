@@ -4,99 +4,125 @@ import SeinhuisCore
 /// The review report as Markdown (for a wiki or an e-mail) and as CSV (one row per figure, for a spreadsheet).
 public enum ReviewReportMarkdown {
     public static func render(_ r: ReviewReport) -> String {
-        let d = r.dossier
-        let tz = d.timezone
-        var o: [String] = []
-        func cell(_ s: String) -> String {
-            s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-        }
-        func table(_ headers: [String], _ rows: [[String]]) {
-            if rows.isEmpty {
-                o.append("_none_")
-                o.append("")
-                return
-            }
-            o.append("| " + headers.map(cell).joined(separator: " | ") + " |")
-            o.append("|" + headers.map { _ in " --- |" }.joined())
-            for row in rows { o.append("| " + row.map(cell).joined(separator: " | ") + " |") }
-            o.append("")
-        }
-        o.append("# Review report \(d.id)")
-        o.append("")
-        o.append(
+        var md = MarkdownLines()
+        summary(r, &md)
+        dossier(r, &md)
+        breaches(r, &md)
+        responses(r, &md)
+        md.heading("## Communication loss")
+        md.paragraph(ReportText.communicationLoss(r))
+        md.heading("## Open items (\(r.openItems.count))")
+        md.table(
+            ["alert", "what", "since", "state"],
+            r.openItems.map { [$0.alertID, $0.what, ReportText.local($0.since, r.dossier.timezone), $0.state] })
+        previousReview(r, &md)
+        return md.lines.joined(separator: "\n")
+    }
+
+    /// The title and the period with the review status.
+    static func summary(_ r: ReviewReport, _ md: inout MarkdownLines) {
+        md.heading("# Review report \(r.dossier.id)")
+        md.paragraph(
             "Period \(r.period.from) to \(r.period.to.adding(days: -1)) (\(ReportText.count(r.period.days, "day"))), generated \(r.generatedAt.rfc3339). Review status: \(ReportText.status(r.position))."
         )
-        o.append("")
-        o.append("## Dossier")
-        o.append("")
-        table(
+    }
+
+    /// The dossier, its conditions, and their changes in the period.
+    static func dossier(_ r: ReviewReport, _ md: inout MarkdownLines) {
+        let d = r.dossier
+        let tz = d.timezone
+        md.heading("## Dossier")
+        md.table(
             ["field", "value"],
             [
                 ["pseudonym", d.subject], ["radex", d.radex ? "yes" : "no"], ["mandate", d.mandate.rawValue],
                 ["start", d.start.description], ["end", d.end?.description ?? "none"], ["time zone", tz],
                 ["devices", d.devices.joined(separator: ", ")], ["conditions version", String(r.version)],
             ])
-        o.append("Conditions:")
-        o.append("")
-        for c in r.conditions { o.append("- \(c)") }
-        o.append("")
-        o.append("## Changes of conditions")
-        o.append("")
-        table(
+        md.heading("Conditions:")
+        for c in r.conditions { md.lines.append("- \(c)") }
+        md.lines.append("")
+        md.heading("## Changes of conditions")
+        md.table(
             ["version", "imported", "by", "changes"],
             r.conditionChanges.map {
                 [String($0.version), ReportText.local($0.at, tz), $0.by, $0.changes.joined(separator: "; ")]
             })
-        o.append("## Breaches (\(r.breaches.count))")
-        o.append("")
-        table(["kind", "alerts"], r.breachesByKind.map { [$0.key, String($0.count)] })
+    }
+
+    /// The breaches per kind and severity, the alerts per queue and the review notices.
+    static func breaches(_ r: ReviewReport, _ md: inout MarkdownLines) {
+        md.heading("## Breaches (\(r.breaches.count))")
+        md.table(["kind", "alerts"], r.breachesByKind.map { [$0.key, String($0.count)] })
         if !r.breachesBySeverity.isEmpty {
-            table(["severity", "alerts"], r.breachesBySeverity.map { [$0.key, String($0.count)] })
+            md.table(["severity", "alerts"], r.breachesBySeverity.map { [$0.key, String($0.count)] })
         }
-        o.append("## Alerts per queue")
-        o.append("")
-        table(["queue", "alerts"], r.alertsPerQueue.map { [$0.key, String($0.count)] })
-        if !r.notices.isEmpty { table(["review notice", "count"], r.notices.map { [$0.key, String($0.count)] }) }
-        o.append("## Escalations and responses")
-        o.append("")
-        o.append(ReportText.escalations(r))
-        o.append("")
-        table(["measure", "count"], r.measures.map { [$0.key, String($0.count)] })
-        o.append("Breach-to-response latency (detected to first measure):")
-        o.append("")
-        table(
+        md.heading("## Alerts per queue")
+        md.table(["queue", "alerts"], r.alertsPerQueue.map { [$0.key, String($0.count)] })
+        if !r.notices.isEmpty { md.table(["review notice", "count"], r.notices.map { [$0.key, String($0.count)] }) }
+    }
+
+    /// Escalations, measures, and the latency against the previous period.
+    static func responses(_ r: ReviewReport, _ md: inout MarkdownLines) {
+        md.heading("## Escalations and responses")
+        md.paragraph(ReportText.escalations(r))
+        md.table(["measure", "count"], r.measures.map { [$0.key, String($0.count)] })
+        md.heading("Breach-to-response latency (detected to first measure):")
+        md.table(
             ["", "this period", "previous period"],
             ReportText.latencyRows(r).map { name, c, p in
                 [name, c.map(ReportText.duration) ?? "-", p.map(ReportText.duration) ?? "-"]
             } + [["answered", String(r.latency.count), r.previousLatency.map { String($0.count) } ?? "-"]])
-        o.append(ReportText.acknowledge(r))
-        o.append("")
-        o.append("## Communication loss")
-        o.append("")
-        o.append(ReportText.communicationLoss(r))
-        o.append("")
-        o.append("## Open items (\(r.openItems.count))")
-        o.append("")
-        table(
-            ["alert", "what", "since", "state"],
-            r.openItems.map { [$0.alertID, $0.what, ReportText.local($0.since, tz), $0.state] })
-        o.append("## Previous review")
-        o.append("")
+        md.paragraph(ReportText.acknowledge(r))
+    }
+
+    /// The review the period starts from, with its findings quoted.
+    static func previousReview(_ r: ReviewReport, _ md: inout MarkdownLines) {
+        md.heading("## Previous review")
         if let p = r.previousReview {
-            o.append(
+            md.paragraph(
                 "\(p.review.date) by \(p.review.reviewer), decision **\(p.review.decision.rawValue)** (recorded by \(p.recordedBy))."
             )
-            o.append("")
             for line in p.review.findings.split(separator: "\n", omittingEmptySubsequences: false) {
-                o.append("> \(line)")
+                md.lines.append("> \(line)")
             }
         } else if let l = r.importedLastReview {
-            o.append("\(l) (from the imported dossier; no findings recorded in Seinhuis).")
+            md.lines.append("\(l) (from the imported dossier; no findings recorded in Seinhuis).")
         } else {
-            o.append("None: the period runs from the dossier's start.")
+            md.lines.append("None: the period runs from the dossier's start.")
         }
-        o.append("")
-        return o.joined(separator: "\n")
+        md.lines.append("")
+    }
+}
+
+/// Markdown as lines: headings and paragraphs followed by a blank line, tables of escaped cells.
+struct MarkdownLines {
+    var lines: [String] = []
+
+    /// A heading (or a lead-in line), then a blank line.
+    mutating func heading(_ text: String) {
+        lines.append(text)
+        lines.append("")
+    }
+
+    /// A paragraph, then a blank line.
+    mutating func paragraph(_ text: String) { heading(text) }
+
+    /// A table of `rows` under `headers` (`_none_` when empty), then a blank line.
+    mutating func table(_ headers: [String], _ rows: [[String]]) {
+        if rows.isEmpty {
+            lines.append("_none_")
+            lines.append("")
+            return
+        }
+        lines.append("| " + headers.map(Self.cell).joined(separator: " | ") + " |")
+        lines.append("|" + headers.map { _ in " --- |" }.joined())
+        for row in rows { lines.append("| " + row.map(Self.cell).joined(separator: " | ") + " |") }
+        lines.append("")
+    }
+
+    static func cell(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 }
 
