@@ -13,6 +13,25 @@ enum Pages {
     ) {
         router.get("/console/console.css") { _, _ in asset(Assets.css, "text/css; charset=utf-8") }
         router.get("/console/console.js") { _, _ in asset(Assets.js, "text/javascript; charset=utf-8") }
+        addSignInRoutes(to: router, sessions: sessions)
+        addAlertPages(to: router.requiring(.readAlerts, sessions, style: .page), store: store)
+        addReviewPages(to: router, store: store, sessions: sessions, reviewScope: reviewScope)
+        router.requiring(.readLatency, sessions, style: .page).get("/console/latency") { request, context in
+            let user = try context.requireUser()
+            switch LatencyQuery.parse(request.uri.queryParameters, policy: policy) {
+            case .failure(let f):
+                return HTML.response(message("Latency", user, f.message), status: f.status)
+            case .success(let query):
+                let records = try await store.with { try query.records($0) }
+                return HTML.response(
+                    LatencyPage.render(
+                        records, query: query, policy: policy, params: request.uri.queryParameters, user: user))
+            }
+        }
+    }
+
+    /// `/` (to the user's home, or to sign in), the login page and form, and signing out.
+    static func addSignInRoutes(to router: Router<ConsoleContext>, sessions: Sessions) {
         router.get("/") { request, _ -> Response in
             guard let user = try await sessions.user(for: request) else { return redirect("/login") }
             return redirect(home(user))
@@ -43,7 +62,10 @@ enum Pages {
             response.setCookie(Sessions.cookie("", maxAge: 0))
             return response
         }
-        let readers = router.requiring(.readAlerts, sessions, style: .page)
+    }
+
+    /// A live queue, and an alert's detail (for the roles that read alerts; `readers` checks the session).
+    static func addAlertPages(to readers: RouterGroup<ConsoleContext>, store: APIStore) {
         readers.get("/console/queue/{queue}") { _, context -> Response in
             let user = try context.requireUser()
             guard let queue = Queue(rawValue: try context.parameters.require("queue")) else {
@@ -64,6 +86,12 @@ enum Pages {
                 return HTML.response(AlertPage.render(ctx, user: user))
             }
         }
+    }
+
+    /// The dossier overview and the cell's review list.
+    static func addReviewPages(
+        to router: Router<ConsoleContext>, store: APIStore, sessions: Sessions, reviewScope: ReviewScope
+    ) {
         router.requiring(.readDossiers, sessions, style: .page).get("/console/dossiers") { request, context in
             let user = try context.requireUser()
             let radexOnly = request.uri.queryParameters.get("radex") == "1"
@@ -86,18 +114,6 @@ enum Pages {
                 daysSinceEpoch: (LocalClock(identifier: Dossier.defaultTimeZone)!).localDay(at: now.milliseconds))
             return HTML.response(
                 ReviewListPage.render(rows, latest: latest, user: user, today: today.description))
-        }
-        router.requiring(.readLatency, sessions, style: .page).get("/console/latency") { request, context in
-            let user = try context.requireUser()
-            switch LatencyQuery.parse(request.uri.queryParameters, policy: policy) {
-            case .failure(let f):
-                return HTML.response(message("Latency", user, f.message), status: f.status)
-            case .success(let query):
-                let records = try await store.with { try query.records($0) }
-                return HTML.response(
-                    LatencyPage.render(
-                        records, query: query, policy: policy, params: request.uri.queryParameters, user: user))
-            }
         }
     }
 
