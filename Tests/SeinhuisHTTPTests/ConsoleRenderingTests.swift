@@ -1,9 +1,7 @@
 import Foundation
-import SeinhuisApp
 import SeinhuisCore
 @testable import SeinhuisHTTP
 import SeinhuisStore
-import SeinhuisTestSupport
 import Testing
 
 @Suite("console pieces: escaping, the map, the live fan-out")

@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
-import SeinhuisApp
 import SeinhuisCore
 import SeinhuisHTTP
 import SeinhuisStore

@@ -1,5 +1,4 @@
 import Foundation
-import SeinhuisApp
 import SeinhuisCore
 import SeinhuisHTTP
 import SeinhuisStore

@@ -1,8 +1,6 @@
 import Foundation
-import SeinhuisApp
 import SeinhuisCore
 @testable import SeinhuisHTTP
-import SeinhuisTestSupport
 import Testing
 
 /// docs/openapi.yaml cannot drift from the router: every registered route is documented, nothing else is, and the

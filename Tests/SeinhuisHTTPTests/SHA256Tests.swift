@@ -1,5 +1,4 @@
 @testable import SeinhuisHTTP
-import SeinhuisTestSupport
 import Testing
 
 /// Session token hashes come from OpenSSL's SHA-256: the NIST vectors pin the binding.

@@ -1,4 +1,3 @@
-import SeinhuisApp
 import SeinhuisCore
 @testable import SeinhuisPipeline
 import SeinhuisStore

@@ -126,6 +126,7 @@ struct MarkdownLines {
     }
 }
 
+/// The review report as CSV: one row per figure (`section,item,value,previous`), for a spreadsheet.
 public enum ReviewReportCSV {
     /// `section,item,value,previous`: every figure of the report on its own row.
     public static func render(_ r: ReviewReport) -> String {

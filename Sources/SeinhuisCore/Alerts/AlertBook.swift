@@ -6,14 +6,14 @@ import HeapModule
 /// stays in the book while its breach is open or it may still escalate; escalation stops at the first measure,
 /// at closing, or after the policy's maximum. `serve` and `replay` each keep one.
 public struct AlertBook: Sendable {
-    public var policy: RoutingPolicy
+    var policy: RoutingPolicy
     /// Policies by version, for alerts routed by an earlier policy (they escalate by the rules that routed them).
-    public var policies: [String: RoutingPolicy]
-    public var nextNumber: Int64
+    var policies: [String: RoutingPolicy]
+    var nextNumber: Int64
     /// Alerts that are live: breach open, or escalation pending.
-    public private(set) var alerts: [String: Alert] = [:]
+    private(set) var alerts: [String: Alert] = [:]
     /// The open alert of each breach that is still open.
-    public private(set) var open: [BreachKey: String] = [:]
+    private(set) var open: [BreachKey: String] = [:]
     /// Alerts whose escalation is pending, by due time (lazy: entries are checked against the alert when popped).
     private var escalations = Heap<Due>()
     /// Dossier id → radex.
@@ -39,7 +39,7 @@ public struct AlertBook: Sendable {
     }
 
     /// The open alert of a breach.
-    public func openAlert(_ key: BreachKey) -> Alert? { open[key].flatMap { alerts[$0] } }
+    func openAlert(_ key: BreachKey) -> Alert? { open[key].flatMap { alerts[$0] } }
 
     public var openCount: Int { open.count }
 

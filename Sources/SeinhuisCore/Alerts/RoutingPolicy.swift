@@ -22,6 +22,7 @@ public struct RoutingPolicy: Sendable, Equatable {
     /// Rules matched in order; the first whose radex flag and severities match applies.
     public var rules: [Rule]
 
+    /// Where alerts of a dossier kind (radex or not) and of some severities go.
     public struct Rule: Sendable, Equatable {
         /// nil matches both radex and other dossiers.
         public var radex: Bool?

@@ -1,6 +1,7 @@
 /// A review notice to raise (PROTOCOL 4.3 and 5): `review_due` to the cell, or `review_overdue` to the cell and the
 /// coordinator.
 public struct ReviewNotice: Sendable, Equatable {
+    /// The notices of a review cycle; the raw value is the contract's name (an `AlertKind.reviewNotice`).
     public enum Kind: String, Sendable, CaseIterable {
         case due = "review_due"
         case overdue = "review_overdue"

@@ -43,7 +43,7 @@ public final class LiveAlerts: Sendable {
     }
 
     /// Sends an alert to the followers of every queue it reached (after an action taken through the API).
-    public func publish(_ alert: Alert) {
+    func publish(_ alert: Alert) {
         let json = alert.json
         for q in alert.queues { publish(queue: q, json: json) }
     }
