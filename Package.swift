@@ -10,7 +10,7 @@ let package = Package(
         // Libraries for the separate benchmark package (Benchmarks/).
         .library(name: "SeinhuisCore", targets: ["SeinhuisCore"]),
         .library(name: "SeinhuisStore", targets: ["SeinhuisStore"]),
-        .library(name: "SeinhuisService", targets: ["SeinhuisService"]),
+        .library(name: "SeinhuisPipeline", targets: ["SeinhuisPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,28 +35,53 @@ let package = Package(
             name: "SeinhuisCore",
             dependencies: [
                 .product(name: "Collections", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(name: "SeinhuisStore", dependencies: ["SeinhuisCore", "CSQLite"]),
+        // serve's transports around the rules (sockets, commits, acks, publication), replay, metrics.
         .target(
-            name: "SeinhuisService",
+            name: "SeinhuisPipeline",
             dependencies: [
-                "SeinhuisCore", "SeinhuisStore", "ZeroMQ", "COpenSSL",
-                .product(name: "HeapModule", package: "swift-collections"),
+                "SeinhuisCore", "SeinhuisStore", "ZeroMQ",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // What the command line and the HTTP layer share: dossier import, the review desk and its reports,
+        // password hashing, latency queries.
+        .target(
+            name: "SeinhuisApp",
+            dependencies: [
+                "SeinhuisCore", "SeinhuisStore",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
+        // The HTTP API and the console.
+        .target(
+            name: "SeinhuisHTTP",
+            dependencies: [
+                "SeinhuisCore", "SeinhuisStore", "SeinhuisApp", "COpenSSL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        // `serve`: the pipeline, the HTTP server and the console's feed in one service group.
+        .target(
+            name: "SeinhuisServer",
+            dependencies: [
+                "SeinhuisCore", "SeinhuisStore", "SeinhuisPipeline", "SeinhuisHTTP", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
         .executableTarget(
             name: "seinhuis",
             dependencies: [
-                "SeinhuisService", "SeinhuisStore", "SeinhuisCore",
+                "SeinhuisServer", "SeinhuisPipeline", "SeinhuisApp", "SeinhuisStore", "SeinhuisCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -72,8 +97,27 @@ let package = Package(
         ),
         .testTarget(name: "SeinhuisCoreTests", dependencies: ["SeinhuisCore"]),
         .testTarget(name: "SeinhuisStoreTests", dependencies: ["SeinhuisStore", "SeinhuisCore"]),
+        // A real `serve` on free ports and an HTTP client for it, for the pipeline's and the HTTP layer's tests.
+        .target(
+            name: "SeinhuisTestSupport",
+            dependencies: [
+                "SeinhuisServer", "SeinhuisPipeline", "SeinhuisApp", "SeinhuisStore", "SeinhuisCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SeinhuisTestSupport"
+        ),
         .testTarget(
-            name: "SeinhuisServiceTests", dependencies: ["SeinhuisService", "SeinhuisStore", "SeinhuisCore", "ZeroMQ"]),
+            name: "SeinhuisPipelineTests",
+            dependencies: [
+                "SeinhuisPipeline", "SeinhuisTestSupport", "SeinhuisApp", "SeinhuisStore", "SeinhuisCore", "ZeroMQ",
+            ]
+        ),
+        .testTarget(
+            name: "SeinhuisHTTPTests",
+            dependencies: [
+                "SeinhuisHTTP", "SeinhuisTestSupport", "SeinhuisApp", "SeinhuisStore", "SeinhuisCore", "ZeroMQ",
+            ]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "SeinhuisCore", "seinhuis", "simulator"]),
     ],
     swiftLanguageModes: [.v6]

@@ -20,7 +20,8 @@ extension Store {
                 escalation = excluded.escalation, escalated_at = excluded.escalated_at, updated_at = excluded.updated_at
             """)
         try s.bind([
-            .integer(number), .text(a.id), .text(a.dossier), SQLValue(a.device), .text(a.breach), .text(a.severity),
+            .integer(number), .text(a.id), .text(a.dossier), SQLValue(a.device), .text(a.kind.rawValue),
+            .text(a.severity.rawValue),
             .integer(a.radex ? 1 : 0), .text(a.queues.map(\.rawValue).joined(separator: ",")), SQLValue(a.zone),
             .integer(a.eventTs.milliseconds), .integer(a.detectedAt.milliseconds),
             SQLValue(a.clearedAt?.milliseconds), .text(a.state.rawValue), .integer(Int64(a.escalation)),
@@ -87,7 +88,7 @@ extension Store {
         let s = try db.prepare(sql)
         try s.bind(b)
         var out: [Alert] = []
-        try s.forEach { r in out.append(Self.alert(r)) }
+        try s.forEach { r in out.append(try Self.alert(r)) }
         return out
     }
 
@@ -99,14 +100,17 @@ extension Store {
             """)
         try s.bind([.text(id)])
         var out: Alert?
-        try s.forEach { out = Self.alert($0) }
+        try s.forEach { out = try Self.alert($0) }
         return out
     }
 
-    static func alert(_ r: Row) -> Alert {
-        Alert(
-            id: r.text(0), dossier: r.text(1), device: r.optionalText(2), breach: r.text(3), severity: r.text(4),
-            radex: r.int(5) != 0,
+    /// An alert row (the columns of `alerts`); a kind or severity this version does not know is a
+    /// `StoredAlertError`.
+    static func alert(_ r: Row) throws(StoredAlertError) -> Alert {
+        let id = r.text(0)
+        return Alert(
+            id: id, dossier: r.text(1), device: r.optionalText(2), kind: try r.alertKind(3, alert: id),
+            severity: try r.severity(4, alert: id), radex: r.int(5) != 0,
             queues: r.text(6).split(separator: ",").compactMap { Queue(rawValue: String($0)) },
             zone: r.optionalText(7), eventTs: Timestamp(milliseconds: r.int(8)),
             detectedAt: Timestamp(milliseconds: r.int(9)), clearedAt: r.optionalInt(10).map(Timestamp.init),
@@ -116,5 +120,50 @@ extension Store {
                 $0.split(separator: ",").compactMap { Queue(rawValue: String($0)) }
             },
             escalatedAt: r.optionalInt(16).map(Timestamp.init))
+    }
+}
+
+/// A stored alert this version of Seinhuis cannot read: its kind (the `breach` column) or its severity is a name the
+/// version does not know, so the database was written by a newer version (or edited by hand).
+///
+/// Reading such an alert is this error, never a crash and never a silent skip: a listing, the catch-up API or `serve`'s
+/// start that left an alert out would tell operators and consumers that it does not exist. Read the database with the
+/// version that wrote it.
+public struct StoredAlertError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var alertID: String
+    /// The column: `breach` or `severity`.
+    public var column: String
+    /// The name found in it.
+    public var value: String
+
+    public init(alertID: String, column: String, value: String) {
+        self.alertID = alertID
+        self.column = column
+        self.value = value
+    }
+
+    public var description: String {
+        "alert \(alertID) in the database has \(column) \"\(value)\", unknown to this version of seinhuis "
+            + "(written by a newer version?); read the database with the version that wrote it"
+    }
+}
+
+extension Row {
+    /// The alert kind in column `i` of alert `id`'s row.
+    func alertKind(_ i: Int32, alert id: String) throws(StoredAlertError) -> AlertKind {
+        let name = text(i)
+        guard let kind = AlertKind(rawValue: name) else {
+            throw StoredAlertError(alertID: id, column: "breach", value: name)
+        }
+        return kind
+    }
+
+    /// The severity in column `i` of alert `id`'s row.
+    func severity(_ i: Int32, alert id: String) throws(StoredAlertError) -> Severity {
+        let name = text(i)
+        guard let severity = Severity(rawValue: name) else {
+            throw StoredAlertError(alertID: id, column: "severity", value: name)
+        }
+        return severity
     }
 }

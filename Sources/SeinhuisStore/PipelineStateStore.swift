@@ -119,15 +119,10 @@ extension Store {
                 escalation, policy, deadline, queues_at_once, escalated_at FROM alert WHERE number >= ?
             """)
         try s.bind([.integer(fromNumber)])
-        try s.forEach { out.append(Self.alert($0)) }
+        try s.forEach { out.append(try Self.alert($0)) }
         for id in ids { if let a = try alert(id: id) { out.append(a) } }
         return out
     }
-}
-
-/// A stored dossier that no longer parses (a database written by a newer build, or changed by hand).
-public struct StoredDossierError: Error, CustomStringConvertible, Sendable {
-    public var description: String
 }
 
 extension Store {
@@ -141,7 +136,7 @@ extension Store {
                 dossiers += parsed
                 versions += parsed.map { _ in r.version }
             } catch {
-                throw StoredDossierError(description: "stored dossier \(r.id) no longer parses: \(error)")
+                throw DossierImportError(message: "stored dossier \(r.id) no longer parses: \(error)")
             }
         }
         return DossierSet(dossiers, versions: versions)
@@ -151,7 +146,7 @@ extension Store {
     /// the versions it holds (parsing 10k dossiers again takes a while).
     public func dossierSet(versionKey: String, reusing current: DossierSet) throws -> DossierSet {
         guard let pairs = DossierSet.parse(versionKey: versionKey) else {
-            throw StoredDossierError(description: "a dossier load's version list is damaged")
+            throw DossierImportError(message: "a dossier load's version list is damaged")
         }
         var known: [String: (Dossier, Int64)] = [:]
         for (d, v) in zip(current.dossiers, current.versions) { known[d.id] = (d, v) }
@@ -163,7 +158,7 @@ extension Store {
             } else {
                 guard let json = try dossierVersionJSON(id: id, version: version),
                     let d = try? Dossier.parse(json).first
-                else { throw StoredDossierError(description: "version \(version) of dossier \(id) is not stored") }
+                else { throw DossierImportError(message: "version \(version) of dossier \(id) is not stored") }
                 dossiers.append(d)
             }
             versions.append(version)

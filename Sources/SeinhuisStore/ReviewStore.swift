@@ -57,6 +57,16 @@ extension Store {
         return out
     }
 
+    /// Already parsed dossiers with their stored reviews, as the review calendar sees them (`serve` has its catalog:
+    /// parsing 10k dossiers again takes seconds).
+    public func reviewSubjects(of dossiers: [Dossier]) throws -> [(Dossier, ReviewSubject)] {
+        var byDossier: [String: [(date: LocalDate, ended: Bool)]] = [:]
+        for r in try reviews() {
+            byDossier[r.review.dossier, default: []].append((r.review.date, r.review.decision == .end))
+        }
+        return dossiers.map { ($0, ReviewSubject($0, reviews: byDossier[$0.id] ?? [])) }
+    }
+
     /// The latest recorded review of a dossier (by review date).
     public func latestReview(dossier: String) throws -> RecordedReview? {
         try reviews(dossier: dossier).last
@@ -92,9 +102,11 @@ extension Store {
         try s.bind([.text(dossier)])
         var out: [LatencyRecord] = []
         try s.forEach { r in
+            let id = r.text(0)
             out.append(
                 LatencyRecord(
-                    alertID: r.text(0), breach: r.text(1), severity: r.text(2), radex: r.int(3) != 0,
+                    alertID: id, kind: try r.alertKind(1, alert: id), severity: try r.severity(2, alert: id),
+                    radex: r.int(3) != 0,
                     queues: r.text(4).split(separator: ",").compactMap { Queue(rawValue: String($0)) },
                     policy: r.text(5), escalation: Int(r.int(6)), detectedAt: Timestamp(milliseconds: r.int(7)),
                     acknowledgedAt: r.optionalInt(8).map(Timestamp.init),

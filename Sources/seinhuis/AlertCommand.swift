@@ -90,7 +90,7 @@ struct AlertCommand: ParsableCommand {
                 print(o.finish())
             default:
                 print(
-                    "\(alert.id)  \(alert.breach) (\(alert.severity))  dossier \(alert.dossier)  device \(alert.device ?? "-")  state \(alert.state.rawValue)"
+                    "\(alert.id)  \(alert.kind.rawValue) (\(alert.severity.rawValue))  dossier \(alert.dossier)  device \(alert.device ?? "-")  state \(alert.state.rawValue)"
                 )
                 print(
                     "queues \(alert.queues.map(\.rawValue).joined(separator: " "))  event_ts \(alert.eventTs.rfc3339)  detected_at \(alert.detectedAt.rfc3339)"

@@ -31,7 +31,8 @@ struct AlertsCommand: ParsableCommand {
                 ],
                 rows: alerts.map { a in
                     [
-                        a.id, a.dossier, a.device ?? "", a.breach, a.severity, a.radex ? "yes" : "no", a.zone ?? "",
+                        a.id, a.dossier, a.device ?? "", a.kind.rawValue, a.severity.rawValue, a.radex ? "yes" : "no",
+                        a.zone ?? "",
                         a.queues.map(\.rawValue).joined(separator: " "), a.eventTs.rfc3339, a.clearedAt?.rfc3339 ?? "",
                         a.state.rawValue, String(a.escalation),
                     ]

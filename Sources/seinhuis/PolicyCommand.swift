@@ -106,9 +106,9 @@ enum PolicyFile {
         let listing = Listing(
             headers: ["#", "radex", "severities", "queues", "escalate after", "escalate to", "target"],
             rows: policy.rules.enumerated().map { i, rule in
-                [
-                    String(i), rule.radex.map { $0 ? "yes" : "no" } ?? "any",
-                    RoutingPolicy.severities.filter { rule.severities.contains($0) }.joined(separator: ","),
+                let severities = RoutingPolicy.severities.filter { rule.severities.contains($0) }.map(\.rawValue)
+                return [
+                    String(i), rule.radex.map { $0 ? "yes" : "no" } ?? "any", severities.joined(separator: ","),
                     rule.route.queues.map(\.rawValue).joined(separator: ","), duration(rule.route.escalateAfterSeconds),
                     rule.route.escalateTo.map(\.rawValue).joined(separator: ","), duration(rule.route.targetSeconds),
                 ]

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SeinhuisCore
-import SeinhuisService
+import SeinhuisPipeline
 import SeinhuisStore
 
 struct Replay: ParsableCommand {
@@ -32,7 +32,7 @@ struct Replay: ParsableCommand {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         let showProgress = !quiet && isatty(2) != 0
-        var replay = SeinhuisService.Replay()
+        var replay = SeinhuisPipeline.Replay()
         rules.apply(to: &replay.rules)
         if let policy = routing.policy { replay.policy = policy }
         var summary = try replay.run(path: file, store: store, dossiers: catalog) { counts, _ in

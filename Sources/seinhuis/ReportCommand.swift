@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeinhuisApp
 import SeinhuisCore
 import SeinhuisStore
 
@@ -36,8 +37,7 @@ struct ReportCommand: ParsableCommand {
 
         static func time(_ s: String?, _ name: String) throws -> Timestamp? {
             guard let s else { return nil }
-            if let t = Timestamp(rfc3339: s) { return t }
-            if let t = Timestamp(rfc3339: s + "T00:00:00Z") { return t }
+            if let t = LatencyQuery.time(s) { return t }
             throw ValidationError("--\(name) must be a date (2026-07-01) or an RFC 3339 time")
         }
 
@@ -47,15 +47,13 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
-            var policies = [RoutingPolicy.v1.version: RoutingPolicy.v1]
-            if let p = routing.policy { policies[p.version] = p }
-            let records = try store.latencyRecords(
-                from: try Self.time(from, "from") ?? .distantPast, to: try Self.time(to, "to") ?? .distantFuture
-            ) { version, radex, severity in
-                policies[version]?.route(radex: radex, severity: severity).targetSeconds
-            }
-            let selected = radex ? records.filter(\.radex) : records
-            let rows = LatencyReport.rows(selected, by: by, splitAt: try Self.time(splitAt, "split-at"))
+            var query = LatencyQuery(policy: routing.policy ?? .v1)
+            query.by = by
+            query.from = try Self.time(from, "from") ?? .distantPast
+            query.to = try Self.time(to, "to") ?? .distantFuture
+            query.splitAt = try Self.time(splitAt, "split-at")
+            query.radexOnly = radex
+            let rows = try query.rows(store)
             func human(_ ms: Int64) -> String {
                 let s = ms / 1000
                 if s < 60 { return String(format: "%.1fs", Double(ms) / 1000) }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import SeinhuisApp
 import SeinhuisCore
-import SeinhuisService
 import SeinhuisStore
 
 extension ReviewScope: ExpressibleByArgument {}

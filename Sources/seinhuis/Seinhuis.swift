@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SeinhuisCore
-import SeinhuisService
 import SeinhuisStore
 
 @main

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Logging
 import SeinhuisCore
-import SeinhuisService
+import SeinhuisPipeline
+import SeinhuisServer
 import SeinhuisStore
 
 struct Serve: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import SeinhuisApp
 import SeinhuisCore
-import SeinhuisService
 import SeinhuisStore
 
 extension Role: ExpressibleByArgument {}
@@ -21,7 +21,7 @@ struct UserCommand: ParsableCommand {
 
     /// The password from standard input (one line), or a generated one that is printed once.
     static func password(fromStdin: Bool) throws -> (password: String, generated: Bool) {
-        guard fromStdin else { return (Sessions.generatedPassword(), true) }
+        guard fromStdin else { return (Passwords.generated(), true) }
         guard let line = readLine(strippingNewline: true) else {
             throw ValidationError("--password-stdin: no password on standard input")
         }
@@ -48,7 +48,7 @@ struct UserCommand: ParsableCommand {
             let (secret, generated) = try UserCommand.password(fromStdin: source.passwordStdin)
             do {
                 try store.addUser(
-                    name: name, role: role, passwordHash: Sessions.hash(secret), by: actor.by, at: now())
+                    name: name, role: role, passwordHash: Passwords.hash(secret), by: actor.by, at: now())
             } catch let e as UserError {
                 throw ValidationError(e.description)
             }
@@ -69,7 +69,7 @@ struct UserCommand: ParsableCommand {
             let store = try database.open()
             guard try store.user(name: name) != nil else { throw ValidationError("no user \(name)") }
             let (secret, generated) = try UserCommand.password(fromStdin: source.passwordStdin)
-            try store.setPassword(name: name, passwordHash: Sessions.hash(secret), by: actor.by, at: now())
+            try store.setPassword(name: name, passwordHash: Passwords.hash(secret), by: actor.by, at: now())
             print("new password set for \(name); their sessions ended")
             if generated { print("password: \(secret)") }
         }

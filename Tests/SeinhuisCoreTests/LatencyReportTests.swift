@@ -12,7 +12,7 @@ struct LatencyReportTests {
     ) -> LatencyRecord {
         let detected = t0 + offset
         return LatencyRecord(
-            alertID: "A-\(id)", breach: "strap_tamper", severity: "critical", radex: radex, queues: queues,
+            alertID: "A-\(id)", kind: .breach(.strap_tamper), severity: .critical, radex: radex, queues: queues,
             policy: policy, escalation: response == nil ? 3 : 0, detectedAt: detected,
             acknowledgedAt: ack.map { detected + $0 }, respondedAt: response.map { detected + $0 },
             targetSeconds: target)

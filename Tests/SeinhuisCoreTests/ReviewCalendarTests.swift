@@ -113,7 +113,7 @@ struct ReviewNoticeTests {
         #expect(due.at == t("2026-06-09T22:00:00Z"))
         let alert = due.alert(id: "A-000000001", detectedAt: t("2026-06-09T22:00:01Z"), policy: "v1")
         #expect(alert.device == nil)
-        #expect(alert.severity == "low")
+        #expect(alert.severity == .low)
         #expect(alert.queues == [.cell])
         #expect(alert.json.contains(#""deadline":"2026-07-10""#))
         #expect(alert.json.contains(#""device":null"#))
@@ -127,7 +127,7 @@ struct ReviewNoticeTests {
         let first = run("2026-07-10T22:00:00Z", marks)
         #expect(first.map(\.kind) == [.overdue])
         #expect(first.first?.kind.queues == [.coordinator, .cell])
-        #expect(first.first?.kind.severity == "medium")
+        #expect(first.first?.kind.severity == .medium)
         marked(first, into: &marks)
         #expect(run("2026-07-17T21:59:00Z", marks).isEmpty)
         let second = run("2026-07-17T22:00:00Z", marks)  // seven days later

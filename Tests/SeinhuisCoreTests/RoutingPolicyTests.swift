@@ -9,7 +9,7 @@ struct RoutingPolicyTests {
     /// One row of PROTOCOL 4.2's table, per severity.
     struct Row: Sendable, CustomStringConvertible {
         var radex: Bool
-        var severity: String
+        var severity: Severity
         var queues: [Queue]
         var minutes: Int64
         var escalateTo: [Queue]
@@ -18,14 +18,14 @@ struct RoutingPolicyTests {
 
     static let all4: [Queue] = [.vcet, .coordinator, .cic, .police]
     static let protocolTable: [Row] = [
-        Row(radex: true, severity: "critical", queues: all4, minutes: 5, escalateTo: all4),
-        Row(radex: true, severity: "high", queues: all4, minutes: 5, escalateTo: all4),
-        Row(radex: true, severity: "medium", queues: [.vcet, .coordinator], minutes: 15, escalateTo: [.cic, .police]),
-        Row(radex: true, severity: "low", queues: [.vcet, .coordinator], minutes: 15, escalateTo: [.cic, .police]),
-        Row(radex: false, severity: "critical", queues: [.vcet], minutes: 10, escalateTo: [.police]),
-        Row(radex: false, severity: "high", queues: [.vcet], minutes: 30, escalateTo: [.vcet]),
-        Row(radex: false, severity: "medium", queues: [.vcet], minutes: 30, escalateTo: [.vcet]),
-        Row(radex: false, severity: "low", queues: [.vcet], minutes: 30, escalateTo: [.vcet]),
+        Row(radex: true, severity: .critical, queues: all4, minutes: 5, escalateTo: all4),
+        Row(radex: true, severity: .high, queues: all4, minutes: 5, escalateTo: all4),
+        Row(radex: true, severity: .medium, queues: [.vcet, .coordinator], minutes: 15, escalateTo: [.cic, .police]),
+        Row(radex: true, severity: .low, queues: [.vcet, .coordinator], minutes: 15, escalateTo: [.cic, .police]),
+        Row(radex: false, severity: .critical, queues: [.vcet], minutes: 10, escalateTo: [.police]),
+        Row(radex: false, severity: .high, queues: [.vcet], minutes: 30, escalateTo: [.vcet]),
+        Row(radex: false, severity: .medium, queues: [.vcet], minutes: 30, escalateTo: [.vcet]),
+        Row(radex: false, severity: .low, queues: [.vcet], minutes: 30, escalateTo: [.vcet]),
     ]
 
     @Test(arguments: protocolTable)
@@ -69,10 +69,10 @@ struct RoutingPolicyTests {
         #expect(policy.version == "v2.night-1")
         #expect(policy.maxEscalations == 0)
         #expect(policy.rules[1].radex == nil)
-        #expect(policy.route(radex: true, severity: "critical").queues == [.police])
-        #expect(policy.route(radex: true, severity: "critical").targetSeconds == 120)
-        #expect(policy.route(radex: true, severity: "high").queues == [.vcet])
-        #expect(policy.route(radex: false, severity: "low").targetSeconds == 900)
+        #expect(policy.route(radex: true, severity: .critical).queues == [.police])
+        #expect(policy.route(radex: true, severity: .critical).targetSeconds == 120)
+        #expect(policy.route(radex: true, severity: .high).queues == [.vcet])
+        #expect(policy.route(radex: false, severity: .low).targetSeconds == 900)
         #expect(try RoutingPolicy.parse(policy.canonicalJSON) == policy)
     }
 

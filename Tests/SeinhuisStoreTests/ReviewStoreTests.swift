@@ -35,13 +35,14 @@ struct ReviewStoreTests {
 
     /// Stores a breach alert and, if given, a measure `respondAfter` seconds after its detection.
     func breach(
-        _ store: Store, _ n: Int64, _ kind: String, _ severity: String, at: String, cleared: String? = nil,
+        _ store: Store, _ n: Int64, _ kind: BreachKind, _ severity: Severity, at: String, cleared: String? = nil,
         escalation: Int = 0, respondAfter: Int64? = nil, measure: Measure = .phone_call, close: Bool = false
     ) throws {
         let a = Alert(
-            id: Alert.id(forNumber: n), dossier: "D-H", device: "TAG-H", breach: kind, severity: severity, radex: true,
-            queues: severity == "low" ? [.vcet, .coordinator] : [.vcet, .coordinator, .cic, .police],
-            zone: kind == "exclusion_zone_entry" ? "Z-x" : nil, eventTs: t(at), detectedAt: t(at) + 1000,
+            id: Alert.id(forNumber: n), dossier: "D-H", device: "TAG-H", kind: .breach(kind), severity: severity,
+            radex: true,
+            queues: severity == .low ? [.vcet, .coordinator] : [.vcet, .coordinator, .cic, .police],
+            zone: kind == .exclusion_zone_entry ? "Z-x" : nil, eventTs: t(at), detectedAt: t(at) + 1000,
             clearedAt: cleared.map(t), escalation: escalation, policy: "v1")
         try store.transaction { try store.save(a, at: a.detectedAt) }
         if let s = respondAfter {
@@ -58,11 +59,11 @@ struct ReviewStoreTests {
                 dossier: "D-H", reviewer: "A. Cell", date: LocalDate("2026-03-01")!, findings: "first findings",
                 decision: .continue), by: "admin", at: t("2026-03-01T15:00:00Z"))
         // The previous period, [1 March, 1 June).
-        try breach(store, 1, "strap_tamper", "critical", at: "2026-04-10T10:00:00Z", respondAfter: 120)
-        try breach(store, 2, "battery_low", "low", at: "2026-05-01T10:00:00Z", respondAfter: 600)
+        try breach(store, 1, .strap_tamper, .critical, at: "2026-04-10T10:00:00Z", respondAfter: 120)
+        try breach(store, 2, .battery_low, .low, at: "2026-05-01T10:00:00Z", respondAfter: 600)
         // 22:00 local on 31 May to 01:00 local on 1 June: one hour of it falls in the current period.
         try breach(
-            store, 3, "communication_loss", "high", at: "2026-05-31T20:00:00Z", cleared: "2026-05-31T23:00:00Z")
+            store, 3, .communication_loss, .high, at: "2026-05-31T20:00:00Z", cleared: "2026-05-31T23:00:00Z")
         try store.recordReview(
             Review(
                 dossier: "D-H", reviewer: "B. Cell", date: LocalDate("2026-06-01")!,
@@ -71,12 +72,12 @@ struct ReviewStoreTests {
         try importDossier(store, Self.dossierV2, at: t("2026-06-05T09:00:00Z"))
         // The current period, from 1 June.
         try breach(
-            store, 4, "exclusion_zone_entry", "critical", at: "2026-06-10T12:00:00Z", cleared: "2026-06-10T12:30:00Z",
+            store, 4, .exclusion_zone_entry, .critical, at: "2026-06-10T12:00:00Z", cleared: "2026-06-10T12:30:00Z",
             escalation: 1, respondAfter: 300, close: true)
         try breach(
-            store, 5, "curfew_absence", "high", at: "2026-07-01T21:00:00Z", respondAfter: 60, measure: .field_visit)
+            store, 5, .curfew_absence, .high, at: "2026-07-01T21:00:00Z", respondAfter: 60, measure: .field_visit)
         try breach(
-            store, 6, "communication_loss", "high", at: "2026-07-20T10:00:00Z", cleared: "2026-07-20T12:00:00Z")
+            store, 6, .communication_loss, .high, at: "2026-07-20T10:00:00Z", cleared: "2026-07-20T12:00:00Z")
         let notice = ReviewNotice(
             dossier: "D-H", radex: true, kind: .overdue, deadline: LocalDate("2026-12-01")!,
             at: t("2026-08-10T22:00:00Z"))

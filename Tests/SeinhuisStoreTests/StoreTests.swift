@@ -103,7 +103,8 @@ struct StoreTests {
         let store = try Store(path: temporaryDatabase())
         #expect(try store.nextAlertNumber() == 1)
         var a = Alert(
-            id: Alert.id(forNumber: 1), dossier: "D-1", device: "TAG-1", breach: "strap_tamper", severity: "critical",
+            id: Alert.id(forNumber: 1), dossier: "D-1", device: "TAG-1", kind: .breach(.strap_tamper),
+            severity: .critical,
             radex: true, queues: [.vcet, .coordinator, .cic, .police], zone: nil, eventTs: ts, detectedAt: ts + 4,
             policy: "v1")
         try store.transaction { try store.save(a, at: ts) }
@@ -116,6 +117,27 @@ struct StoreTests {
         #expect(try store.nextAlertNumber() == 2)
         #expect(
             a.json.hasPrefix(#"{"v":1,"id":"A-000000001","dossier":"D-1","device":"TAG-1","breach":"strap_tamper""#))
+    }
+
+    @Test func anAlertOfAKindThisVersionDoesNotKnowIsAClearErrorNotACrash() throws {
+        let store = try Store(path: temporaryDatabase())
+        let a = Alert(
+            id: Alert.id(forNumber: 1), dossier: "D-1", device: "TAG-1", kind: .breach(.strap_tamper),
+            severity: .critical, radex: false, queues: [.vcet], zone: nil, eventTs: ts, detectedAt: ts, policy: "v1")
+        try store.transaction { try store.save(a, at: ts) }
+        // As a newer version would have written it.
+        try store.db.execute("UPDATE alert SET breach = 'network_outage' WHERE id = 'A-000000001'")
+        let unknownKind = StoredAlertError(alertID: "A-000000001", column: "breach", value: "network_outage")
+        #expect(throws: unknownKind) { try store.alerts() }
+        #expect(throws: unknownKind) { try store.alert(id: "A-000000001") }
+        #expect(throws: unknownKind) {
+            try store.latencyRecords(from: .distantPast, to: .distantFuture) { _, _, _ in nil }
+        }
+        #expect(unknownKind.description.hasPrefix(#"alert A-000000001 in the database has breach "network_outage""#))
+        try store.db.execute("UPDATE alert SET breach = 'strap_tamper', severity = 'urgent' WHERE id = 'A-000000001'")
+        #expect(throws: StoredAlertError(alertID: "A-000000001", column: "severity", value: "urgent")) {
+            try store.alerts()
+        }
     }
 
     @Test func dossierImportKeepsVersionsAndAudits() throws {

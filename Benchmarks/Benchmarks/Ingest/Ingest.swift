@@ -208,12 +208,13 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("Routing.routeAndAlertJSON") { benchmark in
         let policy = RoutingPolicy.v1
-        let severities = ["critical", "high", "medium", "low"]
+        let severities: [Severity] = [.critical, .high, .medium, .low]
         for i in benchmark.scaledIterations {
             let route = policy.route(radex: i % 3 == 0, severity: severities[i % 4])
             let a = Alert(
-                id: Alert.id(forNumber: Int64(i)), dossier: "D-2026-0001", device: "TAG-00001", breach: "strap_tamper",
-                severity: severities[i % 4], radex: i % 3 == 0, queues: route.queues, zone: nil,
+                id: Alert.id(forNumber: Int64(i)), dossier: "D-2026-0001", device: "TAG-00001",
+                kind: .breach(.strap_tamper), severity: severities[i % 4], radex: i % 3 == 0, queues: route.queues,
+                zone: nil,
                 eventTs: Timestamp(milliseconds: start), detectedAt: Timestamp(milliseconds: start + 5), policy: "v1")
             blackHole(a.json)
         }

@@ -58,7 +58,7 @@ let benchmarks: @Sendable () -> Void = {
         hold.run(benchmark.scaledIterations.count)
     }
 
-    // The catalog: 1000 stored dossiers parsed one by one, as `DossierCatalog.load` does.
+    // The catalog: 1000 stored dossiers parsed one by one, as `Store.dossierSet` does.
     let thousand = Array(texts.prefix(1000))
     Benchmark(
         "Catalog.dossiers1000",

@@ -4,7 +4,7 @@ import Collections
 ///
 /// Pure bookkeeping (no I/O, time passed in): the caller stores the alerts it returns, then publishes them. An alert
 /// stays in the book while its breach is open or it may still escalate; escalation stops at the first measure,
-/// at closing, or after the policy's maximum.
+/// at closing, or after the policy's maximum. `serve` and `replay` each keep one (in their `Pipeline`).
 public struct AlertBook: Sendable {
     public var policy: RoutingPolicy
     /// Policies by version, for alerts routed by an earlier policy (they escalate by the rules that routed them).
@@ -91,12 +91,11 @@ public struct AlertBook: Sendable {
         switch change {
         case .raised(let key, let at):
             guard open[key] == nil else { return nil }
-            let severity = key.kind.severity.rawValue
+            let severity = key.kind.severity
             let isRadex = radex[key.dossier] ?? false
             let route = policy.route(radex: isRadex, severity: severity)
             let a = Alert(
-                id: Alert.id(forNumber: nextNumber), dossier: key.dossier, device: key.device,
-                breach: key.kind.rawValue,
+                id: Alert.id(forNumber: nextNumber), dossier: key.dossier, device: key.device, kind: .breach(key.kind),
                 severity: severity, radex: isRadex, queues: route.queues.sorted(), zone: key.zone, eventTs: at,
                 detectedAt: detectedAt, policy: policy.version)
             nextNumber += 1

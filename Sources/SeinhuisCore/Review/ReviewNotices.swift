@@ -1,12 +1,13 @@
 /// A review notice to raise (PROTOCOL 4.3 and 5): `review_due` to the cell, or `review_overdue` to the cell and the
 /// coordinator.
 public struct ReviewNotice: Sendable, Equatable {
+    /// The notices of a review cycle; the raw value is the contract's name (an `AlertKind.reviewNotice`).
     public enum Kind: String, Sendable, CaseIterable {
         case due = "review_due"
         case overdue = "review_overdue"
 
         /// PROTOCOL 4.3: `review_due` is low, `review_overdue` medium.
-        public var severity: String { self == .due ? "low" : "medium" }
+        public var severity: Severity { self == .due ? .low : .medium }
         /// PROTOCOL 5: due to the cell; overdue to the cell and the coordinator.
         public var queues: [Queue] { self == .due ? [.cell] : [.coordinator, .cell] }
     }
@@ -29,7 +30,7 @@ public struct ReviewNotice: Sendable, Equatable {
     /// The notice as an alert (no device, no zone, the deadline); `id` and `detectedAt` come from the pipeline.
     public func alert(id: String, detectedAt: Timestamp, policy: String) -> Alert {
         Alert(
-            id: id, dossier: dossier, device: nil, breach: kind.rawValue, severity: kind.severity, radex: radex,
+            id: id, dossier: dossier, device: nil, kind: .reviewNotice(kind), severity: kind.severity, radex: radex,
             queues: kind.queues, zone: nil, eventTs: at, detectedAt: detectedAt, policy: policy,
             deadline: deadline.description)
     }

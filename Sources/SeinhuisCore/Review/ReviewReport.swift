@@ -15,8 +15,8 @@ public struct ReviewReport: Sendable {
     /// One breach alert of the period (the timeline's dots and the breach tables).
     public struct Breach: Sendable, Equatable {
         public var alertID: String
-        public var kind: String
-        public var severity: String
+        public var kind: AlertKind
+        public var severity: Severity
         public var device: String
         public var zone: String?
         public var at: Timestamp
@@ -120,20 +120,59 @@ public struct ReviewReportInput: Sendable {
 }
 
 extension ReviewReport {
-    public static let severityOrder = ["critical", "high", "medium", "low"]
-
     /// Builds the report for the period since the previous review, up to and including the local day of `asOf`.
     public static func build(_ input: ReviewReportInput, asOf: Timestamp) -> ReviewReport {
         let d = input.dossier
         let clock = ReviewSubject.clock(d.timezone)
-        func instant(_ day: LocalDate) -> Timestamp {
-            Timestamp(milliseconds: clock.instant(day: day.daysSinceEpoch, minutes: 0))
-        }
         let today = LocalDate(daysSinceEpoch: clock.localDay(at: asOf.milliseconds))
         let reviews = input.reviews.filter { $0.review.date <= today }.sorted {
             ($0.review.date, $0.id) < ($1.review.date, $1.id)
         }
-        // The days the cycles start from: the start, an imported last_review, each recorded review.
+        let (period, previous) = periods(d, reviews: reviews, today: today, clock: clock)
+        let subject = ReviewSubject(d, reviews: input.reviews.map { ($0.review.date, $0.review.decision == .end) })
+
+        let breachAlerts = input.alerts.filter { $0.device != nil }
+        let inPeriod = breachAlerts.filter { period.contains($0.eventTs) }
+        let breaches = breachList(inPeriod, latency: input.latency)
+        let ids = Set(inPeriod.map(\.id))
+        let acks = input.latency.filter { ids.contains($0.alertID) }.compactMap { r in
+            r.acknowledgedAt.map { $0 - r.detectedAt }
+        }
+        let loss = communicationLoss(breachAlerts, in: period)
+        let previousReview = reviews.last(where: { $0.review.date == period.from })
+        return ReviewReport(
+            generatedAt: asOf, dossier: d, version: input.version, conditions: describeConditions(d), period: period,
+            previousPeriod: previous, position: subject.position(on: today, scope: input.scope),
+            conditionChanges: changes(input.versions, in: period), breaches: breaches,
+            breachesByKind: counts(inPeriod.map(\.kind.rawValue)),
+            breachesBySeverity: counts(inPeriod.map(\.severity.rawValue), order: Severity.allCases.map(\.rawValue)),
+            alertsPerQueue: counts(
+                inPeriod.flatMap { $0.queues.map(\.rawValue) }, order: Queue.allCases.map(\.rawValue)),
+            notices: counts(
+                input.alerts.filter { $0.device == nil && period.contains($0.eventTs) }.map(\.kind.rawValue),
+                order: ReviewNotice.Kind.allCases.map(\.rawValue)),
+            escalatedAlerts: inPeriod.filter { $0.escalation > 0 }.count,
+            escalations: inPeriod.reduce(0) { $0 + $1.escalation },
+            measures: counts(input.measures.filter { ids.contains($0.alertID) }.map(\.measure.rawValue)),
+            answered: breaches.filter { $0.responseMs != nil }.count,
+            unanswered: breaches.filter { $0.responseMs == nil }.count,
+            latency: LatencySummary(responseTimes(breachAlerts, input.latency, in: period)),
+            previousLatency: previous.map { LatencySummary(responseTimes(breachAlerts, input.latency, in: $0)) },
+            acknowledge: LatencySummary(acks),
+            communicationLossEpisodes: loss.episodes, communicationLossMs: loss.total,
+            longestCommunicationLossMs: loss.longest, openItems: openItems(input.alerts, before: period.end),
+            previousReview: previousReview,
+            importedLastReview: previousReview == nil && d.lastReview == period.from ? period.from : nil)
+    }
+
+    /// The period since the latest of the days a review cycle starts from (the start, an imported `last_review`,
+    /// each recorded review) up to and including `today`, and the period before it, if any.
+    static func periods(_ d: Dossier, reviews: [RecordedReview], today: LocalDate, clock: LocalClock)
+        -> (Period, Period?)
+    {
+        func instant(_ day: LocalDate) -> Timestamp {
+            Timestamp(milliseconds: clock.instant(day: day.daysSinceEpoch, minutes: 0))
+        }
         var bases = [d.start]
         if let l = d.lastReview, l <= today { bases.append(l) }
         bases += reviews.map(\.review.date)
@@ -146,75 +185,62 @@ extension ReviewReport {
             let p = bases[bases.count - 2]
             previous = Period(from: p, to: from, start: instant(p), end: instant(from))
         }
-        let subject = ReviewSubject(d, reviews: input.reviews.map { ($0.review.date, $0.review.decision == .end) })
+        return (period, previous)
+    }
 
-        let breachAlerts = input.alerts.filter { $0.device != nil }
-        let latencyByID = Dictionary(input.latency.map { ($0.alertID, $0) }, uniquingKeysWith: { a, _ in a })
-        let inPeriod = breachAlerts.filter { period.contains($0.eventTs) }
-        let breaches = inPeriod.map { a in
+    /// The breach alerts of the period as the report's breaches, with their response time.
+    static func breachList(_ alerts: [Alert], latency: [LatencyRecord]) -> [Breach] {
+        let latencyByID = Dictionary(latency.map { ($0.alertID, $0) }, uniquingKeysWith: { a, _ in a })
+        return alerts.map { a in
             Breach(
-                alertID: a.id, kind: a.breach, severity: a.severity, device: a.device ?? "", zone: a.zone,
+                alertID: a.id, kind: a.kind, severity: a.severity, device: a.device ?? "", zone: a.zone,
                 at: a.eventTs, clearedAt: a.clearedAt, state: a.state, escalation: a.escalation, queues: a.queues,
                 responseMs: latencyByID[a.id]?.respondedAt.map { $0 - a.detectedAt })
         }
-        func counts(_ keys: [String], order: [String]? = nil) -> [Count] {
-            var c: [String: Int] = [:]
-            for k in keys { c[k, default: 0] += 1 }
-            let keys = order.map { $0.filter { c[$0] != nil } } ?? c.keys.sorted { (c[$1]!, $0) < (c[$0]!, $1) }
-            return keys.map { Count(key: $0, count: c[$0]!) }
+    }
+
+    /// How often each key occurs: in `order` when given, else most frequent first (then by key).
+    static func counts(_ keys: [String], order: [String]? = nil) -> [Count] {
+        var c: [String: Int] = [:]
+        for k in keys { c[k, default: 0] += 1 }
+        let keys = order.map { $0.filter { c[$0] != nil } } ?? c.keys.sorted { (c[$1]!, $0) < (c[$0]!, $1) }
+        return keys.map { Count(key: $0, count: c[$0]!) }
+    }
+
+    /// Breach-to-response times of the breaches that began in a period (the same alerts the breach tables count).
+    static func responseTimes(_ breachAlerts: [Alert], _ latency: [LatencyRecord], in p: Period) -> [Int64] {
+        let began = Set(breachAlerts.filter { p.contains($0.eventTs) }.map(\.id))
+        return latency.filter { began.contains($0.alertID) }.compactMap { r in
+            r.respondedAt.map { $0 - r.detectedAt }
         }
-        let ids = Set(inPeriod.map(\.id))
-        // Latency of the breaches that began in a period (the same alerts the breach tables count).
-        let responseTimes = { (p: Period) -> [Int64] in
-            let began = Set(breachAlerts.filter { p.contains($0.eventTs) }.map(\.id))
-            return input.latency.filter { began.contains($0.alertID) }.compactMap { r in
-                r.respondedAt.map { $0 - r.detectedAt }
-            }
-        }
-        let acks = input.latency.filter { ids.contains($0.alertID) }.compactMap { r in
-            r.acknowledgedAt.map { $0 - r.detectedAt }
-        }
-        // Communication loss: each episode's overlap with the period (an episode still open runs to the period's end).
-        var lossEpisodes = 0
-        var lossMs: Int64 = 0
+    }
+
+    /// Communication loss: each episode's overlap with the period (an episode still open runs to the period's end).
+    static func communicationLoss(_ breachAlerts: [Alert], in period: Period)
+        -> (episodes: Int, total: Int64, longest: Int64)
+    {
+        var episodes = 0
+        var total: Int64 = 0
         var longest: Int64 = 0
-        for a in breachAlerts where a.breach == "communication_loss" {
+        for a in breachAlerts where a.kind == .breach(.communication_loss) {
             let s = max(a.eventTs, period.start)
             let e = min(a.clearedAt ?? period.end, period.end)
             guard s < e else { continue }
-            lossEpisodes += 1
-            lossMs += e - s
+            episodes += 1
+            total += e - s
             longest = max(longest, e - s)
         }
-        let open = input.alerts.filter { $0.state != .closed && $0.eventTs < period.end }.map { a in
-            var what = a.breach + (a.device.map { " (\($0)" + (a.zone.map { ", \($0)" } ?? "") + ")" } ?? "")
+        return (episodes, total, longest)
+    }
+
+    /// The alerts not closed that began before `end`: what they are, since when, their state.
+    static func openItems(_ alerts: [Alert], before end: Timestamp) -> [OpenItem] {
+        alerts.filter { $0.state != .closed && $0.eventTs < end }.map { a in
+            var what = a.kind.rawValue + (a.device.map { " (\($0)" + (a.zone.map { ", \($0)" } ?? "") + ")" } ?? "")
             if let dl = a.deadline { what += " (deadline \(dl))" }
             if a.device != nil, a.clearedAt == nil { what += ", breach still open" }
             return OpenItem(alertID: a.id, what: what, since: a.eventTs, state: a.state.rawValue)
         }
-        let previousReview = reviews.last(where: { $0.review.date == from })
-        return ReviewReport(
-            generatedAt: asOf, dossier: d, version: input.version, conditions: describeConditions(d), period: period,
-            previousPeriod: previous, position: subject.position(on: today, scope: input.scope),
-            conditionChanges: changes(input.versions, in: period), breaches: breaches,
-            breachesByKind: counts(inPeriod.map(\.breach)),
-            breachesBySeverity: counts(inPeriod.map(\.severity), order: severityOrder),
-            alertsPerQueue: counts(
-                inPeriod.flatMap { $0.queues.map(\.rawValue) }, order: Queue.allCases.map(\.rawValue)),
-            notices: counts(
-                input.alerts.filter { $0.device == nil && period.contains($0.eventTs) }.map(\.breach),
-                order: ReviewNotice.Kind.allCases.map(\.rawValue)),
-            escalatedAlerts: inPeriod.filter { $0.escalation > 0 }.count,
-            escalations: inPeriod.reduce(0) { $0 + $1.escalation },
-            measures: counts(input.measures.filter { ids.contains($0.alertID) }.map(\.measure.rawValue)),
-            answered: breaches.filter { $0.responseMs != nil }.count,
-            unanswered: breaches.filter { $0.responseMs == nil }.count,
-            latency: LatencySummary(responseTimes(period)),
-            previousLatency: previous.map { LatencySummary(responseTimes($0)) },
-            acknowledge: LatencySummary(acks),
-            communicationLossEpisodes: lossEpisodes, communicationLossMs: lossMs, longestCommunicationLossMs: longest,
-            openItems: open, previousReview: previousReview,
-            importedLastReview: previousReview == nil && d.lastReview == from ? from : nil)
     }
 
     /// The conditions in words, one line per curfew window and zone.

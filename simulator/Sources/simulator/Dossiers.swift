@@ -223,6 +223,31 @@ struct DossierFactory {
         let curfewPeriods = clock.periods(of: curfewWindows, from: runStart, to: runEnd)
 
         // Inclusion zones first: exclusion zones must lie well inside them.
+        let inclusion = inclusionZones(home: home, cityCentre: cityCentre, &rng)
+        let exclusion = exclusionZones(home: home, homeRadius: homeRadius, radex: radex, inside: inclusion, &rng)
+        // exclusion zones first in the file, as an operator would list them
+        let zones = exclusion + inclusion
+
+        let runDay = clock.localDay(ofUTC: runStart)
+        let startDay = runDay - Int64(rng.int(20, 420))
+        let endDay: Int64? =
+            rng.chance(0.4) ? nil : max(clock.localDay(ofUTC: runEnd) + 2, startDay + Int64(rng.int(180, 730)))
+        let timeout = rng.pick([300, 600, 600, 600, 900, 1800])
+        let lastReview: String? =
+            radex || rng.chance(0.3)
+            ? dateString(day: min(runDay - 1, startDay + Int64(rng.int(0, Int(runDay - startDay))))) : nil
+        var h = SplitMix64(state: seed ^ 0x5B1E_C700 ^ UInt64(index) &* 0x2545_F491_4F6C_DD1D)
+        let subjectHex = String(h.next() & 0xFF_FFFF | 0x10_0000, radix: 16, uppercase: true)
+        return DossierModel(
+            index: index, id: id, subject: "S-" + subjectHex, radex: radex, mandate: mandate,
+            start: dateString(day: startDay), end: endDay.map(dateString(day:)), home: home, homeRadius: homeRadius,
+            curfew: curfewWindows, curfewPeriods: curfewPeriods, zones: zones, commsTimeoutS: timeout,
+            writeCommsTimeout: timeout != 600 || rng.chance(0.5), lastReview: lastReview, city: city.name)
+    }
+
+    /// Half of the dossiers get inclusion zones: the region around the city (a concave decagon or a circle), and
+    /// sometimes a weekend circle around home.
+    func inclusionZones(home: GeoPoint, cityCentre: GeoPoint, _ rng: inout Rng) -> [ZoneModel] {
         var zones: [ZoneModel] = []
         if rng.chance(0.5) {
             let rDist = Geo.distance(cityCentre, home)
@@ -261,7 +286,17 @@ struct DossierFactory {
                         periods: clock.periods(of: weekend, from: runStart, to: runEnd), anchor: home))
             }
         }
-        let inclusion = zones
+        return zones
+    }
+
+    /// One to three exclusion zones (two to four for radex): far from home, inside every inclusion zone with room to
+    /// spare, apart from each other.
+    func exclusionZones(
+        home: GeoPoint, homeRadius: Double, radex: Bool, inside inclusion: [ZoneModel], _ rng: inout Rng
+    )
+        -> [ZoneModel]
+    {
+        var zones: [ZoneModel] = []
         var kinds = ["Z-victim", "Z-station", "Z-school", "Z-embassy", "Z-worship", "Z-nightlife", "Z-court"]
         let nExcl = radex ? rng.int(2, 4) : rng.int(1, 3)
         var placed = 0
@@ -273,39 +308,7 @@ struct DossierFactory {
             let maxDist = inclusion.isEmpty ? 4000.0 : 4000.0
             let c = Geo.move(home, distance: rng.uniform(1500, maxDist), bearing: rng.uniform(0, 2 * Double.pi))
             let theta = rng.uniform(0, Double.pi)
-            var schedule: [Window] = []
-            var shape: Shape
-            var anchor: GeoPoint
-            func rot(_ x: Double, _ y: Double) -> GeoPoint {
-                round6(
-                    Geo.offset(c, east: x * cos(theta) - y * sin(theta), north: x * sin(theta) + y * cos(theta)))
-            }
-            switch name {
-            case "Z-victim", "Z-embassy", "Z-worship":
-                let r = Double(rng.int(name == "Z-worship" ? 4 : 6, name == "Z-victim" ? 12 : 8)) * 25
-                let cc = round6(c)
-                shape = .circle(cc, radius: r)
-                anchor = cc
-            case "Z-station", "Z-court":
-                let w = rng.uniform(220, 420), h = rng.uniform(130, 220)
-                shape = .polygon([rot(-w / 2, -h / 2), rot(w / 2, -h / 2), rot(w / 2, h / 2), rot(-w / 2, h / 2)])
-                anchor = rot(0, 0)
-            case "Z-school":
-                // an L: concave
-                let W = rng.uniform(260, 360), A = rng.uniform(120, 150)
-                let pts: [(Double, Double)] = [(0, 0), (W, 0), (W, A), (A, A), (A, W), (0, W)]
-                shape = .polygon(pts.map { rot($0.0 - W / 2, $0.1 - W / 2) })
-                anchor = rot(A / 2 - W / 2, A / 2 - W / 2)
-                schedule = [Window(days: [0, 1, 2, 3, 4], from: 7 * 60 + 30, to: 17 * 60)]
-            default:  // Z-nightlife: a U, concave, active on Friday and Saturday nights
-                let W = rng.uniform(380, 480), H = rng.uniform(300, 400), A = rng.uniform(120, 150)
-                let pts: [(Double, Double)] = [
-                    (0, 0), (W, 0), (W, H), (W - A, H), (W - A, A), (A, A), (A, H), (0, H),
-                ]
-                shape = .polygon(pts.map { rot($0.0 - W / 2, $0.1 - H / 2) })
-                anchor = rot(0, A / 2 - H / 2)
-                schedule = [Window(days: [4, 5], from: 20 * 60, to: 6 * 60)]
-            }
+            let (shape, anchor, schedule) = DossierFactory.exclusionShape(name, around: c, turned: theta, &rng)
             // far from home, inside every inclusion zone with room to spare, apart from the other exclusion zones
             if Geo.distance(home, shape.center) < shape.extent + homeRadius + 900 { continue }
             var ok = true
@@ -313,7 +316,7 @@ struct DossierFactory {
                 let k = z.shape.classify(shape.center)
                 if !k.inside || k.margin < shape.extent + 1500 { ok = false }
             }
-            for z in zones where z.kind == .exclusion {
+            for z in zones {
                 if Geo.distance(z.shape.center, shape.center) < z.shape.extent + shape.extent + 900 { ok = false }
             }
             if !ok { continue }
@@ -325,23 +328,49 @@ struct DossierFactory {
             kinds.remove(at: kindIdx)
             placed += 1
         }
-        // exclusion zones first in the file, as an operator would list them
-        zones = zones.filter { $0.kind == .exclusion } + zones.filter { $0.kind == .inclusion }
+        return zones
+    }
 
-        let runDay = clock.localDay(ofUTC: runStart)
-        let startDay = runDay - Int64(rng.int(20, 420))
-        let endDay: Int64? =
-            rng.chance(0.4) ? nil : max(clock.localDay(ofUTC: runEnd) + 2, startDay + Int64(rng.int(180, 730)))
-        let timeout = rng.pick([300, 600, 600, 600, 900, 1800])
-        let lastReview: String? =
-            radex || rng.chance(0.3)
-            ? dateString(day: min(runDay - 1, startDay + Int64(rng.int(0, Int(runDay - startDay))))) : nil
-        var h = SplitMix64(state: seed ^ 0x5B1E_C700 ^ UInt64(index) &* 0x2545_F491_4F6C_DD1D)
-        let subjectHex = String(h.next() & 0xFF_FFFF | 0x10_0000, radix: 16, uppercase: true)
-        return DossierModel(
-            index: index, id: id, subject: "S-" + subjectHex, radex: radex, mandate: mandate,
-            start: dateString(day: startDay), end: endDay.map(dateString(day:)), home: home, homeRadius: homeRadius,
-            curfew: curfewWindows, curfewPeriods: curfewPeriods, zones: zones, commsTimeoutS: timeout,
-            writeCommsTimeout: timeout != 600 || rng.chance(0.5), lastReview: lastReview, city: city.name)
+    /// The shape of an exclusion zone of kind `name` centred near `c` and turned by `theta`: circles for a victim's
+    /// home, an embassy or a place of worship, rectangles for a station or a court, an L for a school (school hours),
+    /// a U for a nightlife district (Friday and Saturday nights). Returns the shape, a point inside it to visit, and
+    /// its schedule.
+    static func exclusionShape(_ name: String, around c: GeoPoint, turned theta: Double, _ rng: inout Rng)
+        -> (Shape, GeoPoint, [Window])
+    {
+        var schedule: [Window] = []
+        var shape: Shape
+        var anchor: GeoPoint
+        func rot(_ x: Double, _ y: Double) -> GeoPoint {
+            round6(
+                Geo.offset(c, east: x * cos(theta) - y * sin(theta), north: x * sin(theta) + y * cos(theta)))
+        }
+        switch name {
+        case "Z-victim", "Z-embassy", "Z-worship":
+            let r = Double(rng.int(name == "Z-worship" ? 4 : 6, name == "Z-victim" ? 12 : 8)) * 25
+            let cc = round6(c)
+            shape = .circle(cc, radius: r)
+            anchor = cc
+        case "Z-station", "Z-court":
+            let w = rng.uniform(220, 420), h = rng.uniform(130, 220)
+            shape = .polygon([rot(-w / 2, -h / 2), rot(w / 2, -h / 2), rot(w / 2, h / 2), rot(-w / 2, h / 2)])
+            anchor = rot(0, 0)
+        case "Z-school":
+            // an L: concave
+            let W = rng.uniform(260, 360), A = rng.uniform(120, 150)
+            let pts: [(Double, Double)] = [(0, 0), (W, 0), (W, A), (A, A), (A, W), (0, W)]
+            shape = .polygon(pts.map { rot($0.0 - W / 2, $0.1 - W / 2) })
+            anchor = rot(A / 2 - W / 2, A / 2 - W / 2)
+            schedule = [Window(days: [0, 1, 2, 3, 4], from: 7 * 60 + 30, to: 17 * 60)]
+        default:  // Z-nightlife: a U, concave, active on Friday and Saturday nights
+            let W = rng.uniform(380, 480), H = rng.uniform(300, 400), A = rng.uniform(120, 150)
+            let pts: [(Double, Double)] = [
+                (0, 0), (W, 0), (W, H), (W - A, H), (W - A, A), (A, A), (A, H), (0, H),
+            ]
+            shape = .polygon(pts.map { rot($0.0 - W / 2, $0.1 - H / 2) })
+            anchor = rot(0, A / 2 - H / 2)
+            schedule = [Window(days: [4, 5], from: 20 * 60, to: 6 * 60)]
+        }
+        return (shape, anchor, schedule)
     }
 }

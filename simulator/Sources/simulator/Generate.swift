@@ -70,12 +70,52 @@ struct Generate: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let progress = Progress(enabled: !quiet)
 
-        // Dossiers: one device each, a few with two.
+        let (dossiers, dossierOf) = makeDossiers(clock: clock, runStart: runStart, runEnd: runEnd)
         let width = max(4, String(devices).count)
-        func pad(_ n: Int, _ w: Int) -> String {
-            let s = String(n)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
+        let deviceNames = (0..<devices).map { "TAG-" + Self.pad($0 + 1, width) }
+        try writeDossiers(dossiers, deviceNames: deviceNames)
+        progress.note("wrote \(dossiers.count) dossiers")
+
+        var (emitters, placed) = plan(
+            dossiers, dossierOf: dossierOf, clock: clock, runStart: runStart, runEnd: runEnd, fixMs: fixMs,
+            progress: progress)
+        let written = try writeEvents(
+            &emitters, deviceNames: deviceNames, runStart: runStart, runEnd: runEnd, t0: t0, progress: progress)
+
+        // Truth: finish every device's tracker at the file's highest ts.
+        var truth: [TruthBreach] = []
+        var unplanned = 0
+        for dev in 0..<devices {
+            emitters[dev].tracker.finish(fileEnd: written.maxTs)
+            truth.append(contentsOf: emitters[dev].tracker.breaches)
+            unplanned += emitters[dev].tracker.unplanned
         }
+        truth.sort {
+            ($0.raisedAt, $0.dossier, $0.device, $0.kind.rawValue, $0.zone)
+                < ($1.raisedAt, $1.dossier, $1.device, $1.kind.rawValue, $1.zone)
+        }
+        let seconds = Date().timeIntervalSince(t0)
+        let lines = written.events + written.duplicates
+        let summary = GenerateSummary(
+            dossiers: dossiers.count, devices: devices, events: written.events, duplicates: written.duplicates,
+            delayed: written.delayed, lines: lines, firstTs: runStart, lastTs: written.maxTs, seconds: seconds,
+            scenarios: placed, truth: truth, unplanned: unplanned)
+        try writeTruth(truth, summary: summary, dossiers: dossiers, deviceNames: deviceNames, runEnd: runEnd)
+        if unplanned > 0 {
+            FileHandle.standardError.write(
+                Data("warning: \(unplanned) breaches arose outside any injected scenario (a generator defect)\n".utf8))
+        }
+        print(summary.render(format, out: out))
+    }
+
+    /// `n` with leading zeros to `w` digits.
+    static func pad(_ n: Int, _ w: Int) -> String {
+        let s = String(n)
+        return String(repeating: "0", count: max(0, w - s.count)) + s
+    }
+
+    /// Dossiers: one device each, a few with two. Returns them and each device's dossier (an index).
+    private func makeDossiers(clock: LocalClock, runStart: Int64, runEnd: Int64) -> ([DossierModel], [Int]) {
         var mapRng = Rng(seed: seed, stream: 0xA110C)
         var dossierOf: [Int] = []
         var groups: [[Int]] = []
@@ -94,15 +134,19 @@ struct Generate: ParsableCommand {
         var dossiers: [DossierModel] = []
         dossiers.reserveCapacity(groups.count)
         for (k, g) in groups.enumerated() {
-            let d = factory.make(index: k, id: "D-\(year)-" + pad(k + 1, dWidth))
+            let d = factory.make(index: k, id: "D-\(year)-" + Self.pad(k + 1, dWidth))
             d.devices = g
             dossiers.append(d)
         }
-        let deviceNames = (0..<devices).map { "TAG-" + pad($0 + 1, width) }
-        try writeDossiers(dossiers, deviceNames: deviceNames)
-        progress.note("wrote \(dossiers.count) dossiers")
+        return (dossiers, dossierOf)
+    }
 
-        // Plans: scenarios placed where they fit, least-covered first, then ordinary days.
+    /// Plans: scenarios placed where they fit, least-covered first, then ordinary days. Returns each device's
+    /// emitter and how often each scenario was placed.
+    private func plan(
+        _ dossiers: [DossierModel], dossierOf: [Int], clock: LocalClock, runStart: Int64, runEnd: Int64, fixMs: Int64,
+        progress: Progress
+    ) -> ([DeviceEmitter], [Scenario: Int]) {
         var placed: [Scenario: Int] = [:]
         var emitters: [DeviceEmitter] = []
         emitters.reserveCapacity(devices)
@@ -134,78 +178,27 @@ struct Generate: ParsableCommand {
                     seqStart: seqStart))
             if dev % 1000 == 999 { progress.note("planned \(dev + 1) devices") }
         }
+        return (emitters, placed)
+    }
 
-        // Events: time slices of all devices, sorted by (possibly delayed) key, streamed out.
+    /// Writes events.ndjson: time slices of all devices, sorted by (possibly delayed) key, streamed out.
+    private func writeEvents(
+        _ emitters: inout [DeviceEmitter], deviceNames: [String], runStart: Int64, runEnd: Int64, t0: Date,
+        progress: Progress
+    ) throws -> EventStream.Counts {
         let path = (out as NSString).appendingPathComponent("events.ndjson")
         guard let file = fopen(path, "wb") else { throw ValidationError("cannot write \(path)") }
         defer { fclose(file) }
-        let idLength = deviceNames[0].utf8.count
-        let ids = UnsafeMutablePointer<UInt8>.allocate(capacity: idLength * devices)
-        defer { ids.deallocate() }
-        for (k, n) in deviceNames.enumerated() {
-            for (j, b) in n.utf8.enumerated() { ids[k * idLength + j] = b }
-        }
-
-        var arena = ByteBuffer(capacity: 8 << 20)
-        var outBuf = ByteBuffer(capacity: 8 << 20)
-        var offsets: [Int] = []
-        var lengths: [Int32] = []
-        var keys: [UInt64] = []
-        var devEvents: [Ev] = []
-        var fmt = LineFormatter()
-        var mix = Rng(seed: seed, stream: 0xF11E)
-        var events = 0, duplicates = 0, delayed = 0
-        var maxTs = Int64.min
+        var stream = EventStream(
+            file: file, deviceNames: deviceNames, seed: seed, reorderShare: reorderShare,
+            duplicateShare: duplicateShare)
         let sliceMs: Int64 = 60_000
         var sliceStart = runStart
         while sliceStart < runEnd {
             let limit = min(sliceStart + sliceMs, runEnd)
-            arena.count = 0
-            offsets.removeAll(keepingCapacity: true)
-            lengths.removeAll(keepingCapacity: true)
-            keys.removeAll(keepingCapacity: true)
-            do {
-                for dev in 0..<devices {
-                    devEvents.removeAll(keepingCapacity: true)
-                    while let e = emitters[dev].next(before: limit) { devEvents.append(e) }
-                    var seq = emitters[dev].seq - UInt64(devEvents.count)
-                    for k in 0..<devEvents.count {
-                        let e = devEvents[k]
-                        seq += 1
-                        maxTs = max(maxTs, e.ts)
-                        let off = arena.count
-                        fmt.write(
-                            e, device: ids + dev * idLength, deviceLength: idLength, seq: seq,
-                            into: &arena)
-                        var key = e.ts
-                        if k + 1 < devEvents.count && mix.chance(reorderShare) {
-                            key = min(e.ts + mix.int64(1000, 8000), devEvents[k + 1].ts - 1)
-                            if key > e.ts { delayed += 1 }
-                        }
-                        offsets.append(off)
-                        lengths.append(Int32(arena.count - off))
-                        keys.append(UInt64(key - sliceStart) << 32 | UInt64(keys.count))
-                        if mix.chance(duplicateShare) {
-                            offsets.append(off)
-                            lengths.append(Int32(arena.count - off))
-                            keys.append(UInt64(key + mix.int64(1, 3000) - sliceStart) << 32 | UInt64(keys.count))
-                            duplicates += 1
-                        }
-                    }
-                    events += devEvents.count
-                }
-            }
-            keys.sort()
-            for k in keys {
-                let r = Int(k & 0xFFFF_FFFF)
-                let n = Int(lengths[r])
-                if outBuf.count + n > outBuf.capacity {
-                    fwrite(outBuf.base, 1, outBuf.count, file)
-                    outBuf.count = 0
-                }
-                outBuf.append(arena.base + offsets[r], n)
-            }
+            stream.slice(&emitters, from: sliceStart, before: limit)
             sliceStart = limit
+            let events = stream.counts.events, duplicates = stream.counts.duplicates
             progress.tick {
                 let pct = Int(Double(sliceStart - runStart) / Double(runEnd - runStart) * 100)
                 let secs = Date().timeIntervalSince(t0)
@@ -213,36 +206,12 @@ struct Generate: ParsableCommand {
                     "generated \(events + duplicates) lines (\(Int(Double(events + duplicates) / max(secs, 0.001))) lines/s), \(pct)% of stream time"
             }
         }
-        if outBuf.count > 0 { fwrite(outBuf.base, 1, outBuf.count, file) }
+        stream.flush()
         guard fflush(file) == 0 else {
             throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         progress.done()
-
-        // Truth: finish every device's tracker at the file's highest ts.
-        var truth: [TruthBreach] = []
-        var unplanned = 0
-        for dev in 0..<devices {
-            emitters[dev].tracker.finish(fileEnd: maxTs)
-            truth.append(contentsOf: emitters[dev].tracker.breaches)
-            unplanned += emitters[dev].tracker.unplanned
-        }
-        truth.sort {
-            ($0.raisedAt, $0.dossier, $0.device, $0.kind.rawValue, $0.zone)
-                < ($1.raisedAt, $1.dossier, $1.device, $1.kind.rawValue, $1.zone)
-        }
-        let seconds = Date().timeIntervalSince(t0)
-        let lines = events + duplicates
-        let summary = GenerateSummary(
-            dossiers: dossiers.count, devices: devices, events: events, duplicates: duplicates, delayed: delayed,
-            lines: lines, firstTs: runStart, lastTs: maxTs, seconds: seconds,
-            scenarios: placed, truth: truth, unplanned: unplanned)
-        try writeTruth(truth, summary: summary, dossiers: dossiers, deviceNames: deviceNames, runEnd: runEnd)
-        if unplanned > 0 {
-            FileHandle.standardError.write(
-                Data("warning: \(unplanned) breaches arose outside any injected scenario (a generator defect)\n".utf8))
-        }
-        print(summary.render(format, out: out))
+        return stream.counts
     }
 
     private func writeDossiers(_ ds: [DossierModel], deviceNames: [String]) throws {

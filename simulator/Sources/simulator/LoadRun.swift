@@ -67,7 +67,39 @@ struct LoadRun: ParsableCommand {
         defer { if !keep { try? FileManager.default.removeItem(atPath: work) } else { note("kept \(work)") } }
         let base = port ?? (20_000 + Int.random(in: 0..<7000) * 6)
 
-        // The stream: about `wanted` events of 10k devices with 1 s fixes, ending a minute ago (live devices).
+        let frames = try makeStream(in: work, simulator: selfPath)
+        if mode == .fairness {
+            let serve = try ServeProcess(
+                binary: binary, db: work + "/serve.sqlite", dossiers: work + "/dossiers.json", base: base,
+                workDir: work)
+            defer { serve.stop() }
+            let line = try FairnessRun(frames: frames, serve: serve, reliable: serve.reliable, seconds: seconds).run()
+            note("machine: \(loadAverage())")
+            print(line)
+            return
+        }
+        let before = try baselines(frames, simulator: selfPath, base: base)
+        var result = try measureServe(binary: binary, frames, work: work, base: base)
+        note("serve: \(Int(result.eventsPerSecond)) events/s")
+        let (bare2, bareCPU2) = try BareLibzmq.measure(
+            frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
+        note(
+            "bare libzmq again: \(Int(bare2)) msg/s, receiver CPU \(r3(bareCPU2)) µs per frame; machine: \(loadAverage())"
+        )
+        note(
+            "CPU per event: serve \(r3(result.cpuPerEvent)) µs (all threads), bare receiver \(r3(min(before.bareCPU, bareCPU2))) µs"
+        )
+        result.libzmq = max(before.bare, bare2)
+        result.decodeOnly = before.decodeOnly
+        result.libzmqCPUPerMessage = min(before.bareCPU, bareCPU2)
+        result.floor = before.floor
+        result.floorCPUPerEvent = before.floorCPU
+        print(result.json(mode: mode.rawValue))
+    }
+
+    /// The stream: about `wanted` events of 10k devices with 1 s fixes, ending a minute ago (live devices), with
+    /// the probes' dossiers added.
+    func makeStream(in work: String, simulator selfPath: String) throws -> FrameSet {
         let wanted = mode == .latency ? Int(Double(rate) * seconds) : events
         let hours = max(0.001, Double(wanted) / Double(devices) / 3600 / 1.02)
         let start = Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 - hours * 3600 - 60) * 1000))
@@ -82,36 +114,42 @@ struct LoadRun: ParsableCommand {
         let frames = try FrameSet(file: work + "/events.ndjson")
         let meanBytes = frames.totalBytes / max(1, frames.count)
         note("stream: \(frames.count) frames, \(meanBytes) bytes on average; machine: \(loadAverage())")
-        if mode == .fairness {
-            let serve = try ServeProcess(
-                binary: binary, db: work + "/serve.sqlite", dossiers: work + "/dossiers.json", base: base,
-                workDir: work)
-            defer { serve.stop() }
-            let line = try FairnessRun(frames: frames, serve: serve, reliable: serve.reliable, seconds: seconds).run()
-            note("machine: \(loadAverage())")
-            print(line)
-            return
-        }
+        return frames
+    }
 
+    /// What bare libzmq does with the same frames before serve runs: throughput (and, in throughput mode, with the
+    /// receiver decoding every frame), and in latency mode the latency floor.
+    struct Baselines {
+        var bare: Double
+        var bareCPU: Double
+        var decodeOnly = (Double.nan, Double.nan)
+        var floor: [Double] = []
+        var floorCPU = Double.nan
+    }
+
+    func baselines(_ frames: FrameSet, simulator selfPath: String, base: Int) throws -> Baselines {
         let (bare1, bareCPU1) = try BareLibzmq.measure(
             frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
         note("bare libzmq: \(Int(bare1)) msg/s, receiver CPU \(r3(bareCPU1)) µs per frame")
-        var decodeOnly = (Double.nan, Double.nan)
+        var b = Baselines(bare: bare1, bareCPU: bareCPU1)
         if mode == .throughput {
-            decodeOnly = try BareLibzmq.measure(
+            b.decodeOnly = try BareLibzmq.measure(
                 frames, endpoint: "tcp://127.0.0.1:\(base + 5)", simulator: selfPath, decode: true)
             note(
-                "bare libzmq, the receiver decoding every frame: \(Int(decodeOnly.0)) msg/s, receiver CPU \(r3(decodeOnly.1)) µs per frame"
+                "bare libzmq, the receiver decoding every frame: \(Int(b.decodeOnly.0)) msg/s, receiver CPU \(r3(b.decodeOnly.1)) µs per frame"
             )
         }
-        var floor: [Double] = []
-        var floorCPU = Double.nan
         if mode == .latency {
-            (floor, floorCPU) = try latencyFloor(frames, simulator: selfPath, base: base)
+            (b.floor, b.floorCPU) = try latencyFloor(frames, simulator: selfPath, base: base)
             note(
-                "bare libzmq latency (PUSH -> PULL -> PUB -> SUB, same pacing): p50 \(Int(percentile(floor, 50))) µs, p99 \(Int(percentile(floor, 99))) µs, p99.9 \(Int(percentile(floor, 99.9))) µs; receiver CPU \(r3(floorCPU)) µs per frame"
+                "bare libzmq latency (PUSH -> PULL -> PUB -> SUB, same pacing): p50 \(Int(percentile(b.floor, 50))) µs, p99 \(Int(percentile(b.floor, 99))) µs, p99.9 \(Int(percentile(b.floor, 99.9))) µs; receiver CPU \(r3(b.floorCPU)) µs per frame"
             )
         }
+        return b
+    }
+
+    /// Starts serve, sends the frames (all at once, or paced) with the probes, and stops it: the run's result.
+    func measureServe(binary: String, _ frames: FrameSet, work: String, base: Int) throws -> Result {
         let serve = try ServeProcess(
             binary: binary, db: work + "/serve.sqlite", dossiers: work + "/dossiers.json", base: base, workDir: work)
         let probeSet = Probes()
@@ -143,21 +181,7 @@ struct LoadRun: ParsableCommand {
                 "serve's loop (whole run): \(Int(loop[0])) turns, \(Int(loop[1])) commits, commit p50 \(Int(loop[2])) µs, p99 \(Int(loop[3])) µs"
             )
         }
-        note("serve: \(Int(result.eventsPerSecond)) events/s")
-        let (bare2, bareCPU2) = try BareLibzmq.measure(
-            frames, endpoint: "tcp://127.0.0.1:\(base + 4)", simulator: selfPath)
-        note(
-            "bare libzmq again: \(Int(bare2)) msg/s, receiver CPU \(r3(bareCPU2)) µs per frame; machine: \(loadAverage())"
-        )
-        note(
-            "CPU per event: serve \(r3(result.cpuPerEvent)) µs (all threads), bare receiver \(r3(min(bareCPU1, bareCPU2))) µs"
-        )
-        result.libzmq = max(bare1, bare2)
-        result.decodeOnly = decodeOnly
-        result.libzmqCPUPerMessage = min(bareCPU1, bareCPU2)
-        result.floor = floor
-        result.floorCPUPerEvent = floorCPU
-        print(result.json(mode: mode.rawValue))
+        return result
     }
 
     struct Result {

@@ -52,16 +52,61 @@ struct Verify: ParsableCommand {
     }
 
     func run() throws {
-        let expected = try loadTruth()
-        let raised = try loadAlerts()
+        let tally = match(expected: try loadTruth(), raised: try loadAlerts())
+        let rows = tally.rows()
+        let total = Row(
+            kind: "total", truth: rows.map(\.truth).reduce(0, +), raised: rows.map(\.raised).reduce(0, +),
+            tp: rows.map(\.tp).reduce(0, +), fp: rows.map(\.fp).reduce(0, +), fn: rows.map(\.fn).reduce(0, +),
+            clearedWrong: rows.map(\.clearedWrong).reduce(0, +), precision: 0, recall: 0, meanDelay: nil,
+            maxDelay: nil)
+        let failed = rows.contains { $0.precision < 1 || $0.recall < 1 } || (checkCleared && total.clearedWrong > 0)
+        switch format {
+        case .json: printJSON(rows, total: total, mismatches: tally.mismatches, failed: failed)
+        case .table: printTable(rows, total: total, mismatches: tally.mismatches, failed: failed)
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// The counts per breach kind, and the mismatches in words.
+    struct Tally {
         var tp: [String: Int] = [:], fp: [String: Int] = [:], fn: [String: Int] = [:]
         var truthCount: [String: Int] = [:], raisedCount: [String: Int] = [:], clearedWrong: [String: Int] = [:]
         var delays: [String: [Int64]] = [:]
         var mismatches: [String] = []
-        for t in expected { truthCount[t.breach, default: 0] += 1 }
+
+        /// One row per breach kind of the contract, then any other kind the alerts name.
+        func rows() -> [Row] {
+            var kinds = BreachKind.allCases.map(\.name)
+            for k in Set(raisedCount.keys).subtracting(kinds).sorted() { kinds.append(k) }
+            return kinds.map { k in
+                let p = tp[k, default: 0], f = fp[k, default: 0], n = fn[k, default: 0]
+                let ds = delays[k] ?? []
+                return Row(
+                    kind: k, truth: truthCount[k, default: 0], raised: raisedCount[k, default: 0], tp: p, fp: f, fn: n,
+                    clearedWrong: clearedWrong[k, default: 0],
+                    precision: p + f == 0 ? 1 : Double(p) / Double(p + f),
+                    recall: p + n == 0 ? 1 : Double(p) / Double(p + n),
+                    meanDelay: ds.isEmpty ? nil : Double(ds.reduce(0, +)) / Double(ds.count),
+                    maxDelay: ds.max().map(Double.init))
+            }
+        }
+    }
+
+    /// One line of the result: a breach kind (or the total).
+    struct Row {
+        var kind: String
+        var truth, raised, tp, fp, fn, clearedWrong: Int
+        var precision, recall: Double
+        var meanDelay, maxDelay: Double?
+    }
+
+    /// Matches each truth breach with the nearest unused alert of the same key within the tolerance.
+    func match(expected: [Item], raised: [Item]) -> Tally {
+        var tally = Tally()
+        for t in expected { tally.truthCount[t.breach, default: 0] += 1 }
         for a in raised {
-            raisedCount[a.breach, default: 0] += 1
-            if let d = a.detected { delays[a.breach, default: []].append(d - a.raised) }
+            tally.raisedCount[a.breach, default: 0] += 1
+            if let d = a.detected { tally.delays[a.breach, default: []].append(d - a.raised) }
         }
         let truthByKey = Dictionary(grouping: expected, by: \.key)
         let alertsByKey = Dictionary(grouping: raised, by: \.key)
@@ -77,114 +122,93 @@ struct Verify: ParsableCommand {
                 }
                 if let k = best {
                     used[k] = true
-                    tp[t.breach, default: 0] += 1
-                    let a = as_[k]
-                    let clearOK: Bool =
-                        switch (t.cleared, a.cleared) {
-                        case (nil, nil): true
-                        case (let x?, let y?): abs(x - y) <= toleranceMs
-                        default: false
-                        }
-                    if !clearOK {
-                        clearedWrong[t.breach, default: 0] += 1
-                        mismatches.append(
-                            "cleared   \(t.label) cleared_at truth \(Verify.time(t.cleared)) alert \(Verify.time(a.cleared)) (\(a.label))"
-                        )
-                    }
+                    tally.tp[t.breach, default: 0] += 1
+                    compareCleared(t, as_[k], &tally)
                 } else {
-                    fn[t.breach, default: 0] += 1
-                    mismatches.append("missed    \(t.label) raised_at \(Verify.time(t.raised))")
+                    tally.fn[t.breach, default: 0] += 1
+                    tally.mismatches.append("missed    \(t.label) raised_at \(Verify.time(t.raised))")
                 }
             }
             for (k, a) in as_.enumerated() where !used[k] {
-                fp[a.breach, default: 0] += 1
-                mismatches.append("spurious  \(a.label) event_ts \(Verify.time(a.raised))")
+                tally.fp[a.breach, default: 0] += 1
+                tally.mismatches.append("spurious  \(a.label) event_ts \(Verify.time(a.raised))")
             }
         }
-        var kinds = BreachKind.allCases.map(\.name)
-        for k in Set(raisedCount.keys).subtracting(kinds).sorted() { kinds.append(k) }
-        struct Row {
-            var kind: String
-            var truth, raised, tp, fp, fn, clearedWrong: Int
-            var precision, recall: Double
-            var meanDelay, maxDelay: Double?
-        }
-        var rows: [Row] = []
-        for k in kinds {
-            let p = tp[k, default: 0], f = fp[k, default: 0], n = fn[k, default: 0]
-            let ds = delays[k] ?? []
-            rows.append(
-                Row(
-                    kind: k, truth: truthCount[k, default: 0], raised: raisedCount[k, default: 0], tp: p, fp: f, fn: n,
-                    clearedWrong: clearedWrong[k, default: 0],
-                    precision: p + f == 0 ? 1 : Double(p) / Double(p + f),
-                    recall: p + n == 0 ? 1 : Double(p) / Double(p + n),
-                    meanDelay: ds.isEmpty ? nil : Double(ds.reduce(0, +)) / Double(ds.count),
-                    maxDelay: ds.max().map(Double.init)))
-        }
-        let total = Row(
-            kind: "total", truth: rows.map(\.truth).reduce(0, +), raised: rows.map(\.raised).reduce(0, +),
-            tp: rows.map(\.tp).reduce(0, +), fp: rows.map(\.fp).reduce(0, +), fn: rows.map(\.fn).reduce(0, +),
-            clearedWrong: rows.map(\.clearedWrong).reduce(0, +), precision: 0, recall: 0, meanDelay: nil,
-            maxDelay: nil)
-        let failed = rows.contains { $0.precision < 1 || $0.recall < 1 } || (checkCleared && total.clearedWrong > 0)
-        switch format {
-        case .json:
-            var o = JSONObjectWriter()
-            o.bool("pass", !failed)
-            o.int("tolerance_ms", toleranceMs)
-            o.int("truth", total.truth)
-            o.int("raised", total.raised)
-            let rs = rows.map { r -> String in
-                var w = JSONObjectWriter()
-                w.string("breach", r.kind)
-                w.int("truth", r.truth)
-                w.int("raised", r.raised)
-                w.int("true_positives", r.tp)
-                w.int("false_positives", r.fp)
-                w.int("false_negatives", r.fn)
-                w.int("cleared_mismatches", r.clearedWrong)
-                w.double("precision", r.precision)
-                w.double("recall", r.recall)
-                if let m = r.meanDelay {
-                    w.double("mean_delay_ms", (m * 10).rounded() / 10)
-                } else {
-                    w.raw("mean_delay_ms", "null")
-                }
-                if let m = r.maxDelay { w.double("max_delay_ms", m) } else { w.raw("max_delay_ms", "null") }
-                return w.finish()
+        return tally
+    }
+
+    /// Counts a matched pair whose cleared_at differs (beyond the tolerance).
+    func compareCleared(_ t: Item, _ a: Item, _ tally: inout Tally) {
+        let clearOK: Bool =
+            switch (t.cleared, a.cleared) {
+            case (nil, nil): true
+            case (let x?, let y?): abs(x - y) <= toleranceMs
+            default: false
             }
-            o.raw("kinds", "[" + rs.joined(separator: ",") + "]")
-            o.strings("mismatches", Array(mismatches.prefix(show)))
-            print(o.finish())
-        case .table:
-            func pct(_ x: Double) -> String { String(format: "%.3f", x) }
-            func ms(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "-" }
-            var table = Table(
-                headers: [
-                    "breach", "truth", "raised", "tp", "fp", "fn", "precision", "recall", "cleared≠", "mean ms",
-                    "max ms",
-                ],
-                rows: rows.map {
-                    [
-                        $0.kind, String($0.truth), String($0.raised), String($0.tp), String($0.fp), String($0.fn),
-                        pct($0.precision), pct($0.recall), String($0.clearedWrong), ms($0.meanDelay), ms($0.maxDelay),
-                    ]
-                })
-            table.rows.append([
-                "total", String(total.truth), String(total.raised), String(total.tp), String(total.fp),
-                String(total.fn),
-                "", "", String(total.clearedWrong), "", "",
-            ])
-            table.rightAligned = Set(1...10)
-            print(table.render())
-            if !mismatches.isEmpty {
-                print("\nfirst \(min(show, mismatches.count)) of \(mismatches.count) mismatches:")
-                for m in mismatches.prefix(show) { print("  " + m) }
-            }
-            print(failed ? "\nFAIL" : "\nPASS")
+        if !clearOK {
+            tally.clearedWrong[t.breach, default: 0] += 1
+            tally.mismatches.append(
+                "cleared   \(t.label) cleared_at truth \(Verify.time(t.cleared)) alert \(Verify.time(a.cleared)) (\(a.label))"
+            )
         }
-        if failed { throw ExitCode(1) }
+    }
+
+    func printJSON(_ rows: [Row], total: Row, mismatches: [String], failed: Bool) {
+        var o = JSONObjectWriter()
+        o.bool("pass", !failed)
+        o.int("tolerance_ms", toleranceMs)
+        o.int("truth", total.truth)
+        o.int("raised", total.raised)
+        let rs = rows.map { r -> String in
+            var w = JSONObjectWriter()
+            w.string("breach", r.kind)
+            w.int("truth", r.truth)
+            w.int("raised", r.raised)
+            w.int("true_positives", r.tp)
+            w.int("false_positives", r.fp)
+            w.int("false_negatives", r.fn)
+            w.int("cleared_mismatches", r.clearedWrong)
+            w.double("precision", r.precision)
+            w.double("recall", r.recall)
+            if let m = r.meanDelay {
+                w.double("mean_delay_ms", (m * 10).rounded() / 10)
+            } else {
+                w.raw("mean_delay_ms", "null")
+            }
+            if let m = r.maxDelay { w.double("max_delay_ms", m) } else { w.raw("max_delay_ms", "null") }
+            return w.finish()
+        }
+        o.raw("kinds", "[" + rs.joined(separator: ",") + "]")
+        o.strings("mismatches", Array(mismatches.prefix(show)))
+        print(o.finish())
+    }
+
+    func printTable(_ rows: [Row], total: Row, mismatches: [String], failed: Bool) {
+        func pct(_ x: Double) -> String { String(format: "%.3f", x) }
+        func ms(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "-" }
+        var table = Table(
+            headers: [
+                "breach", "truth", "raised", "tp", "fp", "fn", "precision", "recall", "cleared≠", "mean ms",
+                "max ms",
+            ],
+            rows: rows.map {
+                [
+                    $0.kind, String($0.truth), String($0.raised), String($0.tp), String($0.fp), String($0.fn),
+                    pct($0.precision), pct($0.recall), String($0.clearedWrong), ms($0.meanDelay), ms($0.maxDelay),
+                ]
+            })
+        table.rows.append([
+            "total", String(total.truth), String(total.raised), String(total.tp), String(total.fp),
+            String(total.fn),
+            "", "", String(total.clearedWrong), "", "",
+        ])
+        table.rightAligned = Set(1...10)
+        print(table.render())
+        if !mismatches.isEmpty {
+            print("\nfirst \(min(show, mismatches.count)) of \(mismatches.count) mismatches:")
+            for m in mismatches.prefix(show) { print("  " + m) }
+        }
+        print(failed ? "\nFAIL" : "\nPASS")
     }
 
     static func time(_ ms: Int64?) -> String { ms.map { Timestamp(milliseconds: $0).rfc3339 } ?? "null" }
@@ -241,9 +265,10 @@ struct Verify: ParsableCommand {
                 guard let dev = a.device else { continue }  // review notices name no device
                 list.append(
                     Item(
-                        dossier: a.dossier, device: dev, breach: a.breach, zone: a.zone, raised: a.eventTs.milliseconds,
+                        dossier: a.dossier, device: dev, breach: a.kind.rawValue, zone: a.zone,
+                        raised: a.eventTs.milliseconds,
                         cleared: a.clearedAt?.milliseconds, detected: a.detectedAt.milliseconds,
-                        label: "\(a.breach) \(a.dossier) \(dev)\(a.zone.map { " " + $0 } ?? "") (\(a.id))"))
+                        label: "\(a.kind.rawValue) \(a.dossier) \(dev)\(a.zone.map { " " + $0 } ?? "") (\(a.id))"))
             }
             return list
         }

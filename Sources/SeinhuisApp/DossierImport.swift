@@ -1,0 +1,60 @@
+import Foundation
+import SeinhuisCore
+import SeinhuisStore
+
+/// `seinhuis dossier import`: validates a file of one dossier or an array, checks device bindings against the
+/// stored dossiers, and stores all of it or nothing (PROTOCOL 3).
+public enum DossierImport {
+    @discardableResult
+    public static func run(file: String, store: Store, by actor: String, at: Timestamp) throws -> [DossierRecord] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw DossierImportError(message: "cannot read \(file): \(error.localizedDescription)")
+        }
+        return try run(data: data, source: file, store: store, by: actor, at: at)
+    }
+
+    @discardableResult
+    public static func run(data: Data, source: String, store: Store, by actor: String, at: Timestamp) throws
+        -> [DossierRecord]
+    {
+        let incoming: [Dossier]
+        do {
+            incoming = try Dossier.parse(data)
+        } catch {
+            throw DossierImportError(message: "\(source): \(error)")
+        }
+        var seen = Set<String>()
+        for d in incoming where !seen.insert(d.id).inserted {
+            throw DossierImportError(message: "\(source): dossier \(d.id) appears twice")
+        }
+        // A device may be bound to at most one active dossier: check the file against itself and the store.
+        let stored = try store.dossierSet().dossiers.filter { !seen.contains($0.id) }
+        let all = stored + incoming
+        // Only dossiers that share a device can conflict: index them by device (was a comparison of every pair).
+        var byDevice: [String: [Int]] = [:]
+        for (k, d) in all.enumerated() { for dev in Set(d.devices) { byDevice[dev, default: []].append(k) } }
+        for d in incoming {
+            var others = Set<Int>()
+            for dev in d.devices { others.formUnion(byDevice[dev] ?? []) }
+            for k in others.sorted() where all[k].id != d.id {
+                let other = all[k]
+                let shared = Set(d.devices).intersection(other.devices)
+                if let dev = shared.sorted().first, d.overlapsActivePeriod(of: other) {
+                    throw DossierImportError(
+                        message:
+                            "\(source): dossier \(d.id): device \(dev) is already bound to dossier \(other.id) in an overlapping period"
+                    )
+                }
+            }
+        }
+        let records = incoming.map { d in
+            DossierRecord(
+                id: d.id, subject: d.subject, radex: d.radex, mandate: d.mandate.rawValue, start: d.start.description,
+                end: d.end?.description, timezone: d.timezone, devices: d.devices, json: d.canonicalJSON)
+        }
+        return try store.importDossiers(records, by: actor, at: at)
+    }
+}

@@ -1,0 +1,94 @@
+/// The life of an alert (PROTOCOL 4.3).
+public enum AlertState: String, Sendable, CaseIterable {
+    case open, acknowledged, responded, closed
+}
+
+/// The queues of PROTOCOL 4.2, in their canonical order.
+public enum Queue: String, Sendable, CaseIterable, Comparable {
+    case vcet, coordinator, cic, police, cell
+
+    public static func < (a: Queue, b: Queue) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// An alert: a breach occurrence (or a review notice) as routed to queues (PROTOCOL 4.3).
+public struct Alert: Sendable, Equatable {
+    public var id: String
+    public var dossier: String
+    /// Nil for review notices.
+    public var device: String?
+    /// A breach kind, or a review notice (the JSON's `breach`: `strap_tamper`, `review_due`).
+    public var kind: AlertKind
+    public var severity: Severity
+    public var radex: Bool
+    /// Every queue the alert has reached, in canonical order.
+    public var queues: [Queue]
+    public var zone: String?
+    public var eventTs: Timestamp
+    public var detectedAt: Timestamp
+    public var clearedAt: Timestamp?
+    public var state: AlertState
+    public var escalation: Int
+    public var policy: String
+    /// Review notices: the review deadline (`YYYY-MM-DD`).
+    public var deadline: String?
+    /// The queues routed at once; `queues` adds those reached by escalation.
+    public var queuesAtOnce: [Queue]
+    /// When the latest escalation was published (the next one counts from here).
+    public var escalatedAt: Timestamp?
+
+    public init(
+        id: String, dossier: String, device: String?, kind: AlertKind, severity: Severity, radex: Bool,
+        queues: [Queue], zone: String?, eventTs: Timestamp, detectedAt: Timestamp, clearedAt: Timestamp? = nil,
+        state: AlertState = .open, escalation: Int = 0, policy: String, deadline: String? = nil,
+        queuesAtOnce: [Queue]? = nil, escalatedAt: Timestamp? = nil
+    ) {
+        self.id = id
+        self.dossier = dossier
+        self.device = device
+        self.kind = kind
+        self.severity = severity
+        self.radex = radex
+        self.queues = queues
+        self.zone = zone
+        self.eventTs = eventTs
+        self.detectedAt = detectedAt
+        self.clearedAt = clearedAt
+        self.state = state
+        self.escalation = escalation
+        self.policy = policy
+        self.deadline = deadline
+        self.queuesAtOnce = queuesAtOnce ?? queues
+        self.escalatedAt = escalatedAt
+    }
+
+    /// `A-000000123` from the alert's sequence number.
+    public static func id(forNumber n: Int64) -> String {
+        let digits = String(n)
+        return "A-" + String(repeating: "0", count: max(0, 9 - digits.count)) + digits
+    }
+
+    /// The PROTOCOL 4.3 JSON object, fields in the contract's order, on one line.
+    public var json: String {
+        var o = JSONObjectWriter()
+        o.int("v", 1)
+        o.string("id", id)
+        o.string("dossier", dossier)
+        o.string("device", device)
+        o.string("breach", kind.rawValue)
+        o.string("severity", severity.rawValue)
+        o.bool("radex", radex)
+        o.strings("queues", queues.map(\.rawValue))
+        o.string("zone", zone)
+        o.string("event_ts", eventTs.rfc3339)
+        o.string("detected_at", detectedAt.rfc3339)
+        if let clearedAt { o.string("cleared_at", clearedAt.rfc3339) }
+        o.string("state", state.rawValue)
+        o.int("escalation", escalation)
+        o.string("policy", policy)
+        if let deadline { o.string("deadline", deadline) }
+        o.strings("queues_at_once", queuesAtOnce.map(\.rawValue))
+        return o.finish()
+    }
+}

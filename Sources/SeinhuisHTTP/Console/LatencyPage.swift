@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import SeinhuisApp
+import SeinhuisCore
+import SeinhuisStore
+
+/// The latency dashboard: breach-to-response and time-to-acknowledge per queue over a period, their distributions,
+/// and the comparison of routing policy versions (before/after a procedure change).
+enum LatencyPage {
+    static func render(
+        _ records: [LatencyRecord], query: LatencyQuery, policy: RoutingPolicy, params: Parameters, user: SessionUser
+    ) -> String {
+        let e = HTML.escape
+        func field(_ name: String, _ label: String) -> String {
+            #"<label>\#(label) <input type="date" name="\#(name)" value="\#(e(String((params.get(name) ?? "").prefix(10))))"></label>"#
+        }
+        let form = """
+            <form class="period" method="get" action="/console/latency">\(field("from", "From"))\(field("to", "To (exclusive)"))
+            \(field("split_at", "Before/after split"))
+            <label class="toggle"><input type="checkbox" name="radex" value="true"\(query.radexOnly ? " checked" : "")> Radex only</label>
+            <button type="submit">Show</button></form>
+            """
+        let byQueue = LatencyReport.rows(records, by: .queue)
+        let byPolicy = LatencyReport.rows(records, by: .policy)
+        var body = """
+            <header class="queue-head"><h1>Latency</h1><span class="counts">\(records.count) alerts in the period</span></header>
+            \(form)
+            <h2>Per queue</h2>\(table(byQueue, first: "Queue"))
+            <div class="grid">
+            <section><h3>Breach to response (first measure), cumulative</h3>\(chart(records, by: .queue, \.respondedAt, policy))</section>
+            <section><h3>Time to acknowledge, cumulative</h3>\(chart(records, by: .queue, \.acknowledgedAt, policy))</section></div>
+            <h2>Policy versions compared</h2>
+            <p class="hint">Each alert counts under the routing policy that routed it; a policy change is a before/after comparison.</p>
+            \(table(byPolicy, first: "Policy"))
+            <section><h3>Breach to response per policy, cumulative</h3>\(chart(records, by: .policy, \.respondedAt, policy))</section>
+            """
+        if let split = query.splitAt {
+            let byPeriod = LatencyReport.rows(records, by: .period, splitAt: split)
+            body += """
+                <h2>Before and after \(e(split.rfc3339))</h2>\(table(byPeriod, first: "Period"))
+                <section>\(chart(records, by: .period, \.respondedAt, policy, splitAt: split))</section>
+                """
+        }
+        return HTML.page(title: "Latency", user: user, active: "latency", body: body)
+    }
+
+    static func table(_ rows: [LatencyRow], first: String) -> String {
+        func d(_ ms: Int64) -> String {
+            let s = Double(ms) / 1000
+            if s < 60 { return String(format: "%.1fs", s) }
+            if s < 3600 { return "\(Int(s) / 60)m\(String(format: "%02d", Int(s) % 60))s" }
+            return "\(Int(s) / 3600)h\(String(format: "%02d", (Int(s) % 3600) / 60))m"
+        }
+        func cells(_ s: LatencySummary) -> String {
+            s.count == 0
+                ? #"<td class="num">0</td><td colspan="4" class="muted">—</td>"#
+                : #"<td class="num">\#(s.count)</td><td class="num">\#(d(s.p50Ms))</td><td class="num">\#(d(s.p90Ms))</td><td class="num">\#(d(s.p99Ms))</td><td class="num">\#(d(s.maxMs))</td>"#
+        }
+        let lines = rows.map { r in
+            "<tr><td>\(HTML.escape(r.group))</td><td class=\"num\">\(r.alerts)</td><td class=\"num\">\(r.escalations)</td>"
+                + cells(r.acknowledge) + cells(r.response)
+                + "<td class=\"num\">\(r.withinTarget.map { String(format: "%.1f%%", $0 * 100) } ?? "—")</td></tr>"
+        }.joined()
+        return """
+            <table class="alerts latency"><thead><tr><th rowspan="2">\(first)</th><th rowspan="2">Alerts</th><th rowspan="2">Escalations</th>
+            <th colspan="5">Time to acknowledge</th><th colspan="5">Breach to response</th><th rowspan="2">Within target</th></tr>
+            <tr><th>n</th><th>p50</th><th>p90</th><th>p99</th><th>max</th><th>n</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead>
+            <tbody>\(lines.isEmpty ? #"<tr class="empty"><td colspan="14">No alerts in this period.</td></tr>"# : lines)</tbody></table>
+            """
+    }
+
+    static func chart(
+        _ records: [LatencyRecord], by: LatencyDimension, _ moment: KeyPath<LatencyRecord, Timestamp?>,
+        _ policy: RoutingPolicy, splitAt: Timestamp? = nil
+    ) -> String {
+        var groups: [String: [Int64]] = [:]
+        var order: [String] = []
+        for r in records {
+            guard let t = r[keyPath: moment] else { continue }
+            let keys: [String]
+            switch by {
+            case .queue: keys = r.queues.map(\.rawValue)
+            case .policy: keys = [r.policy]
+            case .period: keys = [splitAt.map { r.detectedAt < $0 ? "before" : "after" } ?? "all"]
+            default: keys = ["all"]
+            }
+            for k in keys {
+                if groups[k] == nil { order.append(k) }
+                groups[k, default: []].append(t - r.detectedAt)
+            }
+        }
+        if by == .queue { order = Queue.allCases.map(\.rawValue).filter { groups[$0] != nil } } else { order.sort() }
+        guard !order.isEmpty else { return #"<p class="muted">No alerts answered in this period.</p>"# }
+        // The response target applies to breach-to-response only.
+        let target = Double(policy.route(radex: true, severity: .critical).targetSeconds)
+        let markers =
+            moment == \LatencyRecord.respondedAt && target > 0
+            ? [(label: "Radex critical target", seconds: target)] : []
+        return SVGChart(series: order.map { .init(name: $0, values: groups[$0]!) }, markers: markers).render()
+    }
+}

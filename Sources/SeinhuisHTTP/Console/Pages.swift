@@ -1,0 +1,180 @@
+import Foundation
+import Hummingbird
+import SeinhuisApp
+import SeinhuisCore
+import SeinhuisStore
+
+/// The console's pages: server-rendered HTML, one stylesheet and one small script, nothing external. Every page
+/// checks the session and the role on the server (`RequireRole`); its data comes from the same store the API reads.
+enum Pages {
+    static func addRoutes(
+        to router: Router<ConsoleContext>, store: APIStore, sessions: Sessions, policy: RoutingPolicy,
+        reviewScope: ReviewScope
+    ) {
+        router.get("/console/console.css") { _, _ in asset(Assets.css, "text/css; charset=utf-8") }
+        router.get("/console/console.js") { _, _ in asset(Assets.js, "text/javascript; charset=utf-8") }
+        addSignInRoutes(to: router, sessions: sessions)
+        addAlertPages(to: router.requiring(.readAlerts, sessions, style: .page), store: store)
+        addReviewPages(to: router, store: store, sessions: sessions, reviewScope: reviewScope)
+        router.requiring(.readLatency, sessions, style: .page).get("/console/latency") { request, context in
+            let user = try context.requireUser()
+            switch LatencyQuery.parse(request.uri.queryParameters, policy: policy) {
+            case .failure(let f):
+                return HTML.response(message("Latency", user, f.message), status: f.status)
+            case .success(let query):
+                let records = try await store.with { try query.records($0) }
+                return HTML.response(
+                    LatencyPage.render(
+                        records, query: query, policy: policy, params: request.uri.queryParameters, user: user))
+            }
+        }
+    }
+
+    /// `/` (to the user's home, or to sign in), the login page and form, and signing out.
+    static func addSignInRoutes(to router: Router<ConsoleContext>, sessions: Sessions) {
+        router.get("/") { request, _ -> Response in
+            guard let user = try await sessions.user(for: request) else { return redirect("/login") }
+            return redirect(home(user))
+        }
+        router.get("/login") { request, _ -> Response in
+            HTML.response(loginPage(next: request.uri.queryParameters.get("next"), failed: nil))
+        }
+        router.post("/login") { request, context -> Response in
+            let form = try await formFields(request)
+            let next = safeNext(form["next"])
+            let token: String
+            let user: SessionUser
+            switch try await sessions.login(name: form["user"] ?? "", password: form["password"] ?? "") {
+            case .refused:
+                return HTML.response(
+                    loginPage(next: next, failed: "Unknown user or wrong password."), status: .unauthorized)
+            case .throttled:
+                return HTML.response(loginPage(next: next, failed: throttledMessage), status: .tooManyRequests)
+            case .signedIn(let t, let u): (token, user) = (t, u)
+            }
+            var response = redirect(next ?? home(user))
+            response.setCookie(Sessions.cookie(token, maxAge: Int(sessions.lifetimeSeconds)))
+            return response
+        }
+        router.post("/logout") { request, _ -> Response in
+            try await sessions.logout(request)
+            var response = redirect("/login")
+            response.setCookie(Sessions.cookie("", maxAge: 0))
+            return response
+        }
+    }
+
+    /// A live queue, and an alert's detail (for the roles that read alerts; `readers` checks the session).
+    static func addAlertPages(to readers: RouterGroup<ConsoleContext>, store: APIStore) {
+        readers.get("/console/queue/{queue}") { _, context -> Response in
+            let user = try context.requireUser()
+            guard let queue = Queue(rawValue: try context.parameters.require("queue")) else {
+                return HTML.response(
+                    message("No such queue", user, "There is no queue by that name."), status: .notFound)
+            }
+            guard user.role.queues.contains(queue) else { return refused(user) }
+            return HTML.response(QueuePage.render(queue: queue, user: user))
+        }
+        readers.get("/console/alert/{id}") { _, context -> Response in
+            let user = try context.requireUser()
+            let id = try context.parameters.require("id")
+            switch try await HTTPAPI.visibleAlert(id, user, store) {
+            case .failure(let f):
+                return HTML.response(message("Alert \(id)", user, f.message), status: f.status)
+            case .success(let alert):
+                let ctx = try await store.with { try AlertContext.load(alert, role: user.role, store: $0) }
+                return HTML.response(AlertPage.render(ctx, user: user))
+            }
+        }
+    }
+
+    /// The dossier overview and the cell's review list.
+    static func addReviewPages(
+        to router: Router<ConsoleContext>, store: APIStore, sessions: Sessions, reviewScope: ReviewScope
+    ) {
+        router.requiring(.readDossiers, sessions, style: .page).get("/console/dossiers") { request, context in
+            let user = try context.requireUser()
+            let radexOnly = request.uri.queryParameters.get("radex") == "1"
+            let rows = try await store.with {
+                try ReviewDesk.overview($0, radexOnly: radexOnly, at: WallClock.now(), scope: reviewScope)
+            }
+            return HTML.response(DossierPage.render(rows, user: user, radexOnly: radexOnly))
+        }
+        router.requiring(.readReviews, sessions, style: .page).get("/console/reviews") { _, context in
+            let user = try context.requireUser()
+            let now = WallClock.now()
+            let (rows, latest) = try await store.with { s in
+                let rows = try ReviewDesk.overview(s, radexOnly: false, at: now, scope: reviewScope)
+                // Reviews come oldest first per dossier: the last one seen is the latest.
+                let latest = Dictionary(
+                    try s.reviews().map { ($0.review.dossier, $0) }, uniquingKeysWith: { _, b in b })
+                return (rows, latest)
+            }
+            let today = LocalDate(
+                daysSinceEpoch: (LocalClock(identifier: Dossier.defaultTimeZone)!).localDay(at: now.milliseconds))
+            return HTML.response(
+                ReviewListPage.render(rows, latest: latest, user: user, today: today.description))
+        }
+    }
+
+    static func home(_ user: SessionUser) -> String { "/console/queue/\(user.role.queues[0].rawValue)" }
+
+    static func redirect(_ to: String) -> Response {
+        Response(status: .seeOther, headers: [.location: to])
+    }
+
+    /// Only a path on this server (no `//host`, no scheme): a login link cannot send anyone elsewhere.
+    static func safeNext(_ next: String?) -> String? {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return nil }
+        return next
+    }
+
+    static func asset(_ text: String, _ type: String) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: type, .cacheControl: "max-age=300"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The fields of an `application/x-www-form-urlencoded` body (at most 16 KiB).
+    static func formFields(_ request: Request) async throws -> [String: String] {
+        var buffer = ByteBuffer()
+        for try await var chunk in request.body {
+            guard buffer.readableBytes + chunk.readableBytes <= 16 * 1024 else { return [:] }
+            buffer.writeBuffer(&chunk)
+        }
+        var out: [String: String] = [:]
+        for pair in String(buffer: buffer).split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            if kv.count == 2 { out[kv[0]] = kv[1] } else if kv.count == 1 { out[kv[0]] = "" }
+        }
+        return out
+    }
+
+    static let throttledMessage = "Too many failed sign-ins for this user: wait a minute and try again."
+
+    static func loginPage(next: String?, failed: String?) -> String {
+        let body = """
+            <section class="login"><h1>Seinhuis</h1><p class="sub">VCET alert console</p>
+            \(failed.map { #"<p class="error" role="alert">\#(HTML.escape($0))</p>"# } ?? "")
+            <form method="post" action="/login" id="login">
+            <label>User <input name="user" id="user" autocomplete="username" required autofocus></label>
+            <label>Password <input name="password" id="password" type="password" autocomplete="current-password" required></label>
+            \(safeNext(next).map { #"<input type="hidden" name="next" value="\#(HTML.escape($0))">"# } ?? "")
+            <button type="submit" class="primary">Sign in</button></form>
+            <p class="hint">Accounts are made by an administrator: <code>seinhuis user add NAME --role ROLE</code>.</p></section>
+            """
+        return HTML.page(title: "Sign in", user: nil, body: body)
+    }
+
+    static func message(_ title: String, _ user: SessionUser, _ text: String) -> String {
+        HTML.page(title: title, user: user, body: "<h1>\(HTML.escape(title))</h1><p>\(HTML.escape(text))</p>")
+    }
+
+    static func refused(_ user: SessionUser) -> Response {
+        HTML.response(
+            message("Not for your role", user, "Role \(user.role.rawValue) may not open this page."), status: .forbidden
+        )
+    }
+}

@@ -1,0 +1,277 @@
+import Foundation
+import Hummingbird
+import SeinhuisCore
+import SeinhuisStore
+
+/// The HTTP endpoints of `serve`: Prometheus metrics, health, the alert catch-up API (PROTOCOL 4.3), an alert with its
+/// action log, and the operators' actions (PROTOCOL 4.4), all behind the console's sessions and roles; the console's
+/// own routes are in Console/. Documented in docs/API.md and docs/openapi.yaml (a test keeps it equal to `router`).
+public enum HTTPAPI {
+    /// Everything `serve` answers on HTTP: the open routes (/metrics, /healthz, login), the alert API behind the
+    /// console's sessions and roles (`AccessPolicy`), the live stream, and the console's pages. `metrics` gives the
+    /// Prometheus text of /metrics (the pipeline's registry), `isReady` whether the pipeline has loaded its state.
+    public static func router(
+        metrics: @escaping @Sendable () -> String, isReady: @escaping @Sendable () -> Bool = { true }, store: APIStore, live: LiveAlerts, sessions: Sessions,
+        policy: RoutingPolicy = .v1, reviewScope: ReviewScope = .radex
+    )
+        -> Router<ConsoleContext>
+    {
+        let router = Router(context: ConsoleContext.self)
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics())))
+        }
+        router.get("/healthz") { _, _ -> String in "ok\n" }
+        // Liveness above; readiness here: only once the pipeline has loaded its state (snapshot and journal after it)
+        // and serves its sockets.
+        router.get("/readyz") { _, _ -> Response in
+            let ready = isReady()
+            return Response(
+                status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "starting\n")))
+        }
+        ConsoleAPI.addSessionRoutes(to: router, sessions: sessions)
+        addAlertRoutes(to: router.requiring(.readAlerts, sessions), store: store, live: live)
+        addActionRoutes(to: router.requiring(.actOnAlerts, sessions), store: store, live: live)
+        ConsoleAPI.addRoutes(
+            to: router, store: store, live: live, sessions: sessions, policy: policy, reviewScope: reviewScope)
+        HTTPReviewAPI.addRoutes(
+            read: router.requiring(.readReviews, sessions), record: router.requiring(.recordReviews, sessions),
+            store: store, scope: reviewScope)
+        Pages.addRoutes(to: router, store: store, sessions: sessions, policy: policy, reviewScope: reviewScope)
+        return router
+    }
+
+    /// The alert an id names, if the user's role may see it: the response to send otherwise (404 or 403).
+    static func visibleAlert(_ id: String, _ user: SessionUser, _ store: APIStore) async throws -> Result<
+        Alert, Failure
+    > {
+        guard let alert = try await store.with({ try $0.alert(id: id) }) else {
+            return .failure(Failure(.notFound, "no alert \(id)"))
+        }
+        guard AccessPolicy.allows(user.role, alertQueues: alert.queues) else {
+            return .failure(Failure(.forbidden, "\(id) is not in the queues of role \(user.role.rawValue)"))
+        }
+        return .success(alert)
+    }
+
+    static func addAlertRoutes(to routes: RouterGroup<ConsoleContext>, store: APIStore, live: LiveAlerts) {
+        // Catch-up for consumers that were away (alerts of a queue after a given id, oldest first), and the
+        // console's lists (order=newest, state=active).
+        routes.get("/api/v1/alerts") { request, context -> Response in
+            let user = try context.requireUser()
+            let q = request.uri.queryParameters
+            var filter = Store.AlertFilter()
+            if let queue = q.get("queue") {
+                guard let parsed = Queue(rawValue: queue) else {
+                    return error(.badRequest, "unknown queue \(queue); one of \(Queue.allCases.map(\.rawValue))")
+                }
+                guard user.role.queues.contains(parsed) else {
+                    return error(.forbidden, "role \(user.role.rawValue) may not read queue \(queue)")
+                }
+                filter.queue = parsed
+            } else if user.role.queues.count == 1 {
+                filter.queue = user.role.queues[0]
+            }
+            if let state = q.get("state") {
+                if state == "active" {
+                    filter.activeOnly = true
+                } else {
+                    guard let parsed = AlertState(rawValue: state) else {
+                        return error(.badRequest, "unknown state \(state)")
+                    }
+                    filter.state = parsed
+                }
+            }
+            if let order = q.get("order") {
+                guard order == "newest" || order == "oldest" else {
+                    return error(.badRequest, "order must be newest or oldest")
+                }
+                filter.newestFirst = order == "newest"
+            }
+            filter.afterID = q.get("after")
+            if let limit = q.get("limit") {
+                // SQLite reads a negative LIMIT as none at all: refuse it rather than list everything.
+                guard let n = Int(limit), n >= 0 else {
+                    return error(.badRequest, "limit must be a whole number from 0 to 10000")
+                }
+                filter.limit = min(n, 10_000)
+            } else {
+                filter.limit = 1000
+            }
+            let f = filter
+            let alerts = try await store.with { try $0.alerts(f) }
+            return json("[" + alerts.map(\.json).joined(separator: ",") + "]")
+        }
+        // One alert and its action log (who did what, when).
+        routes.get("/api/v1/alerts/{id}") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            switch try await visibleAlert(id, try context.requireUser(), store) {
+            case .failure(let f): return error(f.status, f.message)
+            case .success(let alert):
+                let actions = try await store.with { try $0.actions(alertID: id) }
+                var o = JSONObjectWriter()
+                o.raw("alert", alert.json)
+                o.raw("actions", "[" + actions.map(\.json).joined(separator: ",") + "]")
+                return json(o.finish())
+            }
+        }
+    }
+
+    static func addActionRoutes(to routes: RouterGroup<ConsoleContext>, store: APIStore, live: LiveAlerts) {
+        // The operators' actions (PROTOCOL 4.4), each recorded with the signed-in user and the time.
+        routes.post("/api/v1/alerts/{id}/ack") { request, context -> Response in
+            try await act(request, context, store, live) { body in
+                guard body.measure == nil, body.note == nil else {
+                    throw Failure(
+                        .badRequest,
+                        "ack takes no measure or note; record a measure (and a note) with /respond or /close")
+                }
+                return .acknowledge
+            }
+        }
+        routes.post("/api/v1/alerts/{id}/respond") { request, context -> Response in
+            try await act(request, context, store, live) { body in
+                guard let name = body.measure else {
+                    throw Failure(.badRequest, "respond needs a \"measure\": one of \(measureNames)")
+                }
+                return .respond(try measure(name), note: try note(body.note))
+            }
+        }
+        routes.post("/api/v1/alerts/{id}/close") { request, context -> Response in
+            try await act(request, context, store, live) { body in
+                .close(try body.measure.map(measure), note: try note(body.note))
+            }
+        }
+    }
+
+    // MARK: actions
+
+    /// The body of an action. Who acts is the signed-in user; a `by` field is ignored.
+    struct ActionBody: Decodable, Sendable {
+        var measure: String?
+        var note: String?
+    }
+
+    /// A request refused before it reaches the store.
+    struct Failure: Error {
+        var status: HTTPResponse.Status
+        var message: String
+        init(_ status: HTTPResponse.Status, _ message: String) {
+            self.status = status
+            self.message = message
+        }
+    }
+
+    /// What the store made of an action.
+    enum Outcome: Sendable {
+        case done(Alert, [ActionRecord])
+        case unknownAlert
+        case refused(String)
+    }
+
+    static let maxBodyBytes = 64 * 1024
+    static let maxNoteLength = 4000
+    static let measureNames = Measure.allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// Decodes the body, applies the action at the server's wall clock in the name of the signed-in user, and
+    /// answers 200 with the alert and the entries recorded, 400 for a bad body, 403 for an alert outside the role's
+    /// queues, 404 for an unknown alert, 409 for an action that does not apply. Every console following one of the
+    /// alert's queues sees the new state at once.
+    static func act(
+        _ request: Request, _ context: ConsoleContext, _ store: APIStore, _ live: LiveAlerts,
+        _ makeAction: (ActionBody) throws -> AlertAction
+    ) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let user = try context.requireUser()
+        // Authorisation first: a role outside the alert's queues learns nothing from the body's validation.
+        if case .failure(let f) = try await visibleAlert(id, user, store) { return error(f.status, f.message) }
+        let action: AlertAction
+        do {
+            let body = try await decode(request)
+            action = try makeAction(body)
+        } catch let f as Failure {
+            return error(f.status, f.message)
+        }
+        let outcome = try await store.with { s -> Outcome in
+            guard try s.alert(id: id) != nil else { return .unknownAlert }
+            do {
+                let (alert, log) = try s.act(action, on: id, by: user.name, at: WallClock.now())
+                return .done(alert, log)
+            } catch let e as AlertActionError {
+                return .refused(e.description)
+            }
+        }
+        switch outcome {
+        case .unknownAlert:
+            return error(.notFound, "no alert \(id)")
+        case .refused(let message):
+            return error(.conflict, "\(id): \(message)")
+        case .done(let alert, let log):
+            if !log.isEmpty { live.publish(alert) }
+            var o = JSONObjectWriter()
+            o.raw("alert", alert.json)
+            o.strings("recorded", log.map(\.kind.rawValue))
+            return json(o.finish())
+        }
+    }
+
+    static func decode(_ request: Request) async throws -> ActionBody {
+        var buffer = ByteBuffer()
+        for try await var chunk in request.body {
+            guard buffer.readableBytes + chunk.readableBytes <= maxBodyBytes else {
+                throw Failure(.contentTooLarge, "the body is larger than \(maxBodyBytes) bytes")
+            }
+            buffer.writeBuffer(&chunk)
+        }
+        // An empty body is an empty object: `ack` needs nothing more than the session.
+        guard buffer.readableBytes > 0 else { return ActionBody() }
+        do {
+            return try JSONDecoder().decode(ActionBody.self, from: Data(buffer.readableBytesView))
+        } catch let e as DecodingError {
+            throw Failure(.badRequest, describe(e))
+        }
+    }
+
+    static func describe(_ e: DecodingError) -> String {
+        switch e {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c):
+            let field = c.codingPath.map(\.stringValue).joined(separator: ".")
+            return field.isEmpty ? "the body must be a JSON object" : "\"\(field)\" must be a string"
+        case .dataCorrupted:
+            return "the body is not valid JSON"
+        @unknown default:
+            return "the body could not be read"
+        }
+    }
+
+    static func measure(_ name: String) throws(Failure) -> Measure {
+        guard let m = Measure(rawValue: name) else {
+            throw Failure(.badRequest, "unknown measure \"\(name)\"; one of \(measureNames)")
+        }
+        return m
+    }
+
+    static func note(_ note: String?) throws(Failure) -> String? {
+        guard let note, !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        guard note.count <= maxNoteLength else {
+            throw Failure(.badRequest, "\"note\" must be at most \(maxNoteLength) characters")
+        }
+        return note
+    }
+
+    // MARK: responses
+
+    static func json(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        var o = JSONObjectWriter()
+        o.string("error", message)
+        return json(o.finish(), status: status)
+    }
+}
