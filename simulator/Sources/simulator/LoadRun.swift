@@ -23,6 +23,11 @@ struct LoadRun: ParsableCommand {
               fairness    the reliable endpoint's rate (batches of 500, 4 in flight) alone for --seconds, then while
                           another client floods PULL with new events: reliable_ratio = loaded / alone (issue 14's
                           target: at least 0.5).
+              startup     --devices over --hours (a fix every --fix-interval s) replayed into a fresh database but
+                          for the last --tail-events; serve starts on it, takes the tail over the reliable
+                          endpoint, is killed (kill -9) and started again (the tail read after the latest snapshot),
+                          then stopped gracefully and started a third time; each start timed to `pipeline ready`.
+                          With --seinhuis an older build can be timed the same way.
               latency     the frames paced at --rate events/s, with probe events (a strap opened on a dedicated
                           device) interleaved; latency = PUSH send of the probe -> its alert received on SUB
                           (client side: both ZeroMQ hops, decode, rules, journal commit, publication). The same
@@ -36,9 +41,12 @@ struct LoadRun: ParsableCommand {
               swift run -c release simulator loadrun --mode latency --rate 100000
             """)
 
-    enum Mode: String, ExpressibleByArgument, CaseIterable { case throughput, latency, fairness }
+    enum Mode: String, ExpressibleByArgument, CaseIterable { case throughput, latency, fairness, startup }
 
-    @Option(help: "throughput, latency or fairness.") var mode: Mode = .throughput
+    @Option(help: "throughput, latency, fairness or startup.") var mode: Mode = .throughput
+    @Option(help: "Startup mode: hours of stream in the journal.") var hours: Double = 24
+    @Option(help: "Startup mode: seconds between two fixes of a device.") var fixInterval: Int = 15
+    @Option(help: "Startup mode: events after the latest snapshot at the crash.") var tailEvents: Int = 1_000_000
     @Option(help: "Latency mode: events per second offered.") var rate: Int = 100_000
     @Option(help: "Latency mode: seconds of paced load.") var seconds: Double = 10
     @Option(help: "Throughput mode: events to send (latency mode sends rate × seconds).") var events: Int = 2_000_000
@@ -67,6 +75,13 @@ struct LoadRun: ParsableCommand {
         defer { if !keep { try? FileManager.default.removeItem(atPath: work) } else { note("kept \(work)") } }
         let base = port ?? (20_000 + Int.random(in: 0..<7000) * 6)
 
+        if mode == .startup {
+            let run = StartupRun(
+                binary: binary, simulator: selfPath, work: work, base: base, devices: devices, hours: hours,
+                fixInterval: fixInterval, tailEvents: tailEvents)
+            print(try run.run())
+            return
+        }
         let frames = try makeStream(in: work, simulator: selfPath)
         if mode == .fairness {
             let serve = try ServeProcess(

@@ -16,34 +16,53 @@ final class ServeProcess {
     let alerts: String
     let httpPort: Int
 
-    /// Imports `dossiers` into a fresh database at `db` and starts `serve` on ports `base`...`base + 3`.
-    init(binary: String, db: String, dossiers: String, base: Int, workDir: String) throws {
+    /// From starting the process to its `pipeline ready` log line (the state loaded, the sockets bound).
+    private(set) var readySeconds = 0.0
+
+    /// Imports `dossiers` (if given) into the database at `db` and starts `serve` on ports `base`...`base + 3`;
+    /// returns once it is ready.
+    init(
+        binary: String, db: String, dossiers: String?, base: Int, workDir: String, extraArguments: [String] = [],
+        logName: String = "serve.log", readyTimeout: Double = 60
+    ) throws {
         ingest = "tcp://127.0.0.1:\(base)"
         reliable = "tcp://127.0.0.1:\(base + 1)"
         alerts = "tcp://127.0.0.1:\(base + 2)"
         httpPort = base + 3
-        log = workDir + "/serve.log"
-        try Self.runToEnd(binary, ["dossier", "import", dossiers, "--db", db])
+        log = workDir + "/" + logName
+        if let dossiers { try Self.runToEnd(binary, ["dossier", "import", dossiers, "--db", db]) }
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "serve", "--db", db, "--ingest", ingest, "--reliable", "tcp://127.0.0.1:\(base + 1)", "--alerts", alerts,
-            "--http-port", String(base + 3), "--log-level", "info",
-        ]
+        process.arguments =
+            [
+                "serve", "--db", db, "--ingest", ingest, "--reliable", reliable, "--alerts", alerts,
+                "--http-port", String(base + 3), "--log-level", "info",
+            ] + extraArguments
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardError = handle
         process.standardOutput = handle
+        let t0 = Date()
         try process.run()
-        // Ready once the journal is rebuilt and the sockets are bound.
-        let deadline = Date().addingTimeInterval(60)
+        // Ready once the state is loaded and the sockets are bound.
+        let deadline = Date().addingTimeInterval(readyTimeout)
         while Date() < deadline {
-            if let text = try? String(contentsOfFile: log, encoding: .utf8), text.contains("pipeline ready") { return }
+            if let text = try? String(contentsOfFile: log, encoding: .utf8), text.contains("pipeline ready") {
+                readySeconds = Date().timeIntervalSince(t0)
+                return
+            }
             guard process.isRunning else { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            Thread.sleep(forTimeInterval: 0.01)
         }
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         stop()
         throw LoadRunError("seinhuis serve did not become ready:\n\(text.suffix(2000))")
+    }
+
+    /// `kill -9`: the process ends at once, nothing of its graceful stop runs.
+    func kill9() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     /// Peak resident memory of the serve process (VmHWM), in MB.
