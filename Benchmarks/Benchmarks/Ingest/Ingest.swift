@@ -206,6 +206,8 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    pipelineBenchmarks()
+
     Benchmark("Routing.routeAndAlertJSON") { benchmark in
         let policy = RoutingPolicy.v1
         let severities: [Severity] = [.critical, .high, .medium, .low]
