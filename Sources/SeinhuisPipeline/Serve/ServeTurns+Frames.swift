@@ -7,8 +7,9 @@ extension ServeTurns {
 
     /// Takes up to `maxBatch` frames from the two ingest sockets, serving them fairly: the reliable endpoint (the
     /// one gateways use for a guarantee) first, and looked at again every `pullSlice` PULL frames; once a turn has
-    /// taken reliable frames it takes at most as many PULL frames again (at least a slice), so the turn ends, commits
-    /// and acknowledges soon. A flooded PULL endpoint then costs the reliable one at most half its turn.
+    /// taken reliable frames it takes at most half as many PULL frames (at least a slice), so the turn ends, commits
+    /// and acknowledges soon. A flooded PULL endpoint then gets a third of a turn that has reliable work, all of one
+    /// that has none (docs/PERFORMANCE.md, "Fairness").
     func readFrames(pullReady: Bool, reliableReady: Bool) throws {
         var reliableFrames = 0
         if reliableReady { reliableFrames += try readReliable() }
@@ -18,7 +19,7 @@ extension ServeTurns {
         defer { accepted.pull += pipeline.intake.counts.accepted - before }
         let at = pipeline.clock
         while frames < config.maxBatch {
-            let cap = reliableFrames > 0 ? max(Self.pullSlice, reliableFrames) : config.maxBatch
+            let cap = reliableFrames > 0 ? max(Self.pullSlice, reliableFrames / 2) : config.maxBatch
             guard pullFrames < cap else { break }
             let got: Bool? = try sockets.pull.receive(dontWait: true) { bytes, _ in
                 pipeline.take(bytes, source: "pull", receivedAt: at)

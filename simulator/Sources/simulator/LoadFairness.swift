@@ -1,5 +1,8 @@
 import Foundation
 import SeinhuisCore
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 import Synchronization
 import ZeroMQ
 
@@ -90,16 +93,17 @@ struct FairnessRun {
     }
 
     func run() throws -> String {
-        // The frames in three parts: reliable alone, reliable under the flood, the flood (PULL).
-        let third = frames.count / 3
-        let (alone, next) = try reliablePhase(from: 0, to: third)
+        // The frames in three parts: a sixth for reliable alone, a sixth for reliable under the flood, the rest for the
+        // flood (PULL), so that it sends new events, not duplicates, for as long as it can.
+        let sixth = frames.count / 6
+        let (alone, next) = try reliablePhase(from: 0, to: sixth)
         let stop = StopSignal()
         let sent = SentCount()
-        let floodDone = flood(from: 2 * third, to: frames.count, stop: stop, sent: sent)
+        let floodDone = flood(from: 2 * sixth, to: frames.count, stop: stop, sent: sent)
         Thread.sleep(forTimeInterval: 0.5)  // the flood is up to speed
         let pullStart = serve.acceptedFromMetrics(source: "pull")
         let t0 = monoNanos()
-        let (loaded, _) = try reliablePhase(from: max(next, third), to: 2 * third)
+        let (loaded, _) = try reliablePhase(from: max(next, sixth), to: 2 * sixth)
         let pullAccepted = serve.acceptedFromMetrics(source: "pull") - pullStart
         let pullSeconds = Double(monoNanos() - t0) / 1e9
         stop.set()
@@ -112,6 +116,7 @@ struct FairnessRun {
         o.raw("reliable_ratio", r(loaded.rate / alone.rate, 1000))
         o.raw("pull_accepted_per_s_during", r(Double(pullAccepted) / pullSeconds))
         o.raw("pull_offered_frames", r(Double(sent.value.load(ordering: .relaxed))))
+        o.int("pull_new_frames", frames.count - 2 * sixth)
         o.raw("ack_alone_p50_us", r(percentile(alone.ackMicros, 50)))
         o.raw("ack_alone_p99_us", r(percentile(alone.ackMicros, 99)))
         o.raw("ack_loaded_p50_us", r(percentile(loaded.ackMicros, 50)))
