@@ -25,7 +25,7 @@ extension RuleEngine {
         let live = tags.filter { $0.dossier >= 0 }
         w.count(live.count)
         for tag in live {
-            w.count(compact[Int(tag.dossier)])
+            w.varint(UInt64(compact[Int(tag.dossier)]))
             w.string(devices[Int(tag.device)])
             tag.write(to: &w)
             let base = Int(tag.zoneFlagBase)
@@ -54,8 +54,10 @@ extension RuleEngine {
         var dossierTags = [[Int32]](repeating: [], count: list.count)
         let tagCount = try r.count()
         for _ in 0..<tagCount {
-            let di = try r.count()
-            guard di < list.count else { throw SnapshotError("a device of the snapshot names no dossier") }
+            // An index, not a count: bounded by the dossiers, not by the bytes left.
+            let index = try r.varint()
+            guard index < UInt64(list.count) else { throw SnapshotError("a device of the snapshot names no dossier") }
+            let di = Int(index)
             let device = try r.string()
             guard list[di].devices.contains(device) else {
                 throw SnapshotError("dossier \(list[di].id) does not name device \(device) of the snapshot")
