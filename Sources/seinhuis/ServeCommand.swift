@@ -36,7 +36,7 @@ struct Serve: AsyncParsableCommand {
         help: """
             Commit a snapshot of the pipeline's state after this many events (start-up reads the latest snapshot and             the journal after it: this bounds the journal read at start).
             """)
-    var snapshotEvents = 1_000_000
+    var snapshotEvents = 500_000
     @Option(help: "... or this many milliseconds after the previous snapshot, if any event came since.")
     var snapshotIntervalMs: Int64 = 60_000
     @OptionGroup(title: "Routing") var routing: PolicyOption

@@ -27,7 +27,7 @@ public struct ServeConfig: Sendable {
     public var reviewScope = ReviewScope.radex
     /// A snapshot of the pipeline's state is committed after this many events (PROTOCOL 2.4: start-up reads the
     /// latest snapshot and the journal after it, so this bounds the journal read at start) ...
-    public var snapshotEvents = 1_000_000
+    public var snapshotEvents = 500_000
     /// ... or this long after the previous one, if any event came since.
     public var snapshotIntervalMs: Int64 = 60_000
 

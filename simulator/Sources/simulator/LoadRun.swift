@@ -46,7 +46,7 @@ struct LoadRun: ParsableCommand {
     @Option(help: "throughput, latency, fairness or startup.") var mode: Mode = .throughput
     @Option(help: "Startup mode: hours of stream in the journal.") var hours: Double = 24
     @Option(help: "Startup mode: seconds between two fixes of a device.") var fixInterval: Int = 15
-    @Option(help: "Startup mode: events after the latest snapshot at the crash.") var tailEvents: Int = 1_000_000
+    @Option(help: "Startup mode: events after the latest snapshot at the crash.") var tailEvents: Int = 500_000
     @Option(help: "Latency mode: events per second offered.") var rate: Int = 100_000
     @Option(help: "Latency mode: seconds of paced load.") var seconds: Double = 10
     @Option(help: "Throughput mode: events to send (latency mode sends rate × seconds).") var events: Int = 2_000_000
