@@ -15,9 +15,10 @@ struct ConsoleBrowserTests {
         .deletingLastPathComponent().appendingPathComponent(".build/e2e-screenshots").path
 
     let dossiers = """
-        [{"id":"D-2026-0001","subject":"P-7Q2K","radex":true,"mandate":"pretrial","start":"2026-01-01",
+        [{"id":"D-2026-0001","subject":"P-7Q2K","radex":true,"mandate":"pretrial",
+          "start":"\(Self.day(monthsAgo: 8, plusDays: 0))",
           "devices":["TAG-0001"],"home":{"lat":51.0500,"lon":3.7200,"radius_m":60},"comms_timeout_s":86400,
-          "curfew":[{"days":["mon","tue","wed","thu","fri","sat","sun"],"from":"22:00","to":"06:00"}],
+          "curfew":[{"days":["mon","tue","wed","thu","fri","sat","sun"],\(Self.curfewAwayFromNow())}],
           "zones":[{"id":"Z-station","kind":"exclusion","circle":{"lat":51.0536,"lon":3.7262,"radius_m":180}},
                    {"id":"Z-city","kind":"inclusion","polygon":[[51.040,3.700],[51.062,3.702],[51.064,3.742],[51.041,3.745]]}]},
          {"id":"D-2026-0002","subject":"P-3M8T","radex":false,"mandate":"sentence","start":"2026-01-01",
@@ -32,7 +33,19 @@ struct ConsoleBrowserTests {
           "devices":["TAG-0005"],"home":{"lat":51.0700,"lon":3.7400,"radius_m":60},"comms_timeout_s":86400}]
         """
 
-    /// A calendar day (Brussels) some months before today: review dates that are due, or recent.
+    /// The Radex dossier's nightly curfew, placed where the test's hour cannot fall into it: an 8-hour window
+    /// from 3 hours after the current Brussels hour (it crosses midnight when the test runs in the afternoon, as a
+    /// real night curfew does). A fixed 22:00-06:00 curfew made the walk away from home a `curfew_absence` too, to
+    /// police, whenever the suite ran at night.
+    static func curfewAwayFromNow(now: Date = Date()) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Europe/Brussels")!
+        let hour = cal.component(.hour, from: now)
+        return String(format: #""from":"%02d:00","to":"%02d:00""#, (hour + 3) % 24, (hour + 11) % 24)
+    }
+
+    /// A calendar day (Brussels) some months before today: review dates that are due, or recent, and the start of a
+    /// dossier never reviewed (overdue two months after its six, whatever the date).
     static func day(monthsAgo: Int, plusDays: Int) -> String {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "Europe/Brussels")!

@@ -11,14 +11,33 @@ import ZeroMQ
 /// Review notices raised by `serve` on its receive clock (PROTOCOL 5), and the review endpoints of the HTTP API.
 @Suite("review notices in serve, and the review API", .serialized)
 struct ReviewServeTests {
+    /// Today in Brussels, the dossiers' time zone, as serve counts days (PROTOCOL 5: the dossier's calendar). The
+    /// UTC date is a day behind from 22:00 or 23:00 UTC to midnight.
     static func today() -> LocalDate {
-        LocalDate(daysSinceEpoch: Int64((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Europe/Brussels")!
+        let c = cal.dateComponents([.year, .month, .day], from: Date())
+        return LocalDate(year: c.year!, month: c.month!, day: c.day!)
     }
 
-    /// A radex dossier whose six months (from `start`) end `deadlineIn` days from today (UTC date; the test keeps
-    /// clear of the day boundaries by using deadlines days away).
-    static func dossier(_ id: String, device: String, deadlineIn days: Int, radex: Bool = true) -> String {
-        let start = ReviewCalendar.adding(months: -6, to: today().adding(days: days))
+    /// The start of a dossier whose six months end about `days` after `today`: six calendar months before that
+    /// day. Months clamp to their end, so the deadline can come up to 3 days earlier (today - 10 = 31 December:
+    /// start 30 June, deadline 30 December); `deadline(in:from:)` gives it exactly.
+    static func start(deadlineIn days: Int, from today: LocalDate) -> LocalDate {
+        ReviewCalendar.adding(months: -6, to: today.adding(days: days))
+    }
+
+    static func deadline(in days: Int, from today: LocalDate) -> LocalDate {
+        ReviewCalendar.deadline(from: start(deadlineIn: days, from: today))
+    }
+
+    /// A radex dossier whose six months (from `start`) end about `deadlineIn` days after `today` (the test keeps
+    /// clear of the statuses' boundaries by using deadlines days away). Each test reads `today` once, so that its
+    /// dossiers and its expectations agree even if Brussels midnight passes while it runs.
+    static func dossier(
+        _ id: String, device: String, deadlineIn days: Int, radex: Bool = true, from today: LocalDate
+    ) -> String {
+        let start = start(deadlineIn: days, from: today)
         return """
             {"id":"\(id)","subject":"S-\(id)","radex":\(radex),"mandate":"pretrial","start":"\(start)",
              "timezone":"Europe/Brussels","devices":["\(device)"],"home":{"lat":51.0,"lon":3.7,"radius_m":100},
@@ -42,7 +61,8 @@ struct ReviewServeTests {
 
     @Test func noticesGoToTheirQueuesOnceAndStopWhenAReviewIsRecorded() async throws {
         let db = temporaryDatabase()
-        try importDossiers(db, "[" + Self.dossier("D-OK", device: "TAG-OK", deadlineIn: 100) + "]")
+        let today = Self.today()
+        try importDossiers(db, "[" + Self.dossier("D-OK", device: "TAG-OK", deadlineIn: 100, from: today) + "]")
         let server = RunningServer(db: db)
         try await server.start()
         let ctx = try ZMQContext()
@@ -66,9 +86,9 @@ struct ReviewServeTests {
         // Another process imports an overdue and a due dossier: serve notices within about a second.
         try importDossiers(
             db,
-            "[" + Self.dossier("D-OVER", device: "TAG-OVER", deadlineIn: -3) + ","
-                + Self.dossier("D-DUE", device: "TAG-DUE", deadlineIn: 12) + ","
-                + Self.dossier("D-OTHER", device: "TAG-OTHER", deadlineIn: -3, radex: false) + "]")
+            "[" + Self.dossier("D-OVER", device: "TAG-OVER", deadlineIn: -3, from: today) + ","
+                + Self.dossier("D-DUE", device: "TAG-DUE", deadlineIn: 12, from: today) + ","
+                + Self.dossier("D-OTHER", device: "TAG-OTHER", deadlineIn: -3, radex: false, from: today) + "]")
         var got: [(String, String)] = []
         for _ in 0..<40 where got.count < 3 { got += try drain(sub, for: 100).filter { $0.1.contains("review_") } }
         let overdue = got.filter { $0.1.contains(#""breach":"review_overdue""#) }
@@ -76,9 +96,7 @@ struct ReviewServeTests {
         #expect(Set(overdue.map(\.0)) == ["cell", "coordinator"])
         #expect(overdue.allSatisfy { $0.1.contains(#""dossier":"D-OVER""#) && $0.1.contains(#""severity":"medium""#) })
         #expect(overdue.allSatisfy { $0.1.contains(#""device":null"#) })
-        let deadline = ReviewCalendar.deadline(
-            from: ReviewCalendar.adding(months: -6, to: Self.today().adding(days: -3)))
-        #expect(overdue.first?.1.contains(#""deadline":"\#(deadline)""#) == true)
+        #expect(overdue.first?.1.contains(#""deadline":"\#(Self.deadline(in: -3, from: today))""#) == true)
         #expect(due.map(\.0) == ["cell"])
         #expect(due.first?.1.contains(#""severity":"low""#) == true)
         #expect(!got.contains { $0.1.contains("D-OTHER") })  // not radex: out of the default scope
@@ -86,7 +104,7 @@ struct ReviewServeTests {
         // A review recorded by another process ends the cycle: its notice is cleared, nothing more is raised.
         let store = try Store(path: db)
         _ = try ReviewDesk.record(
-            store, dossier: "D-OVER", reviewer: "cell member", date: Self.today().adding(days: -1).description,
+            store, dossier: "D-OVER", reviewer: "cell member", date: today.adding(days: -1).description,
             findings: "reviewed", decision: "continue", by: "test",
             at: Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
         let later = try drain(sub, for: 1500).filter { $0.1.contains("review_") }
@@ -115,10 +133,11 @@ struct ReviewServeTests {
 
     @Test func reviewEndpoints() async throws {
         let db = temporaryDatabase()
+        let today = Self.today()
         try importDossiers(
             db,
-            "[" + Self.dossier("D-A", device: "TAG-A", deadlineIn: -10) + ","
-                + Self.dossier("D-B", device: "TAG-B", deadlineIn: 5) + "]")
+            "[" + Self.dossier("D-A", device: "TAG-A", deadlineIn: -10, from: today) + ","
+                + Self.dossier("D-B", device: "TAG-B", deadlineIn: 5, from: today) + "]")
         try addUser(db, "kp", .cell)
         let server = RunningServer(db: db)
         try await server.start()
@@ -127,14 +146,18 @@ struct ReviewServeTests {
         #expect(status == 200)
         let due = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])
         #expect(due.map { $0["dossier"] as? String } == ["D-A", "D-B"])  // overdue first
-        #expect(due.first?["days_over"] as? Int == 10)
+        // Days over as serve counts them on its calendar day: today's, or tomorrow's if midnight just passed.
+        let deadlineA = Self.deadline(in: -10, from: today).daysSinceEpoch
+        let daysOver = [today, Self.today()].map { Int($0.daysSinceEpoch - deadlineA) }
+        #expect((10...13).contains(daysOver[0]))
+        #expect(daysOver.contains(due.first?["days_over"] as? Int ?? -1))
         (status, _, body) = try await http(client, "GET", "/api/v1/reviews/due?as_of=nonsense")
         #expect(status == 400)
 
         (status, _, body) = try await http(client, "POST", "/api/v1/dossiers/D-A/reviews", #"{"reviewer":"kp"}"#)
         #expect(status == 400)
         #expect(body.contains("the findings are required") && body.contains("the date is required"))
-        let future = Self.today().adding(days: 3)
+        let future = today.adding(days: 3)
         (status, _, body) = try await http(
             client, "POST", "/api/v1/dossiers/D-A/reviews",
             #"{"reviewer":"kp","date":"\#(future)","findings":"x","decision":"continue"}"#)
@@ -144,7 +167,7 @@ struct ReviewServeTests {
             client, "POST", "/api/v1/dossiers/D-NOPE/reviews",
             #"{"reviewer":"kp","date":"2026-01-01","findings":"x","decision":"continue"}"#)
         #expect(status == 404)
-        let day = Self.today().adding(days: -1)
+        let day = today.adding(days: -1)
         (status, _, body) = try await http(
             client, "POST", "/api/v1/dossiers/D-A/reviews",
             #"{"reviewer":"K. Peeters","date":"\#(day)","findings":"Stable <script>","decision":"adjust-conditions"}"#)
