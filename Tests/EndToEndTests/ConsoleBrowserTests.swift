@@ -65,23 +65,35 @@ struct ConsoleBrowserTests {
         #"{"v":1,"device":"\#(device)","seq":\#(seq),"ts":"\#(Self.ts(secondsAgo))",\#(body)}"#
     }
 
-    func startServer(db: String, port: Int) throws -> Process {
-        let p = Process()
-        p.executableURL = Binary.path
-        p.arguments = [
-            "serve", "--db", db, "--ingest", "tcp://127.0.0.1:\(port + 1)", "--reliable", "tcp://127.0.0.1:\(port + 2)",
-            "--alerts", "tcp://127.0.0.1:\(port + 3)", "--http-port", String(port), "--log-level", "error",
-        ]
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        for _ in 0..<100 {
-            if (try? String(contentsOf: URL(string: "http://127.0.0.1:\(port)/healthz")!, encoding: .utf8)) == "ok\n" {
-                return p
+    /// Starts `serve` on four consecutive ports, below Linux's ephemeral range (32768-60999, where the machine's
+    /// outgoing connections take theirs); if serve cannot bind them (taken meanwhile) or does not answer, it tries
+    /// other ports.
+    func startServer(db: String) throws -> (Process, Int) {
+        var last = ""
+        for _ in 0..<3 {
+            let port = 20000 + Int.random(in: 0..<3000) * 4
+            let p = Process()
+            p.executableURL = Binary.path
+            p.arguments = [
+                "serve", "--db", db, "--ingest", "tcp://127.0.0.1:\(port + 1)", "--reliable",
+                "tcp://127.0.0.1:\(port + 2)", "--alerts", "tcp://127.0.0.1:\(port + 3)", "--http-port", String(port),
+                "--log-level", "error",
+            ]
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            for _ in 0..<150 where p.isRunning {
+                if (try? String(contentsOf: URL(string: "http://127.0.0.1:\(port)/healthz")!, encoding: .utf8))
+                    == "ok\n", p.isRunning
+                {
+                    return (p, port)
+                }
+                usleep(100_000)
             }
-            usleep(100_000)
+            last = p.isRunning ? "serve did not answer on port \(port)" : "serve exited on ports \(port)-\(port + 3)"
+            if p.isRunning { p.terminate() }
+            p.waitUntilExit()
         }
-        p.terminate()
-        throw Chromium.Failure(description: "serve did not answer on port \(port)")
+        throw Chromium.Failure(description: last)
     }
 
     func password(_ output: String) throws -> String {
@@ -113,8 +125,7 @@ struct ConsoleBrowserTests {
         let admin = try password(Binary.run(["user", "add", "admin", "--role", "admin", "--db", db]))
         let piet = try password(Binary.run(["user", "add", "piet", "--role", "police", "--db", db]))
         let cel = try password(Binary.run(["user", "add", "cel", "--role", "cell", "--db", db]))
-        let port = 30000 + Int.random(in: 0..<20000)
-        let server = try startServer(db: db, port: port)
+        let (server, port) = try startServer(db: db)
         defer {
             server.terminate()
             server.waitUntilExit()
