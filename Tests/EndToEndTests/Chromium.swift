@@ -77,15 +77,17 @@ final class Chromium {
         try resize(width: width, height: height)
     }
 
-    /// The test process's environment for the browser, without libfaketime: when the suite runs under a fake clock
-    /// (`faketime`, or `LD_PRELOAD=libfaketime.so.1 FAKETIME=...`, to prove the tests pass at any hour), the server
-    /// and the tests share it, but Chromium's scheduler stalls under it (DevTools answers stop coming). The browser
-    /// keeps the machine's clock; it only uses it to tick the alerts' ages.
+    /// The test process's environment for the browser, without a fake clock: when the suite runs at another time
+    /// (scripts/test-at, or libfaketime), the server and the tests share it, but the browser keeps the machine's
+    /// clock (Chromium's scheduler stalls under libfaketime: DevTools answers stop coming). The console only uses
+    /// the browser's clock to tick the alerts' ages.
     static func browserEnvironment() -> [String] {
         ProcessInfo.processInfo.environment.compactMap { key, value in
-            if key.hasPrefix("FAKETIME") { return nil }
+            if key.hasPrefix("FAKETIME") || key == "WALLCLOCK_OFFSET_S" { return nil }
             if key == "LD_PRELOAD" {
-                let kept = value.split(whereSeparator: { $0 == ":" || $0 == " " }).filter { !$0.contains("faketime") }
+                let kept = value.split(whereSeparator: { $0 == ":" || $0 == " " }).filter {
+                    !$0.contains("faketime") && !$0.contains("fakewallclock")
+                }
                 return kept.isEmpty ? nil : "LD_PRELOAD=" + kept.joined(separator: ":")
             }
             return key + "=" + value
