@@ -52,6 +52,19 @@ struct Verify: ParsableCommand {
     }
 
     func run() throws {
+        let outcome = try evaluate()
+        print(outcome.text)
+        if outcome.failed { throw ExitCode(1) }
+    }
+
+    /// What `verify` prints (the table, or one JSON object) and whether it fails (exit status 1).
+    struct Outcome {
+        var text: String
+        var failed: Bool
+    }
+
+    /// The comparison itself, for `verify` and `replay`.
+    func evaluate() throws -> Outcome {
         let expected = try loadTruth()
         let raised = try loadAlerts()
         var tp: [String: Int] = [:], fp: [String: Int] = [:], fn: [String: Int] = [:]
@@ -128,6 +141,7 @@ struct Verify: ParsableCommand {
             clearedWrong: rows.map(\.clearedWrong).reduce(0, +), precision: 0, recall: 0, meanDelay: nil,
             maxDelay: nil)
         let failed = rows.contains { $0.precision < 1 || $0.recall < 1 } || (checkCleared && total.clearedWrong > 0)
+        var text = ""
         switch format {
         case .json:
             var o = JSONObjectWriter()
@@ -156,7 +170,7 @@ struct Verify: ParsableCommand {
             }
             o.raw("kinds", "[" + rs.joined(separator: ",") + "]")
             o.strings("mismatches", Array(mismatches.prefix(show)))
-            print(o.finish())
+            text = o.finish()
         case .table:
             func pct(_ x: Double) -> String { String(format: "%.3f", x) }
             func ms(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "-" }
@@ -177,14 +191,14 @@ struct Verify: ParsableCommand {
                 "", "", String(total.clearedWrong), "", "",
             ])
             table.rightAligned = Set(1...10)
-            print(table.render())
+            text = table.render()
             if !mismatches.isEmpty {
-                print("\nfirst \(min(show, mismatches.count)) of \(mismatches.count) mismatches:")
-                for m in mismatches.prefix(show) { print("  " + m) }
+                text += "\n\nfirst \(min(show, mismatches.count)) of \(mismatches.count) mismatches:"
+                for m in mismatches.prefix(show) { text += "\n  " + m }
             }
-            print(failed ? "\nFAIL" : "\nPASS")
+            text += failed ? "\n\nFAIL" : "\n\nPASS"
         }
-        if failed { throw ExitCode(1) }
+        return Outcome(text: text, failed: failed)
     }
 
     static func time(_ ms: Int64?) -> String { ms.map { Timestamp(milliseconds: $0).rfc3339 } ?? "null" }
