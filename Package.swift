@@ -118,6 +118,8 @@ let package = Package(
                 "SeinhuisHTTP", "SeinhuisTestSupport", "SeinhuisApp", "SeinhuisStore", "SeinhuisCore", "ZeroMQ",
             ]
         ),
+        .testTarget(
+            name: "SeinhuisServerTests", dependencies: ["SeinhuisServer", "SeinhuisHTTP", "SeinhuisCore", "ZeroMQ"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "SeinhuisCore", "seinhuis", "simulator"]),
     ],
     swiftLanguageModes: [.v6]

@@ -26,6 +26,28 @@ struct AlertFollower: Service {
             .replacingOccurrences(of: "://0.0.0.0:", with: "://127.0.0.1:")
     }
 
+    /// Receives one publication (waiting up to the socket's receive timeout) and hands it to the consoles that
+    /// follow its queue. Whether anybody follows is asked once the message is there, not before waiting for it: a
+    /// console that started following meanwhile gets it. Nobody following: the message is only drained (no copies,
+    /// no strings).
+    static func forward(_ sub: ZMQSocket, to live: LiveAlerts) throws {
+        guard
+            let (topic, more) = try sub.receive(
+                dontWait: false,
+                { bytes, more in (live.followerCount > 0 ? String(decoding: bytes, as: UTF8.self) : nil, more) }),
+            more
+        else { return }
+        let queue = topic.flatMap(Queue.init(rawValue:))
+        guard
+            let (json, extra) = try sub.receive(
+                dontWait: false, { bytes, more in (queue == nil ? nil : String(decoding: bytes, as: UTF8.self), more) })
+        else { return }
+        var rest = extra
+        while rest { rest = try sub.receive(dontWait: false, { _, more in more }) ?? false }
+        // A publication is two frames: the queue, then the alert.
+        if let queue, let json, !extra { live.publish(queue: queue, json: json) }
+    }
+
     func run() async throws {
         let stop = StopFlag()
         let endpoint = Self.connectable(self.endpoint)
@@ -47,14 +69,7 @@ struct AlertFollower: Service {
                             try sub.connect(endpoint)
                             var lastKeepAlive = WallClock.monotonicNanos()
                             while !stop.isSet {
-                                // Nobody following: the message is only drained (no copies, no strings).
-                                if live.followerCount == 0 {
-                                    while try sub.receive(dontWait: false, { _, more in more }) == true {}
-                                } else if let parts = try sub.receiveMessage(), parts.count == 2,
-                                    let queue = Queue(rawValue: String(decoding: parts[0], as: UTF8.self))
-                                {
-                                    live.publish(queue: queue, json: String(decoding: parts[1], as: UTF8.self))
-                                }
+                                try Self.forward(sub, to: live)
                                 let now = WallClock.monotonicNanos()
                                 if now - lastKeepAlive > keepAliveNanos {
                                     lastKeepAlive = now

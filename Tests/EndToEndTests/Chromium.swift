@@ -56,8 +56,10 @@ final class Chromium {
         if getuid() == 0 { args.insert("--no-sandbox", at: 1) }
         let cargs = args.map { strdup($0) } + [nil]
         defer { for a in cargs { free(a) } }
+        let cenv = Self.browserEnvironment().map { strdup($0) } + [nil]
+        defer { for e in cenv { free(e) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, exe, &actions, nil, cargs, environ)
+        let rc = posix_spawn(&child, exe, &actions, nil, cargs, cenv)
         close(inPipe[0])
         close(outPipe[1])
         close(devnull)
@@ -73,6 +75,23 @@ final class Chromium {
         _ = try call("Page.enable")
         _ = try call("Runtime.enable")
         try resize(width: width, height: height)
+    }
+
+    /// The test process's environment for the browser, without a fake clock: when the suite runs at another time
+    /// (scripts/test-at, or libfaketime), the server and the tests share it, but the browser keeps the machine's
+    /// clock (Chromium's scheduler stalls under libfaketime: DevTools answers stop coming). The console only uses
+    /// the browser's clock to tick the alerts' ages.
+    static func browserEnvironment() -> [String] {
+        ProcessInfo.processInfo.environment.compactMap { key, value in
+            if key.hasPrefix("FAKETIME") || key == "WALLCLOCK_OFFSET_S" { return nil }
+            if key == "LD_PRELOAD" {
+                let kept = value.split(whereSeparator: { $0 == ":" || $0 == " " }).filter {
+                    !$0.contains("faketime") && !$0.contains("fakewallclock")
+                }
+                return kept.isEmpty ? nil : "LD_PRELOAD=" + kept.joined(separator: ":")
+            }
+            return key + "=" + value
+        }
     }
 
     deinit {

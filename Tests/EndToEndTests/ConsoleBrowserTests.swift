@@ -15,9 +15,10 @@ struct ConsoleBrowserTests {
         .deletingLastPathComponent().appendingPathComponent(".build/e2e-screenshots").path
 
     let dossiers = """
-        [{"id":"D-2026-0001","subject":"P-7Q2K","radex":true,"mandate":"pretrial","start":"2026-01-01",
+        [{"id":"D-2026-0001","subject":"P-7Q2K","radex":true,"mandate":"pretrial",
+          "start":"\(Self.day(monthsAgo: 8, plusDays: 0))",
           "devices":["TAG-0001"],"home":{"lat":51.0500,"lon":3.7200,"radius_m":60},"comms_timeout_s":86400,
-          "curfew":[{"days":["mon","tue","wed","thu","fri","sat","sun"],"from":"22:00","to":"06:00"}],
+          "curfew":[{"days":["mon","tue","wed","thu","fri","sat","sun"],\(Self.curfewAwayFromNow())}],
           "zones":[{"id":"Z-station","kind":"exclusion","circle":{"lat":51.0536,"lon":3.7262,"radius_m":180}},
                    {"id":"Z-city","kind":"inclusion","polygon":[[51.040,3.700],[51.062,3.702],[51.064,3.742],[51.041,3.745]]}]},
          {"id":"D-2026-0002","subject":"P-3M8T","radex":false,"mandate":"sentence","start":"2026-01-01",
@@ -32,7 +33,19 @@ struct ConsoleBrowserTests {
           "devices":["TAG-0005"],"home":{"lat":51.0700,"lon":3.7400,"radius_m":60},"comms_timeout_s":86400}]
         """
 
-    /// A calendar day (Brussels) some months before today: review dates that are due, or recent.
+    /// The Radex dossier's nightly curfew, placed where the test's hour cannot fall into it: an 8-hour window
+    /// from 3 hours after the current Brussels hour (it crosses midnight when the test runs in the afternoon, as a
+    /// real night curfew does). A fixed 22:00-06:00 curfew made the walk away from home a `curfew_absence` too, to
+    /// police, whenever the suite ran at night.
+    static func curfewAwayFromNow(now: Date = Date()) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Europe/Brussels")!
+        let hour = cal.component(.hour, from: now)
+        return String(format: #""from":"%02d:00","to":"%02d:00""#, (hour + 3) % 24, (hour + 11) % 24)
+    }
+
+    /// A calendar day (Brussels) some months before today: review dates that are due, or recent, and the start of a
+    /// dossier never reviewed (overdue two months after its six, whatever the date).
     static func day(monthsAgo: Int, plusDays: Int) -> String {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "Europe/Brussels")!
@@ -52,23 +65,35 @@ struct ConsoleBrowserTests {
         #"{"v":1,"device":"\#(device)","seq":\#(seq),"ts":"\#(Self.ts(secondsAgo))",\#(body)}"#
     }
 
-    func startServer(db: String, port: Int) throws -> Process {
-        let p = Process()
-        p.executableURL = Binary.path
-        p.arguments = [
-            "serve", "--db", db, "--ingest", "tcp://127.0.0.1:\(port + 1)", "--reliable", "tcp://127.0.0.1:\(port + 2)",
-            "--alerts", "tcp://127.0.0.1:\(port + 3)", "--http-port", String(port), "--log-level", "error",
-        ]
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        for _ in 0..<100 {
-            if (try? String(contentsOf: URL(string: "http://127.0.0.1:\(port)/healthz")!, encoding: .utf8)) == "ok\n" {
-                return p
+    /// Starts `serve` on four consecutive ports, below Linux's ephemeral range (32768-60999, where the machine's
+    /// outgoing connections take theirs); if serve cannot bind them (taken meanwhile) or does not answer, it tries
+    /// other ports.
+    func startServer(db: String) throws -> (Process, Int) {
+        var last = ""
+        for _ in 0..<3 {
+            let port = 20000 + Int.random(in: 0..<3000) * 4
+            let p = Process()
+            p.executableURL = Binary.path
+            p.arguments = [
+                "serve", "--db", db, "--ingest", "tcp://127.0.0.1:\(port + 1)", "--reliable",
+                "tcp://127.0.0.1:\(port + 2)", "--alerts", "tcp://127.0.0.1:\(port + 3)", "--http-port", String(port),
+                "--log-level", "error",
+            ]
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            for _ in 0..<150 where p.isRunning {
+                if (try? String(contentsOf: URL(string: "http://127.0.0.1:\(port)/healthz")!, encoding: .utf8))
+                    == "ok\n", p.isRunning
+                {
+                    return (p, port)
+                }
+                usleep(100_000)
             }
-            usleep(100_000)
+            last = p.isRunning ? "serve did not answer on port \(port)" : "serve exited on ports \(port)-\(port + 3)"
+            if p.isRunning { p.terminate() }
+            p.waitUntilExit()
         }
-        p.terminate()
-        throw Chromium.Failure(description: "serve did not answer on port \(port)")
+        throw Chromium.Failure(description: last)
     }
 
     func password(_ output: String) throws -> String {
@@ -100,8 +125,7 @@ struct ConsoleBrowserTests {
         let admin = try password(Binary.run(["user", "add", "admin", "--role", "admin", "--db", db]))
         let piet = try password(Binary.run(["user", "add", "piet", "--role", "police", "--db", db]))
         let cel = try password(Binary.run(["user", "add", "cel", "--role", "cell", "--db", db]))
-        let port = 30000 + Int.random(in: 0..<20000)
-        let server = try startServer(db: db, port: port)
+        let (server, port) = try startServer(db: db)
         defer {
             server.terminate()
             server.waitUntilExit()

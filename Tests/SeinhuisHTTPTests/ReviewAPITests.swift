@@ -20,10 +20,11 @@ struct ReviewAPITests {
 
     @Test func reviewEndpoints() async throws {
         let db = temporaryDatabase()
+        let today = ReviewFixtures.today()
         try ReviewFixtures.importDossiers(
             db,
-            "[" + ReviewFixtures.dossier("D-A", device: "TAG-A", deadlineIn: -10) + ","
-                + ReviewFixtures.dossier("D-B", device: "TAG-B", deadlineIn: 5) + "]")
+            "[" + ReviewFixtures.dossier("D-A", device: "TAG-A", deadlineIn: -10, from: today) + ","
+                + ReviewFixtures.dossier("D-B", device: "TAG-B", deadlineIn: 5, from: today) + "]")
         try addUser(db, "kp", .cell)
         let server = RunningServer(db: db)
         try await server.start()
@@ -32,14 +33,18 @@ struct ReviewAPITests {
         #expect(status == 200)
         let due = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])
         #expect(due.map { $0["dossier"] as? String } == ["D-A", "D-B"])  // overdue first
-        #expect(due.first?["days_over"] as? Int == 10)
+        // Days over as serve counts them on its calendar day: today's, or tomorrow's if midnight just passed.
+        let deadlineA = ReviewFixtures.deadline(in: -10, from: today).daysSinceEpoch
+        let daysOver = [today, ReviewFixtures.today()].map { Int($0.daysSinceEpoch - deadlineA) }
+        #expect((10...13).contains(daysOver[0]))
+        #expect(daysOver.contains(due.first?["days_over"] as? Int ?? -1))
         (status, _, body) = try await http(client, "GET", "/api/v1/reviews/due?as_of=nonsense")
         #expect(status == 400)
 
         (status, _, body) = try await http(client, "POST", "/api/v1/dossiers/D-A/reviews", #"{"reviewer":"kp"}"#)
         #expect(status == 400)
         #expect(body.contains("the findings are required") && body.contains("the date is required"))
-        let future = ReviewFixtures.today().adding(days: 3)
+        let future = today.adding(days: 3)
         (status, _, body) = try await http(
             client, "POST", "/api/v1/dossiers/D-A/reviews",
             #"{"reviewer":"kp","date":"\#(future)","findings":"x","decision":"continue"}"#)
@@ -49,7 +54,7 @@ struct ReviewAPITests {
             client, "POST", "/api/v1/dossiers/D-NOPE/reviews",
             #"{"reviewer":"kp","date":"2026-01-01","findings":"x","decision":"continue"}"#)
         #expect(status == 404)
-        let day = ReviewFixtures.today().adding(days: -1)
+        let day = today.adding(days: -1)
         (status, _, body) = try await http(
             client, "POST", "/api/v1/dossiers/D-A/reviews",
             #"{"reviewer":"K. Peeters","date":"\#(day)","findings":"Stable <script>","decision":"adjust-conditions"}"#)

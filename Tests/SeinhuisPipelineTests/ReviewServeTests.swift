@@ -23,8 +23,9 @@ struct ReviewServeTests {
 
     @Test func noticesGoToTheirQueuesOnceAndStopWhenAReviewIsRecorded() async throws {
         let db = temporaryDatabase()
+        let today = ReviewFixtures.today()
         try ReviewFixtures.importDossiers(
-            db, "[" + ReviewFixtures.dossier("D-OK", device: "TAG-OK", deadlineIn: 100) + "]")
+            db, "[" + ReviewFixtures.dossier("D-OK", device: "TAG-OK", deadlineIn: 100, from: today) + "]")
         let server = RunningServer(db: db)
         try await server.start()
         let ctx = try ZMQContext()
@@ -48,9 +49,10 @@ struct ReviewServeTests {
         // Another process imports an overdue and a due dossier: serve notices within about a second.
         try ReviewFixtures.importDossiers(
             db,
-            "[" + ReviewFixtures.dossier("D-OVER", device: "TAG-OVER", deadlineIn: -3) + ","
-                + ReviewFixtures.dossier("D-DUE", device: "TAG-DUE", deadlineIn: 12) + ","
-                + ReviewFixtures.dossier("D-OTHER", device: "TAG-OTHER", deadlineIn: -3, radex: false) + "]")
+            "[" + ReviewFixtures.dossier("D-OVER", device: "TAG-OVER", deadlineIn: -3, from: today) + ","
+                + ReviewFixtures.dossier("D-DUE", device: "TAG-DUE", deadlineIn: 12, from: today) + ","
+                + ReviewFixtures.dossier("D-OTHER", device: "TAG-OTHER", deadlineIn: -3, radex: false, from: today)
+                + "]")
         var got: [(String, String)] = []
         for _ in 0..<40 where got.count < 3 { got += try drain(sub, for: 100).filter { $0.1.contains("review_") } }
         let overdue = got.filter { $0.1.contains(#""breach":"review_overdue""#) }
@@ -58,8 +60,7 @@ struct ReviewServeTests {
         #expect(Set(overdue.map(\.0)) == ["cell", "coordinator"])
         #expect(overdue.allSatisfy { $0.1.contains(#""dossier":"D-OVER""#) && $0.1.contains(#""severity":"medium""#) })
         #expect(overdue.allSatisfy { $0.1.contains(#""device":null"#) })
-        let deadline = ReviewCalendar.deadline(
-            from: ReviewCalendar.adding(months: -6, to: ReviewFixtures.today().adding(days: -3)))
+        let deadline = ReviewFixtures.deadline(in: -3, from: today)
         #expect(overdue.first?.1.contains(#""deadline":"\#(deadline)""#) == true)
         #expect(due.map(\.0) == ["cell"])
         #expect(due.first?.1.contains(#""severity":"low""#) == true)
@@ -69,7 +70,7 @@ struct ReviewServeTests {
         let store = try Store(path: db)
         _ = try ReviewDesk.record(
             store, dossier: "D-OVER", reviewer: "cell member",
-            date: ReviewFixtures.today().adding(days: -1).description,
+            date: today.adding(days: -1).description,
             findings: "reviewed", decision: "continue", by: "test",
             at: Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
         let later = try drain(sub, for: 1500).filter { $0.1.contains("review_") }

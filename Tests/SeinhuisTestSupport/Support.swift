@@ -189,14 +189,33 @@ public final class Client: @unchecked Sendable {
 
 /// Dossiers whose six-monthly review deadline lies some days from today (the review tests of serve and of the API).
 public enum ReviewFixtures {
+    /// Today in Brussels, the dossiers' time zone, as serve counts days (PROTOCOL 5: the dossier's calendar). The
+    /// UTC date is a day behind from 22:00 or 23:00 UTC to midnight.
     public static func today() -> LocalDate {
-        LocalDate(daysSinceEpoch: Int64((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Europe/Brussels")!
+        let c = cal.dateComponents([.year, .month, .day], from: Date())
+        return LocalDate(year: c.year!, month: c.month!, day: c.day!)
     }
 
-    /// A radex dossier whose six months (from `start`) end `deadlineIn` days from today (UTC date; the test keeps
-    /// clear of the day boundaries by using deadlines days away).
-    public static func dossier(_ id: String, device: String, deadlineIn days: Int, radex: Bool = true) -> String {
-        let start = ReviewCalendar.adding(months: -6, to: today().adding(days: days))
+    /// The start of a dossier whose six months end about `days` after `today`: six calendar months before that
+    /// day. Months clamp to their end, so the deadline can come up to 3 days earlier (today - 10 = 31 December:
+    /// start 30 June, deadline 30 December); `deadline(in:from:)` gives it exactly.
+    public static func start(deadlineIn days: Int, from today: LocalDate) -> LocalDate {
+        ReviewCalendar.adding(months: -6, to: today.adding(days: days))
+    }
+
+    public static func deadline(in days: Int, from today: LocalDate) -> LocalDate {
+        ReviewCalendar.deadline(from: start(deadlineIn: days, from: today))
+    }
+
+    /// A radex dossier whose six months (from `start`) end about `deadlineIn` days after `today` (the test keeps
+    /// clear of the statuses' boundaries by using deadlines days away). Each test reads `today` once, so that its
+    /// dossiers and its expectations agree even if Brussels midnight passes while it runs.
+    public static func dossier(
+        _ id: String, device: String, deadlineIn days: Int, radex: Bool = true, from today: LocalDate
+    ) -> String {
+        let start = start(deadlineIn: days, from: today)
         return """
             {"id":"\(id)","subject":"S-\(id)","radex":\(radex),"mandate":"pretrial","start":"\(start)",
              "timezone":"Europe/Brussels","devices":["\(device)"],"home":{"lat":51.0,"lon":3.7,"radius_m":100},

@@ -63,13 +63,8 @@ struct LoadRun: ParsableCommand {
     }
 
     func run() throws {
-        let selfPath =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        let binary = seinhuis ?? (URL(fileURLWithPath: selfPath).deletingLastPathComponent().path + "/seinhuis")
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw ValidationError("no seinhuis binary at \(binary): build it first (swift build -c release)")
-        }
+        let selfPath = SeinhuisBinary.selfPath
+        let binary = try SeinhuisBinary.path(seinhuis)
         let work = NSTemporaryDirectory() + "seinhuis-loadrun-\(getpid())"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(atPath: work) } else { note("kept \(work)") } }

@@ -8,6 +8,8 @@ struct Simulator: ParsableCommand {
         discussion: """
             A typical offline check:
               simulator generate --devices 50 --hours 6 --seed 7 --out /tmp/sim
+              simulator replay /tmp/sim --db /tmp/sim.sqlite
+            which imports the dossiers, runs `seinhuis replay` and verifies, as these three do:
               seinhuis dossier import /tmp/sim/dossiers.json --db /tmp/sim.sqlite
               seinhuis replay /tmp/sim/events.ndjson --db /tmp/sim.sqlite
               simulator verify --truth /tmp/sim/truth.json --db /tmp/sim.sqlite
@@ -18,8 +20,8 @@ struct Simulator: ParsableCommand {
               simulator verify --truth /tmp/sim/truth.json --alerts /tmp/alerts.json --tolerance-ms 2000
             """,
         subcommands: [
-            Generate.self, Stream.self, Verify.self, Listen.self, Sink.self, Probe.self, LoadRun.self, BarePull.self,
-            BareEchoCommand.self,
+            Generate.self, Stream.self, StreamReplay.self, Verify.self, Listen.self, Sink.self, Probe.self,
+            LoadRun.self, BarePull.self, BareEchoCommand.self,
             History.self, ReviewCheck.self, Respond.self,
         ])
 }

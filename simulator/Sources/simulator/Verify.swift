@@ -52,6 +52,19 @@ struct Verify: ParsableCommand {
     }
 
     func run() throws {
+        let outcome = try evaluate()
+        print(outcome.text)
+        if outcome.failed { throw ExitCode(1) }
+    }
+
+    /// What `verify` prints (the table, or one JSON object) and whether it fails (exit status 1).
+    struct Outcome {
+        var text: String
+        var failed: Bool
+    }
+
+    /// The comparison itself, for `verify` and `replay`.
+    func evaluate() throws -> Outcome {
         let tally = match(expected: try loadTruth(), raised: try loadAlerts())
         let rows = tally.rows()
         let total = Row(
@@ -61,10 +74,10 @@ struct Verify: ParsableCommand {
             maxDelay: nil)
         let failed = rows.contains { $0.precision < 1 || $0.recall < 1 } || (checkCleared && total.clearedWrong > 0)
         switch format {
-        case .json: printJSON(rows, total: total, mismatches: tally.mismatches, failed: failed)
-        case .table: printTable(rows, total: total, mismatches: tally.mismatches, failed: failed)
+        case .json: return Outcome(text: jsonText(rows, total: total, mismatches: tally.mismatches, failed: failed), failed: failed)
+        case .table:
+            return Outcome(text: tableText(rows, total: total, mismatches: tally.mismatches, failed: failed), failed: failed)
         }
-        if failed { throw ExitCode(1) }
     }
 
     /// The counts per breach kind, and the mismatches in words.
@@ -153,7 +166,7 @@ struct Verify: ParsableCommand {
         }
     }
 
-    func printJSON(_ rows: [Row], total: Row, mismatches: [String], failed: Bool) {
+    func jsonText(_ rows: [Row], total: Row, mismatches: [String], failed: Bool) -> String {
         var o = JSONObjectWriter()
         o.bool("pass", !failed)
         o.int("tolerance_ms", toleranceMs)
@@ -180,10 +193,10 @@ struct Verify: ParsableCommand {
         }
         o.raw("kinds", "[" + rs.joined(separator: ",") + "]")
         o.strings("mismatches", Array(mismatches.prefix(show)))
-        print(o.finish())
+        return o.finish()
     }
 
-    func printTable(_ rows: [Row], total: Row, mismatches: [String], failed: Bool) {
+    func tableText(_ rows: [Row], total: Row, mismatches: [String], failed: Bool) -> String {
         func pct(_ x: Double) -> String { String(format: "%.3f", x) }
         func ms(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "-" }
         var table = Table(
@@ -203,12 +216,13 @@ struct Verify: ParsableCommand {
             "", "", String(total.clearedWrong), "", "",
         ])
         table.rightAligned = Set(1...10)
-        print(table.render())
+        var out = table.render()
         if !mismatches.isEmpty {
-            print("\nfirst \(min(show, mismatches.count)) of \(mismatches.count) mismatches:")
-            for m in mismatches.prefix(show) { print("  " + m) }
+            out += "\n\nfirst \(min(show, mismatches.count)) of \(mismatches.count) mismatches:"
+            for m in mismatches.prefix(show) { out += "\n  " + m }
         }
-        print(failed ? "\nFAIL" : "\nPASS")
+        out += failed ? "\n\nFAIL" : "\n\nPASS"
+        return out
     }
 
     static func time(_ ms: Int64?) -> String { ms.map { Timestamp(milliseconds: $0).rfc3339 } ?? "null" }
