@@ -16,20 +16,24 @@ import SeinhuisStore
 /// What the pipeline's and the HTTP layer's tests share: a real `serve` on free loopback ports, a database file of
 /// its own, test dossiers and users, and an HTTP client that signs in.
 
-/// A free TCP port on loopback (bind to port 0, read it, close).
+/// A free TCP port on loopback (one that binds now).
 public func freePort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+    // Below Linux's ephemeral range (32768-60999): a port the kernel hands out for outgoing connections (Chromium's,
+    // the ZeroMQ clients') can be taken between this check and serve's bind; these are only taken by binding.
+    while true {
+        let port = Int.random(in: 20_000..<32_000)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        let len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
+        }
+        if bound == 0 { return port }
     }
-    return Int(UInt16(bigEndian: addr.sin_port))
 }
 
 public func temporaryDatabase() -> String {
