@@ -11,7 +11,8 @@ public enum HTTPAPI {
     /// console's sessions and roles (`AccessPolicy`), the live stream, and the console's pages. `metrics` gives the
     /// Prometheus text of /metrics (the pipeline's registry), `isReady` whether the pipeline has loaded its state.
     public static func router(
-        metrics: @escaping @Sendable () -> String, isReady: @escaping @Sendable () -> Bool = { true }, store: APIStore, live: LiveAlerts, sessions: Sessions,
+        metrics: @escaping @Sendable () -> String, isReady: @escaping @Sendable () -> Bool = { true },
+        changed: @escaping @Sendable () -> Void = {}, store: APIStore, live: LiveAlerts, sessions: Sessions,
         policy: RoutingPolicy = .v1, reviewScope: ReviewScope = .radex
     )
         -> Router<ConsoleContext>
@@ -33,7 +34,8 @@ public enum HTTPAPI {
         }
         ConsoleAPI.addSessionRoutes(to: router, sessions: sessions)
         addAlertRoutes(to: router.requiring(.readAlerts, sessions), store: store, live: live)
-        addActionRoutes(to: router.requiring(.actOnAlerts, sessions), store: store, live: live)
+        addActionRoutes(to: router.requiring(.actOnAlerts, sessions), store: store, live: live, changed: changed)
+        addChangeFeedRoute(to: router.requiring(.readAlerts, sessions), store: store)
         ConsoleAPI.addRoutes(
             to: router, store: store, live: live, sessions: sessions, policy: policy, reviewScope: reviewScope)
         HTTPReviewAPI.addRoutes(
@@ -90,7 +92,14 @@ public enum HTTPAPI {
                 }
                 filter.newestFirst = order == "newest"
             }
-            filter.afterID = q.get("after")
+            if let after = q.get("after") {
+                // An id (`A-000000012`) or its number; anything else was once read as "after nothing".
+                let digits = after.hasPrefix("A-") ? after.dropFirst(2) : Substring(after)
+                guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+                    return error(.badRequest, "after must be an alert id (A-000000012) or its number, not \(after)")
+                }
+                filter.afterID = after
+            }
             if let limit = q.get("limit") {
                 // SQLite reads a negative LIMIT as none at all: refuse it rather than list everything.
                 guard let n = Int(limit), n >= 0 else {
@@ -119,10 +128,12 @@ public enum HTTPAPI {
         }
     }
 
-    static func addActionRoutes(to routes: RouterGroup<ConsoleContext>, store: APIStore, live: LiveAlerts) {
+    static func addActionRoutes(
+        to routes: RouterGroup<ConsoleContext>, store: APIStore, live: LiveAlerts, changed: @escaping @Sendable () -> Void
+    ) {
         // The operators' actions (PROTOCOL 4.4), each recorded with the signed-in user and the time.
         routes.post("/api/v1/alerts/{id}/ack") { request, context -> Response in
-            try await act(request, context, store, live) { body in
+            try await act(request, context, store, live, changed) { body in
                 guard body.measure == nil, body.note == nil else {
                     throw Failure(
                         .badRequest,
@@ -132,7 +143,7 @@ public enum HTTPAPI {
             }
         }
         routes.post("/api/v1/alerts/{id}/respond") { request, context -> Response in
-            try await act(request, context, store, live) { body in
+            try await act(request, context, store, live, changed) { body in
                 guard let name = body.measure else {
                     throw Failure(.badRequest, "respond needs a \"measure\": one of \(measureNames)")
                 }
@@ -140,7 +151,7 @@ public enum HTTPAPI {
             }
         }
         routes.post("/api/v1/alerts/{id}/close") { request, context -> Response in
-            try await act(request, context, store, live) { body in
+            try await act(request, context, store, live, changed) { body in
                 .close(try body.measure.map(measure), note: try note(body.note))
             }
         }
@@ -148,10 +159,12 @@ public enum HTTPAPI {
 
     // MARK: actions
 
-    /// The body of an action. Who acts is the signed-in user; a `by` field is ignored.
+    /// The body of an action. Who acts is the signed-in user; a `by` field is ignored. `queue`: the queue acted for
+    /// (PROTOCOL 4.4); a role with one queue acts for it, an administrator names one (also `?queue=`).
     struct ActionBody: Decodable, Sendable {
         var measure: String?
         var note: String?
+        var queue: String?
     }
 
     /// A request refused before it reaches the store.
@@ -175,29 +188,55 @@ public enum HTTPAPI {
     static let maxNoteLength = 4000
     static let measureNames = Measure.allCases.map(\.rawValue).joined(separator: ", ")
 
-    /// Decodes the body, applies the action at the server's wall clock in the name of the signed-in user, and
-    /// answers 200 with the alert and the entries recorded, 400 for a bad body, 403 for an alert outside the role's
-    /// queues, 404 for an unknown alert, 409 for an action that does not apply. Every console following one of the
-    /// alert's queues sees the new state at once.
+    /// The queue an action is for: the role's own, or (an administrator) the one named. Fails with 400 or 403.
+    static func queue(for user: SessionUser, named: String?) throws(Failure) -> Queue {
+        var wanted: Queue?
+        if let named {
+            guard let q = Queue(rawValue: named) else {
+                throw Failure(.badRequest, "unknown queue \(named); one of \(Queue.allCases.map(\.rawValue))")
+            }
+            wanted = q
+        }
+        let own = user.role.queues
+        if let wanted {
+            guard own.contains(wanted) else {
+                throw Failure(.forbidden, "role \(user.role.rawValue) may not act for queue \(wanted.rawValue)")
+            }
+            return wanted
+        }
+        guard own.count == 1 else {
+            throw Failure(.badRequest, "name the queue to act for (\"queue\" in the body, or ?queue=)")
+        }
+        return own[0]
+    }
+
+    /// Decodes the body, applies the action for the caller's queue at the server's wall clock in the name of the
+    /// signed-in user, and answers 200 with the alert and the entries recorded, 400 for a bad body, 403 for an alert
+    /// outside the role's queues or another role's queue, 404 for an unknown alert, 409 for an action that does not
+    /// apply (the alert never reached the queue, or the queue has closed it). Every console following one of the
+    /// alert's queues sees the new state at once; serve publishes it with a new rev.
     static func act(
         _ request: Request, _ context: ConsoleContext, _ store: APIStore, _ live: LiveAlerts,
-        _ makeAction: (ActionBody) throws -> AlertAction
+        _ changed: @escaping @Sendable () -> Void, _ makeAction: (ActionBody) throws -> AlertAction
     ) async throws -> Response {
         let id = try context.parameters.require("id")
         let user = try context.requireUser()
         // Authorisation first: a role outside the alert's queues learns nothing from the body's validation.
         if case .failure(let f) = try await visibleAlert(id, user, store) { return error(f.status, f.message) }
         let action: AlertAction
+        let actor: ActingUser
         do {
             let body = try await decode(request)
+            let q = try queue(for: user, named: body.queue ?? request.uri.queryParameters.get("queue"))
             action = try makeAction(body)
+            actor = ActingUser(name: user.name, role: user.role.rawValue, queue: q)
         } catch let f as Failure {
             return error(f.status, f.message)
         }
         let outcome = try await store.with { s -> Outcome in
             guard try s.alert(id: id) != nil else { return .unknownAlert }
             do {
-                let (alert, log) = try s.act(action, on: id, by: user.name, at: WallClock.now())
+                let (alert, log) = try s.act(action, on: id, as: actor, at: WallClock.now())
                 return .done(alert, log)
             } catch let e as AlertActionError {
                 return .refused(e.description)
@@ -209,7 +248,10 @@ public enum HTTPAPI {
         case .refused(let message):
             return error(.conflict, "\(id): \(message)")
         case .done(let alert, let log):
-            if !log.isEmpty { live.publish(alert) }
+            if !log.isEmpty {
+                live.publish(alert)
+                changed()
+            }
             var o = JSONObjectWriter()
             o.raw("alert", alert.json)
             o.strings("recorded", log.map(\.kind.rawValue))

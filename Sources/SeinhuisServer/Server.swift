@@ -61,7 +61,8 @@ public struct Server {
         let live = LiveAlerts()
         let metrics = self.metrics
         let router = HTTPAPI.router(
-            metrics: { metrics.text() }, isReady: { metrics.status.isReady }, store: store, live: live,
+            metrics: { metrics.text() }, isReady: { metrics.status.isReady }, changed: { metrics.status.poke() },
+            store: store, live: live,
             sessions: Sessions(store: store, lifetimeSeconds: config.sessionHours * 3600), policy: config.policy,
             reviewScope: config.reviewScope)
         let app = Application(

@@ -6,18 +6,48 @@ extension Store {
         (try db.scalarInt("SELECT COALESCE(MAX(number), 0) FROM alert") ?? 0) + 1
     }
 
-    /// Stores a new alert or updates it by id (call inside a transaction: an alert is stored before it is published).
-    /// The pipeline owns queues, clearing and escalation; the state belongs to the operators (`act`), so an update
-    /// never overwrites it.
-    public func save(_ a: Alert, at: Timestamp) throws {
+    /// The change feed of one queue (PROTOCOL 4.3, 1.1): every alert that has reached `queue` and whose latest rev is
+    /// above `afterRev`, in its latest state, by rev, at most `limit`.
+    public func alerts(reached queue: Queue, afterRev: Int64, limit: Int) throws -> [Alert] {
+        let s = try db.cached(
+            "SELECT \(Self.alertColumns) FROM alert WHERE rev > ? AND instr(',' || queues || ',', ?) > 0 ORDER BY rev LIMIT ?"
+        )
+        try s.bind([.integer(afterRev), .text(",\(queue.rawValue),"), .integer(Int64(limit))])
+        var out: [Alert] = []
+        try s.forEach { out.append(try Self.alert($0)) }
+        return out
+    }
+
+    /// The columns an `Alert` is read from (`Store.alert(_:)`), in order.
+    static let alertColumns = """
+        id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at, cleared_at, state,
+        escalation, policy, deadline, queues_at_once, escalated_at, rev, handling
+        """
+
+    /// The highest rev given so far (0: none).
+    public func lastRev() throws -> Int64 {
+        try db.scalarInt("SELECT COALESCE(MAX(rev), 0) FROM alert") ?? 0
+    }
+
+    /// Stores a new alert or updates it by id, as published with a new rev (call inside a transaction: an alert is
+    /// stored before it is published). Sets `a.rev` and `a.handling` to what is stored. The pipeline owns queues,
+    /// clearing and escalation; each queue's handling belongs to its operators (`act`): an update keeps what they
+    /// recorded and adds the queues the alert reached since. Revs are given by `serve` (and `replay`), one process
+    /// at a time, from `nextRev`.
+    public func save(_ a: inout Alert, at: Timestamp) throws {
+        if let stored = try storedHandling(alertID: a.id) { a.handling = a.handling.merged(into: stored) }
+        a.rev = try takeRev()
         let number = Int64(a.id.dropFirst(2)) ?? 0
         let s = try db.cached(
             """
             INSERT INTO alert(number, id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at,
-                cleared_at, state, escalation, policy, deadline, updated_at, queues_at_once, escalated_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                cleared_at, state, escalation, policy, deadline, updated_at, queues_at_once, escalated_at, rev,
+                handling, acknowledged_at, responded_at, closed_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+                ?22, ?23, ?24)
             ON CONFLICT(id) DO UPDATE SET queues = excluded.queues, cleared_at = excluded.cleared_at,
-                escalation = excluded.escalation, escalated_at = excluded.escalated_at, updated_at = excluded.updated_at
+                escalation = excluded.escalation, escalated_at = excluded.escalated_at, updated_at = excluded.updated_at,
+                rev = excluded.rev, handling = excluded.handling, state = excluded.state
             """)
         try s.bind([
             .integer(number), .text(a.id), .text(a.dossier), SQLValue(a.device), .text(a.kind.rawValue),
@@ -27,8 +57,41 @@ extension Store {
             SQLValue(a.clearedAt?.milliseconds), .text(a.state.rawValue), .integer(Int64(a.escalation)),
             .text(a.policy), SQLValue(a.deadline), .integer(at.milliseconds),
             .text(a.queuesAtOnce.map(\.rawValue).joined(separator: ",")), SQLValue(a.escalatedAt?.milliseconds),
+            .integer(a.rev), .text(a.handling.stored), SQLValue(a.handling.firstAcknowledged?.milliseconds),
+            SQLValue(a.handling.firstMeasure?.milliseconds), SQLValue(a.handling.closedAt?.milliseconds),
         ])
         try s.run()
+        try db.cached("DELETE FROM alert_pending WHERE alert_id = ?").run([.text(a.id)])
+    }
+
+    /// `save` of a copy; returns it as stored (with its rev).
+    @discardableResult
+    public func save(_ a: Alert, at: Timestamp) throws -> Alert {
+        var copy = a
+        try save(&copy, at: at)
+        return copy
+    }
+
+    /// The next rev (the store remembers the last one it gave; the first call reads the database's highest).
+    func takeRev() throws -> Int64 {
+        if revGiven == 0 { revGiven = try lastRev() }
+        revGiven += 1
+        return revGiven
+    }
+
+    /// An alert's handling as stored (nil: no such alert).
+    func storedHandling(alertID: String) throws -> Handling? {
+        let s = try db.cached("SELECT handling, queues FROM alert WHERE id = ?")
+        try s.bind([.text(alertID)])
+        var out: Handling?
+        try s.forEach { r in out = Self.handling(r.text(0), queues: r.text(1)) }
+        return out
+    }
+
+    /// A stored handling; an empty or damaged one is every queue reached, open (a row of an older shape).
+    static func handling(_ text: String, queues: String) -> Handling {
+        if !text.isEmpty, let h = Handling(stored: text) { return h }
+        return Handling(reached: queues.split(separator: ",").compactMap { Queue(rawValue: String($0)) })
     }
 
     /// A filter for alert listings.
@@ -57,10 +120,7 @@ extension Store {
 
     /// Alerts in id order.
     public func alerts(_ f: AlertFilter = AlertFilter()) throws -> [Alert] {
-        var sql = """
-            SELECT id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at, cleared_at, state,
-                escalation, policy, deadline, queues_at_once, escalated_at FROM alert WHERE 1 = 1
-            """
+        var sql = "SELECT \(Self.alertColumns) FROM alert WHERE 1 = 1"
         var b: [SQLValue] = []
         if let q = f.queue {
             sql += " AND (',' || queues || ',') LIKE ?"
@@ -93,11 +153,7 @@ extension Store {
     }
 
     public func alert(id: String) throws -> Alert? {
-        let s = try db.prepare(
-            """
-            SELECT id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at, cleared_at, state,
-                escalation, policy, deadline, queues_at_once, escalated_at FROM alert WHERE id = ?
-            """)
+        let s = try db.cached("SELECT \(Self.alertColumns) FROM alert WHERE id = ?")
         try s.bind([.text(id)])
         var out: Alert?
         try s.forEach { out = try Self.alert($0) }
@@ -114,12 +170,12 @@ extension Store {
             queues: r.text(6).split(separator: ",").compactMap { Queue(rawValue: String($0)) },
             zone: r.optionalText(7), eventTs: Timestamp(milliseconds: r.int(8)),
             detectedAt: Timestamp(milliseconds: r.int(9)), clearedAt: r.optionalInt(10).map(Timestamp.init),
-            state: AlertState(rawValue: r.text(11)) ?? .open, escalation: Int(r.int(12)), policy: r.text(13),
+            handling: handling(r.text(18), queues: r.text(6)), escalation: Int(r.int(12)), policy: r.text(13),
             deadline: r.optionalText(14),
             queuesAtOnce: r.optionalText(15).map {
                 $0.split(separator: ",").compactMap { Queue(rawValue: String($0)) }
             },
-            escalatedAt: r.optionalInt(16).map(Timestamp.init))
+            escalatedAt: r.optionalInt(16).map(Timestamp.init), rev: r.int(17))
     }
 }
 

@@ -113,11 +113,7 @@ extension Store {
         var open = AlertFilter()
         open.openBreachesOnly = true
         var out = try alerts(open).filter { $0.device != nil }
-        let s = try db.prepare(
-            """
-            SELECT id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at, cleared_at, state,
-                escalation, policy, deadline, queues_at_once, escalated_at FROM alert WHERE number >= ?
-            """)
+        let s = try db.prepare("SELECT \(Self.alertColumns) FROM alert WHERE number >= ?")
         try s.bind([.integer(fromNumber)])
         try s.forEach { out.append(try Self.alert($0)) }
         for id in ids { if let a = try alert(id: id) { out.append(a) } }

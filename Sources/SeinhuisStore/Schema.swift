@@ -174,5 +174,24 @@ enum Schema {
             data BLOB NOT NULL
         );
         """,
+        // 8: each queue handles its alerts on its own (PROTOCOL 4.4, 1.1), and every publication has a rev (4.3).
+        // `handling` holds one entry per queue reached (`Handling.stored`); old alerts get it from their action
+        // log (`Store.migrateHandling`, run in this migration's transaction). `rev` is the number of the alert's
+        // latest publication, given by `serve` only (so that revs increase in publication order); another process
+        // that changes an alert's handling enqueues it in `alert_pending`, and serve publishes it with a new rev.
+        // The action log and the audit trail record the queue acted for and the actor's role.
+        """
+        ALTER TABLE alert ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE alert ADD COLUMN handling TEXT NOT NULL DEFAULT '';
+        CREATE INDEX alert_rev ON alert(rev);
+        CREATE TABLE alert_pending (alert_id TEXT PRIMARY KEY, since INTEGER NOT NULL) WITHOUT ROWID;
+        ALTER TABLE alert_action ADD COLUMN queue TEXT;
+        ALTER TABLE alert_action ADD COLUMN role TEXT;
+        ALTER TABLE audit ADD COLUMN queue TEXT;
+        ALTER TABLE audit ADD COLUMN role TEXT;
+        """,
     ]
+
+    /// Data migrations in Swift, by the schema version they complete (run after its SQL, in its transaction).
+    static let dataMigrations: [Int: @Sendable (Store) throws -> Void] = [8: { try $0.migrateHandling() }]
 }

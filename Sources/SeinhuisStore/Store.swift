@@ -9,6 +9,8 @@ public final class Store {
     /// Device name → journal id, and back (loaded once, grown as devices appear).
     private var deviceIDs: [String: Int64] = [:]
     private var deviceNames: [Int64: String] = [:]
+    /// The last rev this connection gave (`takeRev`; 0: not read yet).
+    var revGiven: Int64 = 0
     /// How many rejected frames the quarantine keeps.
     public var quarantineLimit: Int64 = 10_000
     /// Frames are kept in the quarantine up to this size (the reason and the full size are always kept).
@@ -40,6 +42,7 @@ public final class Store {
         for v in current..<Schema.migrations.count {
             try db.transaction {
                 try db.execute(Schema.migrations[v])
+                try Schema.dataMigrations[v + 1]?(self)
                 try db.execute("PRAGMA user_version = \(v + 1)")
             }
         }
@@ -223,12 +226,20 @@ public final class Store {
     // MARK: audit
 
     /// Records a human action (call inside the action's transaction, so the action and its record land together).
-    public func audit(actor: String, action: String, subject: String, detail: String, at: Timestamp) throws {
-        try db.cached("INSERT INTO audit(at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)")
-            .run([.integer(at.milliseconds), .text(actor), .text(action), .text(subject), .text(detail)])
+    public func audit(
+        actor: String, action: String, subject: String, detail: String, at: Timestamp, queue: Queue? = nil,
+        role: String? = nil
+    ) throws {
+        try db.cached("INSERT INTO audit(at, actor, action, subject, detail, queue, role) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .run([
+                .integer(at.milliseconds), .text(actor), .text(action), .text(subject), .text(detail),
+                SQLValue(queue?.rawValue), SQLValue(role),
+            ])
     }
 
     public struct AuditEntry: Sendable, Equatable {
+        public var queue: String? = nil
+        public var role: String? = nil
         public var at: Timestamp
         public var actor: String
         public var action: String
@@ -239,14 +250,16 @@ public final class Store {
     public func auditTrail(subject: String? = nil, limit: Int = 1000) throws -> [AuditEntry] {
         var out: [AuditEntry] = []
         let s = try db.prepare(
-            "SELECT at, actor, action, subject, detail FROM audit WHERE (?1 IS NULL OR subject = ?1) ORDER BY id LIMIT ?2"
-        )
+            """
+            SELECT at, actor, action, subject, detail, queue, role FROM audit WHERE (?1 IS NULL OR subject = ?1)
+            ORDER BY id LIMIT ?2
+            """)
         try s.bind([SQLValue(subject), .integer(Int64(limit))])
         try s.forEach { r in
             out.append(
                 AuditEntry(
-                    at: Timestamp(milliseconds: r.int(0)), actor: r.text(1), action: r.text(2), subject: r.text(3),
-                    detail: r.text(4)))
+                    queue: r.optionalText(5), role: r.optionalText(6), at: Timestamp(milliseconds: r.int(0)),
+                    actor: r.text(1), action: r.text(2), subject: r.text(3), detail: r.text(4)))
         }
         return out
     }

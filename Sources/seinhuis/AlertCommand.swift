@@ -4,6 +4,11 @@ import SeinhuisStore
 
 extension Measure: ExpressibleByArgument {}
 
+/// The queue an action on the command line is for (PROTOCOL 4.4).
+struct QueueOption: ParsableArguments {
+    @Option(help: "The queue acted for: vcet (default), coordinator, cic, police or cell.") var queue: Queue = .vcet
+}
+
 /// `seinhuis alert ack|respond|close|show`: an operator's actions on one alert (PROTOCOL 4.4), recorded with who and
 /// when. They work while `serve` runs: it publishes the new state within a second.
 struct AlertCommand: ParsableCommand {
@@ -13,15 +18,19 @@ struct AlertCommand: ParsableCommand {
 
     static let measures = Measure.allCases.map(\.rawValue).joined(separator: ", ")
 
-    static func perform(_ action: AlertAction, _ id: String, _ database: DatabaseOptions, _ actor: ActorOption) throws {
+    static func perform(
+        _ action: AlertAction, _ id: String, _ database: DatabaseOptions, _ actor: ActorOption, _ queue: QueueOption
+    ) throws {
         let store = try database.open()
         do {
-            let (alert, log) = try store.act(action, on: id, by: actor.by, at: now())
+            let who = ActingUser(name: actor.by, role: "cli", queue: queue.queue)
+            let (alert, log) = try store.act(action, on: id, as: who, at: now())
+            let own = alert.handling[queue.queue]?.state.rawValue ?? "?"
             if log.isEmpty {
-                print("\(alert.id): already \(alert.state.rawValue); nothing recorded")
+                print("\(alert.id): \(queue.queue.rawValue) already \(own); nothing recorded")
             } else {
                 print(
-                    "\(alert.id): \(alert.state.rawValue) (\(log.map(\.kind.rawValue).joined(separator: ", ")) by \(actor.by))"
+                    "\(alert.id): \(queue.queue.rawValue) \(own), alert \(alert.state.rawValue) (\(log.map(\.kind.rawValue).joined(separator: ", ")) by \(actor.by))"
                 )
             }
         } catch let e as AlertActionError {
@@ -35,7 +44,8 @@ struct AlertCommand: ParsableCommand {
         @Argument(help: "The alert id, e.g. A-000000123.") var id: String
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actor: ActorOption
-        func run() throws { try AlertCommand.perform(.acknowledge, id, database, actor) }
+        @OptionGroup var queue: QueueOption
+        func run() throws { try AlertCommand.perform(.acknowledge, id, database, actor, queue) }
     }
 
     struct Respond: ParsableCommand {
@@ -47,7 +57,8 @@ struct AlertCommand: ParsableCommand {
         @Option(help: "A note for the record.") var note: String?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actor: ActorOption
-        func run() throws { try AlertCommand.perform(.respond(measure, note: note), id, database, actor) }
+        @OptionGroup var queue: QueueOption
+        func run() throws { try AlertCommand.perform(.respond(measure, note: note), id, database, actor, queue) }
     }
 
     struct Close: ParsableCommand {
@@ -58,7 +69,8 @@ struct AlertCommand: ParsableCommand {
         @Option(help: "A note for the record.") var note: String?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actor: ActorOption
-        func run() throws { try AlertCommand.perform(.close(measure, note: note), id, database, actor) }
+        @OptionGroup var queue: QueueOption
+        func run() throws { try AlertCommand.perform(.close(measure, note: note), id, database, actor, queue) }
     }
 
     struct Show: ParsableCommand {
@@ -72,11 +84,11 @@ struct AlertCommand: ParsableCommand {
             guard let alert = try store.alert(id: id) else { throw ValidationError("no alert \(id)") }
             let actions = try store.actions(alertID: id)
             let listing = Listing(
-                headers: ["at", "by", "action", "measure", "note"],
+                headers: ["at", "by", "role", "queue", "action", "measure", "note"],
                 rows: actions.map {
                     [
-                        $0.at.rfc3339, $0.actor, $0.record.kind.rawValue, $0.record.measure?.rawValue ?? "",
-                        $0.record.note ?? "",
+                        $0.at.rfc3339, $0.actor, $0.role ?? "", $0.queue?.rawValue ?? "", $0.record.kind.rawValue,
+                        $0.record.measure?.rawValue ?? "", $0.record.note ?? "",
                     ]
                 })
             switch format {
@@ -95,6 +107,14 @@ struct AlertCommand: ParsableCommand {
                 print(
                     "queues \(alert.queues.map(\.rawValue).joined(separator: " "))  event_ts \(alert.eventTs.rfc3339)  detected_at \(alert.detectedAt.rfc3339)"
                 )
+                for q in alert.handling.queues {
+                    let h = alert.handling[q]!
+                    var line = "  \(q.rawValue): \(h.state.rawValue)"
+                    if let t = h.acknowledgedAt { line += "  acknowledged \(t.rfc3339)" }
+                    if let t = h.firstMeasureAt { line += "  first measure \(t.rfc3339) (\(h.measure?.rawValue ?? "?"))" }
+                    if let t = h.closedAt { line += "  closed \(t.rfc3339)" }
+                    print(line)
+                }
                 print(format == .csv ? listing.render(.csv) { [] } : listing.render(.table) { [] })
             }
         }

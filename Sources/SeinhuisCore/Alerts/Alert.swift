@@ -28,7 +28,13 @@ public struct Alert: Sendable, Equatable {
     public var eventTs: Timestamp
     public var detectedAt: Timestamp
     public var clearedAt: Timestamp?
-    public var state: AlertState
+    /// Each queue's own handling (PROTOCOL 4.4, 1.1): one entry per queue reached.
+    public var handling: Handling
+    /// The summary of `handling` (PROTOCOL 4.4).
+    public var state: AlertState { handling.summary }
+    /// The number of its latest publication, strictly increasing across the database (PROTOCOL 4.3, 1.1); 0 before
+    /// it is stored.
+    public var rev: Int64 = 0
     public var escalation: Int
     public var policy: String
     /// Review notices: the review deadline (`YYYY-MM-DD`).
@@ -41,8 +47,8 @@ public struct Alert: Sendable, Equatable {
     public init(
         id: String, dossier: String, device: String?, kind: AlertKind, severity: Severity, radex: Bool,
         queues: [Queue], zone: String?, eventTs: Timestamp, detectedAt: Timestamp, clearedAt: Timestamp? = nil,
-        state: AlertState = .open, escalation: Int = 0, policy: String, deadline: String? = nil,
-        queuesAtOnce: [Queue]? = nil, escalatedAt: Timestamp? = nil
+        handling: Handling? = nil, escalation: Int = 0, policy: String, deadline: String? = nil,
+        queuesAtOnce: [Queue]? = nil, escalatedAt: Timestamp? = nil, rev: Int64 = 0
     ) {
         self.id = id
         self.dossier = dossier
@@ -55,7 +61,8 @@ public struct Alert: Sendable, Equatable {
         self.eventTs = eventTs
         self.detectedAt = detectedAt
         self.clearedAt = clearedAt
-        self.state = state
+        self.handling = handling ?? Handling(reached: queues)
+        self.rev = rev
         self.escalation = escalation
         self.policy = policy
         self.deadline = deadline
@@ -89,6 +96,8 @@ public struct Alert: Sendable, Equatable {
         o.string("policy", policy)
         if let deadline { o.string("deadline", deadline) }
         o.strings("queues_at_once", queuesAtOnce.map(\.rawValue))
+        o.int("rev", rev)
+        o.raw("handling", handling.json)
         return o.finish()
     }
 }

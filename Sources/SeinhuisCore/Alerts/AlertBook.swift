@@ -62,20 +62,29 @@ public struct AlertBook: Sendable {
 
     private func maxEscalations(of a: Alert) -> Int { (policies[a.policy] ?? policy).maxEscalations }
 
+    /// Whether the alert may escalate again: no measure that stops it (PROTOCOL 4.4: any queue's, or one of the
+    /// route's `stops_on`), not closed, and below the policy's maximum.
+    private func canEscalate(_ a: Alert) -> Bool {
+        !a.handling.stopsEscalation(stopsOn: route(of: a).stopsOn) && a.escalation < maxEscalations(of: a)
+    }
+
     /// Schedules the alert's next escalation, if it can still escalate.
     private mutating func schedule(_ a: Alert) {
-        guard a.state == .open || a.state == .acknowledged, a.escalation < maxEscalations(of: a) else { return }
+        guard canEscalate(a) else { return }
         let from = a.escalatedAt ?? a.detectedAt
         escalations.insert(Due(at: from.milliseconds + route(of: a).escalateAfterSeconds * 1000, id: a.id))
     }
 
-    /// Takes an operator's change of an alert (its state) into the book: later publications carry it, and a measure
-    /// or closing stops its escalation.
+    /// Takes the queues' handling of an alert as the store has it (operators act in other processes) into the
+    /// book: later publications carry it, and a measure that stops it or closing ends its escalation.
     public mutating func refresh(_ a: Alert) {
-        guard alerts[a.id] != nil else { return }
-        alerts[a.id]?.state = a.state
+        guard let mine = alerts[a.id] else { return }
+        alerts[a.id]?.handling = mine.handling.merged(into: a.handling)
         forgetIfDone(a.id)
     }
+
+    /// The book's copy of a live alert.
+    public func alert(id: String) -> Alert? { alerts[id] }
 
     /// Re-attaches an alert that was live in the database when the process started: its open breach (if `key`),
     /// and its pending escalation.
@@ -112,24 +121,23 @@ public struct AlertBook: Sendable {
         }
     }
 
-    /// Escalations due at or before `now`: each is one more escalation of a live alert that nobody has responded
-    /// to. `isResponded` is asked first (the database is the authority: an operator may have acted a moment ago).
-    public mutating func escalate(dueBy now: Timestamp, isResponded: (String) throws -> Bool) rethrows -> [Alert] {
+    /// Escalations due at or before `now`: each is one more escalation of a live alert whose handling has no
+    /// measure that stops it. Refresh the due alerts first (`dueEscalations`, then `refresh`): the database is the
+    /// authority, an operator may have acted a moment ago.
+    public mutating func escalate(dueBy now: Timestamp) -> [Alert] {
         var out: [Alert] = []
         while let due = escalations.min, due.at <= now.milliseconds {
             escalations.removeMin()
-            guard var a = alerts[due.id], a.state == .open || a.state == .acknowledged,
-                a.escalation < maxEscalations(of: a),
+            guard var a = alerts[due.id], canEscalate(a),
                 (a.escalatedAt ?? a.detectedAt).milliseconds + route(of: a).escalateAfterSeconds * 1000 == due.at
-            else { continue }  // stale entry
-            if try isResponded(a.id) {
-                alerts[a.id]?.state = .responded
-                forgetIfDone(a.id)
-                continue
+            else {
+                forgetIfDone(due.id)
+                continue  // stale entry, or stopped
             }
             a.escalation += 1
             a.escalatedAt = Timestamp(milliseconds: due.at)
             a.queues = Array(Set(a.queues).union(route(of: a).escalateTo)).sorted()
+            a.handling.reach(a.queues)
             alerts[a.id] = a
             schedule(a)
             forgetIfDone(a.id)
@@ -141,7 +149,6 @@ public struct AlertBook: Sendable {
     /// Drops an alert from the book once its breach is cleared and it can no longer escalate.
     private mutating func forgetIfDone(_ id: String) {
         guard let a = alerts[id], a.clearedAt != nil else { return }
-        let canEscalate = (a.state == .open || a.state == .acknowledged) && a.escalation < maxEscalations(of: a)
-        if !canEscalate { alerts[id] = nil }
+        if !canEscalate(a) { alerts[id] = nil }
     }
 }

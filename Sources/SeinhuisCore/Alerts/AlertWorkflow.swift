@@ -12,25 +12,6 @@ public enum AlertAction: Sendable, Equatable {
     case close(Measure?, note: String?)
 }
 
-/// Where an alert stands in its handling, with the moments that latency is measured from.
-public struct AlertProgress: Sendable, Equatable {
-    public var state: AlertState
-    public var acknowledgedAt: Timestamp?
-    /// The first recorded measure: breach-to-response latency ends here.
-    public var respondedAt: Timestamp?
-    public var closedAt: Timestamp?
-
-    public init(
-        state: AlertState = .open, acknowledgedAt: Timestamp? = nil, respondedAt: Timestamp? = nil,
-        closedAt: Timestamp? = nil
-    ) {
-        self.state = state
-        self.acknowledgedAt = acknowledgedAt
-        self.respondedAt = respondedAt
-        self.closedAt = closedAt
-    }
-}
-
 /// One entry of an alert's action log.
 public struct ActionRecord: Sendable, Equatable {
     public enum Kind: String, Sendable { case acknowledge, respond, close }
@@ -48,15 +29,36 @@ public struct ActionRecord: Sendable, Equatable {
 /// An action that does not apply to the alert as it stands.
 public struct AlertActionError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
+    /// The alert never reached the queue the action is for (the HTTP API answers 409 with this reason).
+    public var isNotReached = false
     public init(_ d: String) { description = d }
+    public init(notReached d: String) {
+        description = d
+        isNotReached = true
+    }
 }
 
 /// The rules of PROTOCOL 4.4 for acting on an alert, pure: the caller stores the result.
 public enum AlertWorkflow {
-    /// Applies `action` at `at`; returns the new progress and the log entries to record (empty when the action
-    /// changes nothing, like acknowledging an acknowledged alert).
-    public static func apply(_ action: AlertAction, to p: AlertProgress, at: Timestamp) throws(AlertActionError)
-        -> (AlertProgress, [ActionRecord])
+    /// Applies `action` for `queue` at `at`: that queue's handling changes, no other's. Returns the alert's new
+    /// handling and the log entries to record (empty when the action changes nothing, like acknowledging an
+    /// acknowledged alert). Throws if the alert never reached the queue, or the queue has closed it.
+    public static func apply(_ action: AlertAction, for queue: Queue, to handling: Handling, at: Timestamp)
+        throws(AlertActionError) -> (Handling, [ActionRecord])
+    {
+        guard let h = handling[queue] else {
+            throw AlertActionError(
+                notReached: "the alert never reached queue \(queue.rawValue) (it reached \(handling.queues.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let (after, log) = try apply(action, to: h, at: at)
+        var out = handling
+        out[queue] = after
+        return (out, log)
+    }
+
+    /// Applies `action` at `at` to one queue's handling.
+    public static func apply(_ action: AlertAction, to p: QueueHandling, at: Timestamp) throws(AlertActionError)
+        -> (QueueHandling, [ActionRecord])
     {
         if p.state == .closed {
             throw AlertActionError(
@@ -75,7 +77,10 @@ public enum AlertWorkflow {
                 n.acknowledgedAt = at
                 log.append(ActionRecord(kind: .acknowledge))
             }
-            if n.respondedAt == nil { n.respondedAt = at }
+            if n.firstMeasureAt == nil {
+                n.firstMeasureAt = at
+                n.measure = m
+            }
             n.state = .responded
             log.append(ActionRecord(kind: .respond, measure: m, note: note))
             return (n, log)
@@ -86,7 +91,7 @@ public enum AlertWorkflow {
                 n = r
                 log = l
             }
-            guard n.respondedAt != nil else {
+            guard n.firstMeasureAt != nil else {
                 throw AlertActionError(
                     "closing an alert needs a measure: record one first, or give one when closing (false_alarm is one)")
             }

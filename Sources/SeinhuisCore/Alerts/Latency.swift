@@ -15,6 +15,19 @@ public struct LatencyRecord: Sendable, Equatable {
     public var respondedAt: Timestamp?
     /// The route's response target (nil if the policy version is unknown here).
     public var targetSeconds: Int64?
+    /// Each queue's own moments (PROTOCOL 4.4, 1.1); the report by queue uses them. `acknowledgedAt` and
+    /// `respondedAt` are the first of any queue.
+    public var handling: Handling = Handling()
+
+    /// The record as one queue handled it: its own acknowledgement and first measure (a queue the handling does not
+    /// hold, from before contract 1.1: the alert's).
+    public func forQueue(_ q: Queue) -> LatencyRecord {
+        guard let h = handling[q] else { return self }
+        var r = self
+        r.acknowledgedAt = h.acknowledgedAt
+        r.respondedAt = h.firstMeasureAt
+        return r
+    }
 
     public init(
         alertID: String, kind: AlertKind, severity: Severity, radex: Bool, queues: [Queue], policy: String,
@@ -124,7 +137,8 @@ public enum LatencyDimension: String, Sendable, CaseIterable {
 
 /// Builds the latency report: pure, over records the store selected.
 public enum LatencyReport {
-    /// Groups `records` by `dimension`. For `queue` an alert counts in every queue it reached; for `period` the
+    /// Groups `records` by `dimension`. For `queue` an alert counts in every queue it reached, with that queue's
+    /// own acknowledgement and first measure; for `period` the
     /// records are split at `splitAt` into `before` and `after` (the before/after comparison of a procedure change).
     public static func rows(_ records: [LatencyRecord], by dimension: LatencyDimension, splitAt: Timestamp? = nil)
         -> [LatencyRow]
@@ -133,7 +147,10 @@ public enum LatencyReport {
         for r in records {
             let keys: [String]
             switch dimension {
-            case .queue: keys = r.queues.map(\.rawValue)
+            case .queue:
+                // Each queue by its own moments.
+                for q in r.queues { groups[q.rawValue, default: []].append(r.forQueue(q)) }
+                continue
             case .breach: keys = [r.kind.rawValue]
             case .severity: keys = [r.severity.rawValue]
             case .radex: keys = [r.radex ? "radex" : "other"]

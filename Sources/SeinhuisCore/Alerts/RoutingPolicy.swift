@@ -6,12 +6,18 @@ public struct Route: Sendable, Equatable {
     public var escalateTo: [Queue]
     /// Response target for the latency report's "share within target" (defaults to the escalation time).
     public var targetSeconds: Int64
+    /// The queues whose measure stops the escalation (PROTOCOL 4.4, `stops_on`); nil: the first measure of any.
+    public var stopsOn: Set<Queue>?
 
-    public init(queues: [Queue], escalateAfterSeconds: Int64, escalateTo: [Queue], targetSeconds: Int64? = nil) {
+    public init(
+        queues: [Queue], escalateAfterSeconds: Int64, escalateTo: [Queue], targetSeconds: Int64? = nil,
+        stopsOn: Set<Queue>? = nil
+    ) {
         self.queues = queues
         self.escalateAfterSeconds = escalateAfterSeconds
         self.escalateTo = escalateTo
         self.targetSeconds = targetSeconds ?? escalateAfterSeconds
+        self.stopsOn = stopsOn
     }
 }
 

@@ -40,7 +40,9 @@ extension RoutingPolicy {
     public static let longestSeconds: Int64 = 365 * 24 * 3600
 
     static let topFields = ["version", "max_escalations", "routes"]
-    static let routeFields = ["radex", "severities", "queues", "escalate_after_s", "escalate_to", "target_s"]
+    static let routeFields = [
+        "radex", "severities", "queues", "escalate_after_s", "escalate_to", "target_s", "stops_on",
+    ]
 
     /// Whether `version` can name a policy: 1-32 characters of `[A-Za-z0-9._-]`.
     public static func isValidVersion(_ version: String) -> Bool {
@@ -124,6 +126,7 @@ extension RoutingPolicy {
         o.int("escalate_after_s", rule.route.escalateAfterSeconds)
         o.strings("escalate_to", rule.route.escalateTo.map(\.rawValue))
         o.int("target_s", rule.route.targetSeconds)
+        if let stopsOn = rule.route.stopsOn { o.strings("stops_on", stopsOn.sorted().map(\.rawValue)) }
         return o.finish()
     }
 
@@ -230,13 +233,23 @@ private struct PolicyReader {
         if let v = o["target_s"], v.isPresent {
             target = integer(v, path: "\(path).target_s", range: seconds)
         }
+        var stopsOn: Set<Queue>?
+        if let v = o["stops_on"], v.isPresent, let q = queues(v, path: "\(path).stops_on") {
+            if q.isEmpty {
+                problem("\(path).stops_on", "must name at least one queue (leave it out: any queue's measure stops)")
+            } else if let atOnce, let escalateTo, !Set(q).isSubset(of: Set(atOnce + escalateTo)) {
+                problem("\(path).stops_on", "names a queue the route never reaches")
+            }
+            stopsOn = Set(q)
+        }
         guard problems.count == before, let severities, let atOnce, let escalateTo, let escalateAfter else {
             return nil
         }
         return RoutingPolicy.Rule(
             radex: radex, severities: Set(severities),
             route: Route(
-                queues: atOnce, escalateAfterSeconds: escalateAfter, escalateTo: escalateTo, targetSeconds: target))
+                queues: atOnce, escalateAfterSeconds: escalateAfter, escalateTo: escalateTo, targetSeconds: target,
+                stopsOn: stopsOn))
     }
 
     mutating func unknownFields(_ o: [String: JSONValue], known: [String], path: String) {

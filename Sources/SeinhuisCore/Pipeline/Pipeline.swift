@@ -98,7 +98,7 @@ public final class Pipeline<Order: EventOrder> {
             for c in changes { recovery!.track(c.change) }
         } else {
             for c in changes {
-                if Order.escalatesOnItsOwn { escalate(dueBy: c.detectedAt - 1, respondedMeanwhile: []) }
+                if Order.escalatesOnItsOwn { escalate(dueBy: c.detectedAt - 1) }
                 guard let a = book.apply(c.change, detectedAt: c.detectedAt) else { continue }
                 if c.change.isRaised { tally.raised += 1 } else { tally.cleared += 1 }
                 alerts.append(a)
@@ -107,17 +107,18 @@ public final class Pipeline<Order: EventOrder> {
         changes.removeAll(keepingCapacity: true)
     }
 
-    /// The alerts whose escalation is due on the pipeline clock: the caller asks the store which of them someone
-    /// has responded to meanwhile (another process), then calls `escalate`.
+    /// The alerts whose escalation is due on the pipeline clock: the caller reads them from the store (someone in
+    /// another process may have acted on them meanwhile), then calls `escalate(current:)`.
     public var dueEscalations: [String] { book.dueEscalations(by: clock) }
 
-    /// Escalates what is due (PROTOCOL 4.2), except the alerts in `respondedMeanwhile`.
-    public func escalate(respondedMeanwhile: Set<String> = []) {
-        escalate(dueBy: clock, respondedMeanwhile: respondedMeanwhile)
+    /// Escalates what is due (PROTOCOL 4.2), judging each alert by its handling in `current` (the store's).
+    public func escalate(current: [Alert] = []) {
+        for a in current { book.refresh(a) }
+        escalate(dueBy: clock)
     }
 
-    func escalate(dueBy t: Timestamp, respondedMeanwhile: Set<String>) {
-        let escalated = book.escalate(dueBy: t, isResponded: { respondedMeanwhile.contains($0) })
+    func escalate(dueBy t: Timestamp) {
+        let escalated = book.escalate(dueBy: t)
         tally.escalations += escalated.count
         alerts += escalated
     }
@@ -172,7 +173,7 @@ public final class Pipeline<Order: EventOrder> {
     public func finish() {
         order.finish(into: &changes)
         collect()
-        if Order.escalatesOnItsOwn { escalate(dueBy: clock - 1, respondedMeanwhile: []) }
+        if Order.escalatesOnItsOwn { escalate(dueBy: clock - 1) }
     }
 }
 

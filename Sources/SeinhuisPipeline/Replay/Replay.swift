@@ -88,7 +88,10 @@ public struct Replay {
             for (k, a) in alerts.enumerated() { latest[a.id] = k }
             try store.transaction {
                 try store.write(batch.block, rejections: batch.rejections, receivedAt: at)
-                for (k, a) in alerts.enumerated() where latest[a.id] == k { try store.save(a, at: at) }
+                for (k, a) in alerts.enumerated() where latest[a.id] == k {
+                    var stored = a
+                    try store.save(&stored, at: at)
+                }
                 if snapshot { try saveSnapshot(pipeline, store: store) }
             }
             _ = pipeline.alertsStored()

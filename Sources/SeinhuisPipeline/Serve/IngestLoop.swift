@@ -95,7 +95,12 @@ public struct ServeError: Error, CustomStringConvertible {
 /// the snapshot and the journal after it are read and the sockets are served.
 public final class PipelineStatus: Sendable {
     private let ready = Atomic<Bool>(false)
+    private let poked = Atomic<Bool>(false)
     public init() {}
+    /// Another part of the process (the HTTP API) wrote something for the pipeline to publish: look at once rather
+    /// than within the second.
+    public func poke() { poked.store(true, ordering: .releasing) }
+    func takePoke() -> Bool { poked.exchange(false, ordering: .acquiringAndReleasing) }
     public var isReady: Bool { ready.load(ordering: .acquiring) }
     public func setReady() { ready.store(true, ordering: .releasing) }
 }

@@ -1,39 +1,37 @@
 import SeinhuisCore
 import SeinhuisStore
 
-/// What other processes wrote to the database (the CLI, the HTTP API's connection), checked about once a second
-/// through SQLite's `data_version`, then by cheap keys.
+/// What other processes wrote to the database (the CLI, the HTTP API's connection), checked about once a second,
+/// or at once when poked (`PipelineStatus.poke`: an action through the HTTP API), through SQLite's `data_version`,
+/// then by cheap keys.
 struct OtherWriters {
     var lastVersion: Int64
-    var lastAction: Int64
     var lastDossiers: String
     var lastReviews: String
     var lastCheck = WallClock.monotonicNanos()
 
     struct Change {
-        var actions: [StoredAction] = []
+        var pending = false
         var dossiers = false
         var reviews = false
     }
 
     init(_ store: Store) throws {
         lastVersion = try store.db.dataVersion()
-        lastAction = try store.lastActionID()
         lastDossiers = try store.dossierChangeKey()
         lastReviews = try store.reviewChangeKey()
     }
 
     /// What changed since the last look (nil: nothing, or not time to look).
-    mutating func check(_ store: Store) throws -> Change? {
+    mutating func check(_ store: Store, poked: Bool) throws -> Change? {
         let mono = WallClock.monotonicNanos()
-        guard mono - lastCheck > 1_000_000_000 else { return nil }
+        guard poked || mono - lastCheck > 1_000_000_000 else { return nil }
         lastCheck = mono
         let v = try store.db.dataVersion()
         guard v != lastVersion else { return nil }
         lastVersion = v
         var c = Change()
-        c.actions = try store.actions(afterID: lastAction)
-        lastAction = c.actions.last?.id ?? lastAction
+        c.pending = try store.hasPendingAlerts()
         let dossiers = try store.dossierChangeKey()
         c.dossiers = dossiers != lastDossiers
         lastDossiers = dossiers
@@ -45,22 +43,24 @@ struct OtherWriters {
 }
 
 extension ServeTurns {
-    /// Follows other processes' writes: operators' actions are republished to every queue the alert reached (and a
-    /// measure stops its escalation); a dossier import applies from now; reviews feed the review notices.
+    /// Follows other processes' writes: alerts whose handling an operator changed are published with a new rev to
+    /// every queue they reached (and a measure that stops one ends its escalation); a dossier import applies from
+    /// now; reviews feed the review notices.
     func follow(_ c: OtherWriters.Change) throws {
-        var seen = Set<String>()
-        for action in c.actions where seen.insert(action.alertID).inserted {
-            guard let a = try store.alert(id: action.alertID) else { continue }
-            pipeline.refresh(a)
-            let json = a.json
-            for q in a.queues {
-                try sockets.pub.send(q.rawValue, more: true)
-                try sockets.pub.send(json)
-                metrics.alertsPublished.increment()
-            }
-        }
+        if c.pending { try publishPending() }
         if c.dossiers { try reloadDossiers() }
         if c.dossiers || c.reviews { try loadReviews() }
+    }
+
+    /// Publishes the alerts other processes changed (`alert_pending`), each with a new rev: serve gives every rev,
+    /// in the order it publishes, so a consumer that keeps the highest rev it handled misses nothing (PROTOCOL 4.3).
+    func publishPending() throws {
+        var alerts = try store.pendingAlerts()
+        guard !alerts.isEmpty else { return }
+        for a in alerts { pipeline.refresh(a) }
+        let at = pipeline.clock
+        try store.transaction { for k in alerts.indices { try store.save(&alerts[k], at: at) } }
+        try publish(alerts)
     }
 
     /// A re-import (PROTOCOL 3): applies from the pipeline clock, after the events taken so far. What is pending is
@@ -74,12 +74,14 @@ extension ServeTurns {
         let ids = try store.journalIDs(set.devices)
         pipeline.load(set, journalIDs: ids)
         let at = pipeline.clock
+        var alerts = pipeline.alerts
         try store.transaction {
-            for a in pipeline.alerts { try store.save(a, at: at) }
+            for k in alerts.indices { try store.save(&alerts[k], at: at) }
             loadID = try store.recordDossierLoad(
                 afterBlock: try store.lastJournalBlock(), at: at, versions: pipeline.dossiers.versionKey)
         }
-        try publish(pipeline.stored())
+        _ = pipeline.stored()
+        try publish(alerts)
         logger.info("dossiers reloaded", metadata: ["dossiers": "\(set.dossiers.count)"])
     }
 

@@ -59,6 +59,8 @@ final class ServeTurns {
         commitDelay = UInt64(max(0, config.pullCommitDelayMs)) * 1_000_000
         watch = try OtherWriters(store)
         try loadReviews()
+        // Changes made while serve was down (the command line's actions) are published now.
+        try publishPending()
     }
 
     /// One turn of the loop.
@@ -83,9 +85,9 @@ final class ServeTurns {
         frames = 0
         try readFrames(pullReady: ready[0], reliableReady: ready[1])
         lastDrained = frames < config.maxBatch ? WallClock.monotonicNanos() : turnStart
-        // Escalation on the receive clock; the database says whether someone responded meanwhile.
+        // Escalation on the receive clock; the database says how each queue has handled the alerts meanwhile.
         let due = pipeline.dueEscalations
-        if !due.isEmpty { pipeline.escalate(respondedMeanwhile: try respondedAmong(due)) }
+        if !due.isEmpty { pipeline.escalate(current: try due.compactMap { try store.alert(id: $0) }) }
         pipeline.raiseReviewNotices()
 
         let snapshotDue = isSnapshotDue
@@ -98,7 +100,7 @@ final class ServeTurns {
             if WallClock.monotonicNanos() >= pendingSince + commitDelay { try commitAndPublish(snapshot: false) }
         }
         recordCounts()
-        if let change = try watch.check(store) { try follow(change) }
+        if let change = try watch.check(store, poked: metrics.status.takePoke()) { try follow(change) }
     }
 
     /// Whether this turn's commit should carry a snapshot: after `snapshotEvents` events, or `snapshotIntervalMs`
@@ -127,10 +129,12 @@ final class ServeTurns {
         let batchEvents = intake.block.count
         let at = pipeline.clock
         var published: [Alert] = []
+        var saved = pipeline.alerts
         do {
             try store.transaction {
                 try store.write(intake.block, rejections: intake.rejections, receivedAt: at)
-                for a in pipeline.alerts { try store.save(a, at: at) }
+                // Each publication gets its rev here, in the order it will be published.
+                for k in saved.indices { try store.save(&saved[k], at: at) }
                 if snapshot {
                     try store.saveSnapshot(
                         pipeline.snapshot().bytes, format: PipelineSnapshot.format, takenAt: at,
@@ -138,7 +142,8 @@ final class ServeTurns {
                 }
             }
             if snapshot { lastSnapshot = WallClock.monotonicNanos() }
-            published = pipeline.stored()
+            _ = pipeline.stored()
+            published = saved
         } catch {
             logger.error(
                 "batch not stored; not acknowledged",
@@ -192,19 +197,6 @@ final class ServeTurns {
         metrics.record(c, accepted: accepted)
         accepted = (0, 0)
         totals.add(c)
-    }
-
-    /// Which of `ids` someone has responded to or closed (another process may have acted a moment ago).
-    func respondedAmong(_ ids: [String]) throws -> Set<String> {
-        var out = Set<String>()
-        for id in ids {
-            guard let p = try store.progress(alertID: id) else {
-                out.insert(id)
-                continue
-            }
-            if p.respondedAt != nil || p.state == .closed { out.insert(id) }
-        }
-        return out
     }
 
     /// A graceful stop: what is held is committed, with a snapshot, so the next start reads no journal.

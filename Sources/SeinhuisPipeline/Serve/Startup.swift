@@ -100,11 +100,11 @@ struct Startup {
         // Dossiers imported while the server was down apply from now, like an import noticed while running.
         let reload = !pipeline.dossiers.sameVersions(as: current) || loadID == 0
         if reload { pipeline.recoverLoad(current, journalIDs: try store.journalIDs(current.devices), at: startedAt) }
-        let (alerts, summary) = pipeline.endRecovery(
+        var (alerts, summary) = pipeline.endRecovery(
             stored: stored, nextAlertNumber: try store.nextAlertNumber(), at: startedAt)
         _ = pipeline.takeCounts()
         try store.transaction {
-            for a in alerts { try store.save(a, at: startedAt) }
+            for k in alerts.indices { try store.save(&alerts[k], at: startedAt) }
             if reload {
                 loadID = try store.recordDossierLoad(
                     afterBlock: lastBlock, at: startedAt, versions: pipeline.dossiers.versionKey)

@@ -78,9 +78,11 @@ struct Respond: ParsableCommand {
                 let measure: Measure = rng.pick([
                     .phone_call, .phone_call, .field_visit, .false_alarm, .police_dispatched,
                 ])
-                _ = try store.act(.respond(measure, note: nil), on: a.id, by: "operator-sim", at: at)
+                // The monitoring centre answers (every breach alert reaches vcet).
+                let who = ActingUser(name: "operator-sim", role: "operator", queue: a.queues.contains(.vcet) ? .vcet : a.queues[0])
+                _ = try store.act(.respond(measure, note: nil), on: a.id, as: who, at: at)
                 if rng.chance(0.7) {
-                    _ = try store.act(.close(nil, note: nil), on: a.id, by: "operator-sim", at: at + 3_600_000)
+                    _ = try store.act(.close(nil, note: nil), on: a.id, as: who, at: at + 3_600_000)
                 }
                 answered += 1
             }
