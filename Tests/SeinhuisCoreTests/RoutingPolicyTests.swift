@@ -218,7 +218,7 @@ struct RoutingPolicyTests {
         #expect(
             Self.problems(Self.policyText(routes: [3: route])) == [
                 "routes[3].escalte_to: unknown field; the fields are radex, severities, queues, escalate_after_s, "
-                    + "escalate_to, target_s",
+                    + "escalate_to, target_s, stops_on",
                 "routes[3].escalate_to: missing",
             ])
         #expect(

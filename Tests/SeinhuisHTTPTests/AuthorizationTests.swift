@@ -75,6 +75,10 @@ struct AuthorizationTests {
             var ok: Int = 200
             /// Pages redirect to the login page instead of 401.
             var page = false
+            /// The administrator's body where it differs (an action names the queue it is for).
+            var adminBody: String?
+            /// The administrator's status where it differs.
+            var adminOK: Int?
         }
         let cases: [Case] = [
             Case(method: "GET", path: "/api/v1/me", allowed: all),
@@ -86,15 +90,30 @@ struct AuthorizationTests {
             Case(method: "GET", path: "/api/v1/alerts/\(otherID)", allowed: otherRoles),
             Case(method: "GET", path: "/api/v1/alerts/\(radexID)/context", allowed: radexRoles),
             Case(method: "GET", path: "/api/v1/alerts/\(otherID)/context", allowed: otherRoles),
-            Case(method: "POST", path: "/api/v1/alerts/\(radexID)/ack", body: "{}", allowed: radexRoles),
-            Case(method: "POST", path: "/api/v1/alerts/\(otherID)/ack", body: "{}", allowed: otherRoles),
+            // Each role acts for its own queue; the administrator names one (PROTOCOL 4.4).
+            Case(
+                method: "POST", path: "/api/v1/alerts/\(radexID)/ack", body: "{}", allowed: radexRoles,
+                adminBody: #"{"queue":"vcet"}"#),
+            Case(
+                method: "POST", path: "/api/v1/alerts/\(otherID)/ack", body: "{}", allowed: otherRoles,
+                adminOK: 400),
             // Authorisation comes before the body is read: refused roles get 403, allowed ones the 400.
             Case(
                 method: "POST", path: "/api/v1/alerts/\(radexID)/close", body: #"{"measure":"nonsense"}"#,
-                allowed: radexRoles, ok: 400),
+                allowed: radexRoles, ok: 400, adminBody: #"{"queue":"police","measure":"nonsense"}"#),
             Case(
                 method: "POST", path: "/api/v1/alerts/\(otherID)/respond", body: #"{"measure":"other"}"#,
-                allowed: otherRoles),
+                allowed: otherRoles, adminBody: #"{"queue":"vcet","measure":"other"}"#),
+            // Another role's queue is refused (403) for every role but the administrator, who is refused by the
+            // alert: it never reached the cell (409).
+            Case(
+                method: "POST", path: "/api/v1/alerts/\(radexID)/ack", body: #"{"queue":"cell"}"#, allowed: [.admin],
+                adminOK: 409),
+            Case(
+                method: "POST", path: "/api/v1/alerts/\(radexID)/ack?queue=police", body: "{}", allowed: [.police, .admin]),
+            Case(
+                method: "POST", path: "/api/v1/alerts/\(otherID)/ack", body: #"{"queue":"nowhere"}"#,
+                allowed: [.operator, .admin], ok: 400),
             Case(method: "GET", path: "/api/v1/dossiers", allowed: allowed(.readDossiers)),
             Case(method: "GET", path: "/api/v1/latency", allowed: allowed(.readLatency)),
             Case(method: "GET", path: "/api/v1/latency?by=policy", allowed: allowed(.readLatency)),
@@ -136,8 +155,10 @@ struct AuthorizationTests {
             let forged = try await client.send(c.method, c.path, c.body, token: String(repeating: "ab", count: 32))
             #expect(forged.status == (c.page ? 200 : 401) && (c.page ? forged.text.contains("/login") : true))
             for role in Role.allCases {
-                let r = try await client.send(c.method, c.path, c.body, as: "u-\(role.rawValue)")
-                let expected = c.allowed.contains(role) ? c.ok : 403
+                let admin = role == .admin
+                let body = admin ? c.adminBody ?? c.body : c.body
+                let r = try await client.send(c.method, c.path, body, as: "u-\(role.rawValue)")
+                let expected = c.allowed.contains(role) ? (admin ? c.adminOK ?? c.ok : c.ok) : 403
                 #expect(
                     r.status == expected, "\(role.rawValue) \(c.method) \(c.path): \(r.status) \(r.text.prefix(120))")
             }
@@ -173,14 +194,24 @@ struct AuthorizationTests {
 
         // Every action is in the audit trail with the signed-in user; refused requests left nothing.
         let store = try Store(path: db)
+        // Each queue acknowledged the Radex alert for itself; the administrator's second vcet ack changed nothing.
         let radexTrail = try store.auditTrail(subject: radexID)
-        #expect(radexTrail.map(\.actor) == ["u-operator"])  // the first ack; later ones change nothing
+        #expect(
+            radexTrail.map { "\($0.actor) \($0.role ?? "-") \($0.queue ?? "-")" } == [
+                "u-operator operator vcet", "u-coordinator coordinator coordinator", "u-cic cic cic",
+                "u-police police police",
+            ])
+        let radex = try #require(try store.alert(id: radexID))
+        #expect(radex.handling.byQueue.values.allSatisfy { $0.state == .acknowledged })
+        #expect(radex.state == .acknowledged)
         #expect(try store.reviews().isEmpty)  // the matrix's review posts were all refused or invalid
         let otherTrail = try store.auditTrail(subject: otherID)
         #expect(
             otherTrail.map { "\($0.actor) \($0.action)" } == [
                 "u-operator alert.acknowledge", "u-operator alert.respond", "u-admin alert.respond",
             ])
+        let actions = try store.actions(alertID: otherID).map { "\($0.actor) \($0.role ?? "-") \($0.queue?.rawValue ?? "-")" }
+        #expect(actions.first == "u-operator operator vcet" && actions.last == "u-admin admin vcet")
     }
 
     @Test func loginLogoutAndPasswordChangesEndSessions() async throws {

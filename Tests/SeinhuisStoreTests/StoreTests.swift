@@ -107,10 +107,14 @@ struct StoreTests {
             severity: .critical,
             radex: true, queues: [.vcet, .coordinator, .cic, .police], zone: nil, eventTs: ts, detectedAt: ts + 4,
             policy: "v1")
-        try store.transaction { try store.save(a, at: ts) }
+        try store.transaction { try store.save(&a, at: ts) }
+        #expect(a.rev == 1)
         a.clearedAt = ts + 60_000
-        try store.transaction { try store.save(a, at: ts + 60_000) }
+        try store.transaction { try store.save(&a, at: ts + 60_000) }
+        #expect(a.rev == 2)
         #expect(try store.alert(id: "A-000000001") == a)
+        #expect(try store.alerts(reached: .police, afterRev: 1, limit: 10).map(\.rev) == [2])
+        #expect(try store.alerts(reached: .police, afterRev: 2, limit: 10).isEmpty)
         #expect(try store.alerts(Store.AlertFilter(queue: .police)).count == 1)
         #expect(try store.alerts(Store.AlertFilter(queue: .cell)).isEmpty)
         #expect(try store.alerts(Store.AlertFilter(afterID: "A-000000001")).isEmpty)

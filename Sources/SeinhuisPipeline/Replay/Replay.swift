@@ -82,13 +82,12 @@ public struct Replay {
 
         func commit(_ batch: IngestBatch, counts: IngestCounts, snapshot: Bool = false) throws {
             let at = pipeline.clock
-            // An alert raised and cleared within one commit is stored once, as it is at the end.
-            var latest: [String: Int] = [:]
+            // Every publication is saved and takes the next `rev`, as in serve, so the revs do not depend on where
+            // the commits fall.
             let alerts = pipeline.alerts
-            for (k, a) in alerts.enumerated() { latest[a.id] = k }
             try store.transaction {
                 try store.write(batch.block, rejections: batch.rejections, receivedAt: at)
-                for (k, a) in alerts.enumerated() where latest[a.id] == k {
+                for a in alerts {
                     var stored = a
                     try store.save(&stored, at: at)
                 }
