@@ -20,9 +20,17 @@ struct Listen: ParsableCommand {
             version of each id) and written as a JSON array when listening ends: at --duration, or on Ctrl-C / SIGTERM.
             That file is what `simulator verify --alerts` reads.
 
+            With --catch-up it is the reference consumer of docs/API.md: it subscribes first, then catches up over
+            HTTP from the rev in --state-file (the queue's change feed, PROTOCOL 4.3), catches up again every
+            --catch-up-every seconds, and saves the rev up to which it has handled everything after every page. An
+            alert is handled once per rev (PUB and the feed overlap on purpose); after a restart of the consumer or
+            of serve, what it missed comes by the feed. The password comes from --password-file or the environment
+            variable SEINHUIS_PASSWORD, never the command line.
+
             Examples:
               simulator listen --queue police
               simulator listen --duration 600 --out /tmp/alerts.json --format json
+              SEINHUIS_PASSWORD=... simulator listen --queue police --catch-up --user police-1 --state-file police.state
             """)
 
     @Option(help: "The alerts PUB endpoint of seinhuis serve.") var endpoint: String = "tcp://127.0.0.1:7462"
@@ -30,9 +38,10 @@ struct Listen: ParsableCommand {
     @Option(help: "Stop after this many seconds (default: until interrupted).") var duration: Double?
     @Option(help: "Write the collected alerts (latest version of each id) to this file as a JSON array.")
     var out: String?
-    @Option(help: "Output per publication: table (one line each) or json (queue and alert, one object per line).")
+    @Option(help: "Output per publication: table (one line each) or json (queue, via and alert, one object per line).")
     var format: OutputFormat = .table
     @Flag(help: "Print nothing per publication (only the summary on standard error).") var quiet = false
+    @OptionGroup var catchUp: CatchUpOptions
 
     func validate() throws {
         if let queue, Queue(rawValue: queue) == nil {
@@ -40,6 +49,7 @@ struct Listen: ParsableCommand {
                 "unknown queue \(queue): one of \(Queue.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        try catchUp.validate(queue: queue)
     }
 
     func run() throws {
@@ -55,66 +65,33 @@ struct Listen: ParsableCommand {
         }
         defer { sources.forEach { $0.cancel() } }
 
-        var collected: [String: String] = [:]
-        var order: [String] = []
-        var messages = 0
-        var perQueue: [String: Int] = [:]
-        do {
-            let sub = try ZMQSocket(ctx, .sub)
-            try sub.subscribe(queue ?? "")
-            do { try sub.connect(endpoint) } catch { throw ValidationError("cannot connect to \(endpoint): \(error)") }
-            try sub.setReceiveTimeout(200)
-            let deadline = duration.map { Date().addingTimeInterval($0) }
-            if !quiet && format == .table {
-                print(
-                    "RECEIVED                  QUEUE        ID           BREACH                SEVERITY  DOSSIER       DEVICE       STATE         EVENT_TS"
-                )
+        let printer = ListenPrinter(format: format, quiet: quiet, queue: queue)
+        let consumer = try catchUp.consumer(queue: queue) { json, via in printer.alert(json, via: via) }
+        let sub = try ZMQSocket(ctx, .sub)
+        try sub.subscribe(queue ?? "")
+        do { try sub.connect(endpoint) } catch { throw ValidationError("cannot connect to \(endpoint): \(error)") }
+        try sub.setReceiveTimeout(200)
+        printer.header()
+        var schedule = CatchUpSchedule(every: catchUp.catchUpEvery)
+        let deadline = duration.map { Date().addingTimeInterval($0) }
+        while deadline.map({ Date() < $0 }) ?? true {
+            if let consumer, schedule.due() {
+                do {
+                    try consumer.catchUp()
+                    schedule.succeeded()
+                } catch let f as FeedClient.Failure where f.retry {
+                    stderrLine("catch-up: \(f); trying again in \(schedule.failed()) s")
+                }
             }
-            while deadline.map({ Date() < $0 }) ?? true {
-                let parts: [[UInt8]]?
-                do { parts = try sub.receiveMessage() } catch let e as ZMQError where e.isTerminated { break }
-                guard let parts, parts.count >= 2 else { continue }
-                messages += 1
-                let topic = String(decoding: parts[0], as: UTF8.self)
-                let json = String(decoding: parts[1], as: UTF8.self)
-                perQueue[topic, default: 0] += 1
-                let obj = (try? JSONSerialization.jsonObject(with: Data(parts[1]))) as? [String: Any] ?? [:]
-                if let id = obj["id"] as? String {
-                    if collected[id] == nil { order.append(id) }
-                    collected[id] = json
-                }
-                if quiet { continue }
-                switch format {
-                case .json:
-                    print("{\"queue\":\(JSONObjectWriter.quoted(topic)),\"alert\":\(json)}")
-                case .table:
-                    func f(_ k: String, _ w: Int) -> String {
-                        let v = obj[k].map { $0 is NSNull ? "-" : "\($0)" } ?? "-"
-                        return v.padding(toLength: max(w, v.count), withPad: " ", startingAt: 0)
-                    }
-                    let now = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).rfc3339
-                    print(
-                        [
-                            now, topic.padding(toLength: 12, withPad: " ", startingAt: 0), f("id", 12), f("breach", 21),
-                            f("severity", 9), f("dossier", 13), f("device", 12), f("state", 13), f("event_ts", 0),
-                        ]
-                        .joined(separator: " ") + (obj["cleared_at"].map { " cleared \($0)" } ?? ""))
-                }
-                fflush(nil)  // all output streams: a pipe to another tool sees each publication at once
+            let parts: [[UInt8]]?
+            do { parts = try sub.receiveMessage() } catch let e as ZMQError where e.isTerminated { break }
+            guard let parts, parts.count >= 2 else { continue }
+            let topic = String(decoding: parts[0], as: UTF8.self)
+            printer.topic = topic
+            if let consumer { consumer.live(String(decoding: parts[1], as: UTF8.self)) } else {
+                printer.alert(String(decoding: parts[1], as: UTF8.self), via: "live")
             }
         }
-        if let out {
-            let text = "[" + order.map { collected[$0]! }.joined(separator: ",\n ") + "]\n"
-            do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
-                throw ValidationError("cannot write \(out): \(error.localizedDescription)")
-            }
-        }
-        stderrLine(
-            "listened: \(messages) publications, \(collected.count) alerts"
-                + (perQueue.isEmpty
-                    ? ""
-                    : " (" + perQueue.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                        + ")")
-                + (out.map { "; wrote \($0)" } ?? ""))
+        try printer.finish(out: out, consumer: consumer)
     }
 }
