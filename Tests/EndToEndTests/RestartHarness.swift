@@ -104,6 +104,13 @@ struct ServePorts: Sendable {
 /// A minimal HTTP/1.1 GET over a socket (status and body), with a timeout: enough for `/readyz` and `/healthz`.
 enum TinyHTTP {
     static func get(port: Int, path: String, timeoutMs: Int = 1000) -> (status: Int, body: String)? {
+        request("GET", port: port, path: path, timeoutMs: timeoutMs)
+    }
+
+    /// Any request, with a bearer token and a JSON body if given.
+    static func request(
+        _ method: String, port: Int, path: String, token: String? = nil, body: String? = nil, timeoutMs: Int = 1000
+    ) -> (status: Int, body: String)? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -120,7 +127,10 @@ enum TinyHTTP {
             }
         }
         guard rc == 0 else { return nil }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
+        let request = Array((head + "\r\n" + (body ?? "")).utf8)
         guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else { return nil }
         var response: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)
@@ -149,14 +159,14 @@ final class ServeProcess {
     let process = Process()
     private let log: FileHandle
 
-    init(db: String, ports: ServePorts, logPath: String) throws {
+    init(db: String, ports: ServePorts, logPath: String, extraArguments: [String] = []) throws {
         self.db = db
         self.ports = ports
         self.logPath = logPath
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = Binary.path
-        process.arguments = RestartHarness.serveArguments(db: db, ports: ports)
+        process.arguments = RestartHarness.serveArguments(db: db, ports: ports) + extraArguments
         process.standardError = log
         process.standardOutput = log
         try process.run()
@@ -247,6 +257,8 @@ final class ServedDatabase {
     let ports = ServePorts.random()
     private(set) var server: ServeProcess?
     private(set) var starts = 0
+    /// More arguments of `serve` for this database (a `--policy`, say).
+    var serveArguments: [String] = []
 
     init(dir: URL) {
         self.dir = dir
@@ -273,7 +285,8 @@ final class ServedDatabase {
     func start() throws -> ServeProcess {
         starts += 1
         let s = try ServeProcess(
-            db: db, ports: ports, logPath: dir.appendingPathComponent("serve-\(starts).log").path)
+            db: db, ports: ports, logPath: dir.appendingPathComponent("serve-\(starts).log").path,
+            extraArguments: serveArguments)
         server = s
         try s.waitReady()
         return s
