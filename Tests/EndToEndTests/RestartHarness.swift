@@ -380,17 +380,23 @@ struct BreachRecord: Hashable, Comparable, CustomStringConvertible, Sendable {
     var eventTs: String
     var clearedAt: String?
     var queues: [String]  // sorted
+    /// Each queue's handling state, `queue:state` sorted by queue (PROTOCOL 4.4): what the operators did survives.
+    var handling: [String] = []
 
     /// The occurrence, without what happened to it later.
     var occurrence: String { "\(dossier) \(device) \(breach) \(zone ?? "-") \(eventTs)" }
 
     var description: String {
         "\(occurrence) cleared_at=\(clearedAt ?? "null") queues=\(queues.joined(separator: ","))"
+            + (handling.allSatisfy { $0.hasSuffix(":open") } ? "" : " handling=\(handling.joined(separator: ","))")
     }
 
     /// Orders by event_ts first, then the rest of the record.
     var sortKey: [String] {
-        [eventTs, dossier, device, breach, zone ?? "", clearedAt ?? "", queues.joined(separator: ",")]
+        [
+            eventTs, dossier, device, breach, zone ?? "", clearedAt ?? "", queues.joined(separator: ","),
+            handling.joined(separator: ","),
+        ]
     }
 
     static func < (a: BreachRecord, b: BreachRecord) -> Bool { a.sortKey.lexicographicallyPrecedes(b.sortKey) }
@@ -406,7 +412,9 @@ struct BreachRecord: Hashable, Comparable, CustomStringConvertible, Sendable {
             return BreachRecord(
                 dossier: a["dossier"] as? String ?? "?", device: device, breach: a["breach"] as? String ?? "?",
                 zone: a["zone"] as? String, eventTs: a["event_ts"] as? String ?? "?",
-                clearedAt: a["cleared_at"] as? String, queues: ((a["queues"] as? [String]) ?? []).sorted())
+                clearedAt: a["cleared_at"] as? String, queues: ((a["queues"] as? [String]) ?? []).sorted(),
+                handling: ((a["handling"] as? [String: [String: Any]]) ?? [:]).map { "\($0.key):\($0.value["state"] ?? "?")" }
+                    .sorted())
         }.sorted()
     }
 }

@@ -249,6 +249,7 @@ struct GeneratedRun {
             plan[h].append(Int.random(in: expectedMs / 10...expectedMs * 9 / 10, using: &rng))
         }
         var notes: [String] = []
+        var acted: [String: Int64] = [:]
         for h in 0..<2 {
             let stream = try SimulatorProcess.stream(halves[h], to: served.ports.reliable, dir: armDir, half: h + 1)
             let t0 = Date()
@@ -267,10 +268,54 @@ struct GeneratedRun {
             guard (summary["rejected"] as? Int) == 0 else {
                 throw RestartHarness.Failure(description: "\(label) half \(h + 1): frames rejected: \(summary)")
             }
-            if h == 0 { try served.reimport(reimport, name: "reimport.json") }
+            if h == 0 {
+                try served.reimport(reimport, name: "reimport.json")
+                acted = try Self.respond(on: served)
+                notes.append("responded for vcet to \(acted.count) alerts")
+            }
         }
         try served.stop()
+        try Self.checkRevs(served, acted: acted)
         return Outcome(breaches: try served.breaches(), notes: notes)
+    }
+
+    /// The operators' part (PROTOCOL 4.4): while serve runs, the centre records a measure on the first three
+    /// event-driven breaches (by occurrence; timers' alerts left out), through the command line. Their handling
+    /// must survive the kills of the second half like the rest, and each change be published with a new rev.
+    /// Returns the ids and their revs before.
+    static func respond(on served: ServedDatabase) throws -> [String: Int64] {
+        let list = try Binary.json(try Binary.run(["alerts", "list", "--db", served.db, "--format", "json"]))
+        let alerts = (list as? [[String: Any]] ?? []).filter {
+            $0["device"] is String && $0["breach"] as? String != "communication_loss"
+        }
+        func key(_ a: [String: Any]) -> String {
+            ["event_ts", "dossier", "device", "breach"].map { a[$0] as? String ?? "" }.joined(separator: " ")
+        }
+        var acted: [String: Int64] = [:]
+        for a in alerts.sorted(by: { key($0) < key($1) }).prefix(3) {
+            guard let id = a["id"] as? String else { continue }
+            try Binary.run([
+                "alert", "respond", id, "--queue", "vcet", "--measure", "phone_call", "--db", served.db, "--by", "tester",
+            ])
+            acted[id] = (a["rev"] as? NSNumber)?.int64Value ?? -1
+        }
+        return acted
+    }
+
+    /// Revs (PROTOCOL 4.3): unique across the database through every kill, and the alerts acted on published
+    /// again (a rev above the one they had).
+    static func checkRevs(_ served: ServedDatabase, acted: [String: Int64]) throws {
+        let list = try Binary.json(try Binary.run(["alerts", "list", "--db", served.db, "--format", "json"]))
+        let alerts = list as? [[String: Any]] ?? []
+        let revs = alerts.compactMap { ($0["rev"] as? NSNumber)?.int64Value }
+        #expect(revs.count == alerts.count && Set(revs).count == revs.count, "revs missing or given twice")
+        for a in alerts {
+            guard let id = a["id"] as? String, let before = acted[id] else { continue }
+            let rev = (a["rev"] as? NSNumber)?.int64Value ?? -1
+            #expect(rev > before, "\(id): the measure was not published with a new rev (\(before) -> \(rev))")
+            #expect(a["state"] as? String == "responded" || a["state"] as? String == "closed")
+        }
+        #expect(acted.count == 3)
     }
 }
 
