@@ -21,7 +21,6 @@ enum ConsoleText {
         ("queueStateHint", "This queue's own handling; its tooltip shows all queues together."),
         ("latencyByQueue", "Each queue by its own moments: its own acknowledgement and its own first measure."),
         ("yours", "your queue"),
-        ("closedHere", "closed for this queue"),
         ("refused", "Refused"),
         ("none", "—"),
     ]
