@@ -50,7 +50,7 @@ struct AlertPageTests {
         #expect(police.contains(#"<span title="all queues together" class="state state-responded""#))
         #expect(police.components(separatedBy: "<tr data-queue=").count - 1 == 4)
         let p = try row(police, "police")
-        #expect(p.contains(#"data-state="responded""#) && p.contains(#"class="mine""#))
+        #expect(p.contains(#"data-state="responded""#) && p.contains(#"class="mine""#) && p.contains("(your queue)"))
         #expect(p.contains("after detection</span> · phone call") && p.contains("<td>field visit</td>"))
         #expect(buttons(p) == ["respond", "close"])
         #expect(p.contains(#"data-queue="police""#))
@@ -75,7 +75,7 @@ struct AlertPageTests {
         for q in ["vcet", "coordinator", "cic"] {
             let r = try row(root, q)
             #expect(buttons(r) == ["ack", "respond", "close"], "\(q)")
-            #expect(r.contains(#"data-queue="\#(q)""#))
+            #expect(r.contains(#"data-queue="\#(q)""#) && !r.contains("(your queue)"))
         }
         // The police closing leaves the alert open for vcet: the summary is still `responded`.
         #expect(root.contains(#"class="state state-responded""#))

@@ -18,7 +18,7 @@ extension Assets {
               }
               if (h.measure) first += " · " + esc(words(h.measure));
               return `<tr data-queue="${esc(queue)}" data-state="${esc(h.state)}"${yours ? ' class="mine"' : ""}>`
-                + `<td>${esc(queue)}${yours ? ` <span class="muted">(${esc(T.yours)})</span>` : ""}</td>`
+                + `<td>${esc(queue)}${yours && mine.length === 1 ? ` <span class="muted">(${esc(T.yours)})</span>` : ""}</td>`
                 + `<td><span class="state state-${esc(h.state)}">${esc(h.state)}</span></td>`
                 + `<td>${time(h.acknowledged_at)}</td><td>${first}</td><td>${measure ? esc(words(measure)) : esc(T.none)}</td>`
                 + `<td>${time(h.closed_at)}</td><td class="actions">${yours ? buttons(a, queue) : ""}</td></tr>`;

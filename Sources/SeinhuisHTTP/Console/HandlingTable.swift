@@ -31,7 +31,7 @@ enum HandlingTable {
         let t = ConsoleText.text
         let mine = Set(actable(alert, role: role))
         let rows = alert.handling.queues.map { q -> String in
-            row(alert, q, alert.handling[q] ?? .open, actions, mine: mine.contains(q))
+            row(alert, q, alert.handling[q] ?? .open, actions, mine: mine.contains(q), label: role.queues.count == 1)
         }.joined()
         let heads = ["queue", "state", "acknowledgedAt", "firstMeasureAt", "latestMeasure", "closedAt", "actions"]
             .map { "<th>\(t($0))</th>" }.joined()
@@ -42,7 +42,10 @@ enum HandlingTable {
             """
     }
 
-    static func row(_ a: Alert, _ q: Queue, _ h: QueueHandling, _ actions: [StoredAction], mine: Bool) -> String {
+    /// One queue's row; `label` marks the user's own queue as such (a role with one queue; not the administrator's).
+    static func row(
+        _ a: Alert, _ q: Queue, _ h: QueueHandling, _ actions: [StoredAction], mine: Bool, label: Bool
+    ) -> String {
         let e = HTML.escape
         let t = ConsoleText.text
         func time(_ ts: Timestamp?) -> String { ts.map { "<time>\(e($0.rfc3339))</time>" } ?? t("none") }
@@ -55,7 +58,7 @@ enum HandlingTable {
         if h.measure != nil { first += " · " + words(h.measure) }
         let latest = latestMeasure(q, h, actions)
         let cls = mine ? #" class="mine""# : ""
-        let queueCell = e(q.rawValue) + (mine ? #" <span class="muted">(\#(t("yours")))</span>"# : "")
+        let queueCell = e(q.rawValue) + (mine && label ? #" <span class="muted">(\#(t("yours")))</span>"# : "")
         let actionsCell = mine ? buttons(a.id, q, h.state) : ""
         return """
             <tr data-queue="\(q.rawValue)" data-state="\(h.state.rawValue)"\(cls)><td>\(queueCell)</td>\
