@@ -15,6 +15,12 @@ enum AlertPage {
             map = mapSVG(d, c)
         }
         let events = eventRows(c)
+        let summary = HTML.stateBadge(a.state)
+            .replacingOccurrences(of: "<span ", with: #"<span title="\#(ConsoleText.text("summary"))" "#)
+        // The queues the user acts for, and the action log (each queue's latest measure), for the script.
+        let mine = HTML.scriptJSON(
+            "[" + user.role.queues.map { JSONObjectWriter.quoted($0.rawValue) }.joined(separator: ",") + "]")
+        let actions = HTML.scriptJSON("[" + c.actions.map(\.json).joined(separator: ",") + "]")
         let measures = Measure.allCases.map {
             #"<option value="\#($0.rawValue)">\#($0.rawValue.replacingOccurrences(of: "_", with: " "))</option>"#
         }
@@ -22,9 +28,9 @@ enum AlertPage {
         let body = """
             <div id="banner" class="banner" hidden role="alert"></div>
             <header class="alert-head sev-border-\(e(a.severity.rawValue))"><h1>\(e(a.id)) · \(e(a.kind.rawValue.replacingOccurrences(of: "_", with: " ")))</h1>
-            \(HTML.severityBadge(a.severity)) \(a.radex ? HTML.radexBadge : "") \(HTML.stateBadge(a.state))
-            <span id="live" class="live off">connecting…</span>
-            <div class="actions" id="detail-actions" data-id="\(e(a.id))"></div></header>
+            \(HTML.severityBadge(a.severity)) \(a.radex ? HTML.radexBadge : "") \(summary)
+            <span id="live" class="live off">connecting…</span></header>
+            \(HandlingTable.render(a, actions: c.actions, role: user.role))
             <div class="grid">
             <section><h2>Alert</h2><table class="facts">\(factRows(a))</table>
             <h2>Action log</h2><ol class="log" id="log">\(log(c.actions))</ol></section>
@@ -40,7 +46,8 @@ enum AlertPage {
         return HTML.page(
             title: a.id, user: user, active: "queue-\(follow.rawValue)", body: body,
             script:
-                "Console.detail(\(HTML.scriptJSON(a.json)), \(JSONObjectWriter.quoted(follow.rawValue)));")
+                "Console.detail(\(HTML.scriptJSON(a.json)), \(JSONObjectWriter.quoted(follow.rawValue)), \(mine), \(actions));"
+        )
     }
 
     /// The alert's facts, as table rows.
@@ -134,8 +141,10 @@ enum AlertPage {
         return actions.map { x in
             let what = [x.record.measure.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") }, x.record.note]
                 .compactMap { $0 }.map(HTML.escape).joined(separator: " — ")
+            let role = x.role.map { #" <span class="muted">(\#(HTML.escape($0)))</span>"# } ?? ""
+            let queue = x.queue.map { #" <span class="log-queue">for \#($0.rawValue)</span>"# } ?? ""
             return
-                "<li><time>\(HTML.escape(x.at.rfc3339))</time> <strong>\(HTML.escape(x.actor))</strong> \(x.record.kind.rawValue)\(what.isEmpty ? "" : ": " + what)</li>"
+                "<li><time>\(HTML.escape(x.at.rfc3339))</time> <strong>\(HTML.escape(x.actor))</strong>\(role) \(x.record.kind.rawValue)\(queue)\(what.isEmpty ? "" : ": " + what)</li>"
         }.joined()
     }
 

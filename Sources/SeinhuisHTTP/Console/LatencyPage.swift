@@ -25,7 +25,8 @@ enum LatencyPage {
         var body = """
             <header class="queue-head"><h1>Latency</h1><span class="counts">\(records.count) alerts in the period</span></header>
             \(form)
-            <h2>Per queue</h2>\(table(byQueue, first: "Queue"))
+            <h2>Per queue</h2>
+            <p class="hint" id="by-queue-moments">\(e(ConsoleText.text("latencyByQueue")))</p>\(table(byQueue, first: "Queue"))
             <div class="grid">
             <section><h3>Breach to response (first measure), cumulative</h3>\(chart(records, by: .queue, \.respondedAt, policy))</section>
             <section><h3>Time to acknowledge, cumulative</h3>\(chart(records, by: .queue, \.acknowledgedAt, policy))</section></div>
@@ -73,29 +74,39 @@ enum LatencyPage {
         _ records: [LatencyRecord], by: LatencyDimension, _ moment: KeyPath<LatencyRecord, Timestamp?>,
         _ policy: RoutingPolicy, splitAt: Timestamp? = nil
     ) -> String {
-        var groups: [String: [Int64]] = [:]
-        var order: [String] = []
-        for r in records {
-            guard let t = r[keyPath: moment] else { continue }
-            let keys: [String]
-            switch by {
-            case .queue: keys = r.queues.map(\.rawValue)
-            case .policy: keys = [r.policy]
-            case .period: keys = [splitAt.map { r.detectedAt < $0 ? "before" : "after" } ?? "all"]
-            default: keys = ["all"]
-            }
-            for k in keys {
-                if groups[k] == nil { order.append(k) }
-                groups[k, default: []].append(t - r.detectedAt)
-            }
-        }
-        if by == .queue { order = Queue.allCases.map(\.rawValue).filter { groups[$0] != nil } } else { order.sort() }
-        guard !order.isEmpty else { return #"<p class="muted">No alerts answered in this period.</p>"# }
+        let lines = series(records, by: by, moment, splitAt: splitAt)
+        guard !lines.isEmpty else { return #"<p class="muted">No alerts answered in this period.</p>"# }
         // The response target applies to breach-to-response only.
         let target = Double(policy.route(radex: true, severity: .critical).targetSeconds)
         let markers =
             moment == \LatencyRecord.respondedAt && target > 0
             ? [(label: "Radex critical target", seconds: target)] : []
-        return SVGChart(series: order.map { .init(name: $0, values: groups[$0]!) }, markers: markers).render()
+        return SVGChart(series: lines.map { .init(name: $0.name, values: $0.values) }, markers: markers).render()
+    }
+
+    /// The latencies (ms after detection) of the chart's lines. By queue, an alert counts in every queue it reached
+    /// with that queue's own moment (PROTOCOL 4.4, 1.1: `LatencyRecord.forQueue`), as in the table above it; the
+    /// queues in canonical order, other groups by name.
+    static func series(
+        _ records: [LatencyRecord], by: LatencyDimension, _ moment: KeyPath<LatencyRecord, Timestamp?>,
+        splitAt: Timestamp? = nil
+    ) -> [(name: String, values: [Int64])] {
+        var groups: [String: [Int64]] = [:]
+        for r in records {
+            let parts: [(String, LatencyRecord)]
+            switch by {
+            case .queue: parts = r.queues.map { ($0.rawValue, r.forQueue($0)) }
+            case .policy: parts = [(r.policy, r)]
+            case .period: parts = [(splitAt.map { r.detectedAt < $0 ? "before" : "after" } ?? "all", r)]
+            default: parts = [("all", r)]
+            }
+            for (k, x) in parts {
+                guard let t = x[keyPath: moment] else { continue }
+                groups[k, default: []].append(t - x.detectedAt)
+            }
+        }
+        let order =
+            by == .queue ? Queue.allCases.map(\.rawValue).filter { groups[$0] != nil } : groups.keys.sorted()
+        return order.map { ($0, groups[$0]!) }
     }
 }

@@ -17,7 +17,7 @@ enum QueuePage {
             <label class="toggle"><input type="checkbox" id="sound"> sound on new critical</label>
             <label class="toggle"><input type="checkbox" id="show-closed"> show closed</label></header>
             <table class="alerts" id="alerts"><thead><tr><th></th><th>Alert</th><th>Breach</th><th>Dossier</th><th>Zone</th>
-            <th>Age</th><th>Esc.</th><th>State</th><th>Actions</th></tr></thead><tbody id="rows">
+            <th>Age</th><th>Esc.</th><th title="\(ConsoleText.text("queueStateHint"))">State</th><th>Actions</th></tr></thead><tbody id="rows">
             <tr class="empty"><td colspan="9">Loading…</td></tr></tbody></table>
             \(actionDialog(measures))
             """
