@@ -207,6 +207,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     pipelineBenchmarks()
+    catchUpBenchmarks()
 
     Benchmark("Routing.routeAndAlertJSON") { benchmark in
         let policy = RoutingPolicy.v1
