@@ -102,7 +102,7 @@ extension Store {
         public var afterID: String?
         public var limit: Int?
         public var openBreachesOnly = false
-        /// Only alerts not yet closed (the console's working list).
+        /// Only alerts not yet closed (the console's working list); with `queue`, not closed by that queue.
         public var activeOnly = false
         /// Newest first (the console) instead of oldest first (catch-up).
         public var newestFirst = false
@@ -139,7 +139,15 @@ extension Store {
             b.append(.integer(Int64(a.drop(while: { !$0.isNumber })) ?? 0))
         }
         if f.openBreachesOnly { sql += " AND cleared_at IS NULL" }
-        if f.activeOnly { sql += " AND state != 'closed'" }
+        if f.activeOnly {
+            // With a queue: not closed by that queue (its own handling, PROTOCOL 4.4), whatever the others did.
+            if let q = f.queue {
+                sql += " AND (';' || handling) NOT LIKE ?"
+                b.append(.text("%;\(q.rawValue) closed %"))
+            } else {
+                sql += " AND state != 'closed'"
+            }
+        }
         sql += f.newestFirst ? " ORDER BY number DESC" : " ORDER BY number"
         if let l = f.limit {
             sql += " LIMIT ?"

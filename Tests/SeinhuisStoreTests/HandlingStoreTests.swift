@@ -65,6 +65,24 @@ struct HandlingStoreTests {
         #expect(try store.pendingAlerts().map(\.id) == [a.id])
     }
 
+    @Test func anAlertTheCentreClosedStaysActiveForThePolice() throws {
+        let store = try Store(path: temporaryDatabase())
+        let a = try radexAlert(store)
+        let vcet = ActingUser(name: "op-anna", role: "operator", queue: .vcet)
+        _ = try store.act(.close(.false_alarm, note: nil), on: a.id, as: vcet, at: detected + 60_000)
+        func active(_ q: Queue) throws -> [String] {
+            var f = Store.AlertFilter(queue: q)
+            f.activeOnly = true
+            return try store.alerts(f).map(\.id)
+        }
+        #expect(try store.alert(id: a.id)?.state == .closed)  // the summary: vcet closed it
+        #expect(try active(.vcet).isEmpty)
+        #expect(try active(.police) == [a.id])
+        var all = Store.AlertFilter()
+        all.activeOnly = true
+        #expect(try store.alerts(all).isEmpty)
+    }
+
     @Test func anActionForAQueueTheAlertNeverReachedWritesNothing() throws {
         let store = try Store(path: temporaryDatabase())
         let a = try radexAlert(store)
