@@ -1,4 +1,5 @@
 import Benchmark
+import Fixtures
 import Foundation
 import SeinhuisCore
 import SeinhuisStore
