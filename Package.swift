@@ -27,7 +27,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
-        // libcrypto for SHA-256 of session tokens (the console's sessions); swift-crypto would build BoringSSL.
+        // libcrypto for SHA-256 of session tokens (the console's sessions) and of the audit chain; swift-crypto would
+        // build BoringSSL.
         .systemLibrary(
             name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
@@ -39,7 +40,8 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        .target(name: "SeinhuisStore", dependencies: ["SeinhuisCore", "CSQLite"]),
+        // COpenSSL: SHA-256 of the audit chain (docs/AUDIT.md).
+        .target(name: "SeinhuisStore", dependencies: ["SeinhuisCore", "CSQLite", "COpenSSL"]),
         // serve's transports around the rules (sockets, commits, acks, publication), replay, metrics.
         .target(
             name: "SeinhuisPipeline",

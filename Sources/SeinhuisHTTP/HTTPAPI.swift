@@ -42,6 +42,7 @@ public enum HTTPAPI {
             read: router.requiring(.readReviews, sessions), record: router.requiring(.recordReviews, sessions),
             store: store, scope: reviewScope)
         Pages.addRoutes(to: router, store: store, sessions: sessions, policy: policy, reviewScope: reviewScope)
+        AuditAPI.addRoutes(to: router, store: store, sessions: sessions)
         return router
     }
 
@@ -119,7 +120,11 @@ public enum HTTPAPI {
             switch try await visibleAlert(id, try context.requireUser(), store) {
             case .failure(let f): return error(f.status, f.message)
             case .success(let alert):
-                let actions = try await store.with { try $0.actions(alertID: id) }
+                let user = try context.requireUser()
+                let actions = try await store.with {
+                    try AuditAPI.dossierViewed(alert, by: user, via: "api", $0)
+                    return try $0.actions(alertID: id)
+                }
                 var o = JSONObjectWriter()
                 o.raw("alert", alert.json)
                 o.raw("actions", "[" + actions.map(\.json).joined(separator: ",") + "]")

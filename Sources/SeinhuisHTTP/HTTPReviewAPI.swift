@@ -107,10 +107,16 @@ enum HTTPReviewAPI {
             asOfDay = d
         }
         let day = asOfDay
+        let user = try context.requireUser()
         let report = try await store.with { s -> ReviewReport? in
             guard let r = try s.dossier(id: id) else { return nil }
             let at = day.map { ReviewDesk.endOfDay($0, timezone: r.timezone) } ?? WallClock.now()
-            return try ReviewDesk.report(s, dossier: id, asOf: at, scope: scope)
+            let report = try ReviewDesk.report(s, dossier: id, asOf: at, scope: scope)
+            // Every view of a review report is audited (PROTOCOL 7).
+            try s.auditView(
+                "review.report_view", dossier: id, actor: user.name, role: user.role.rawValue, via: "api",
+                detail: "review report (\(format))", at: WallClock.now())
+            return report
         }
         guard let report else { return HTTPAPI.error(.notFound, "no dossier \(id)") }
         let (text, type): (String, String) =

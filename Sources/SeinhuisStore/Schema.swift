@@ -190,8 +190,25 @@ enum Schema {
         ALTER TABLE audit ADD COLUMN queue TEXT;
         ALTER TABLE audit ADD COLUMN role TEXT;
         """,
+        // 9: the audit trail is a hash chain (PROTOCOL 7, docs/AUDIT.md): each entry's `hash` is the SHA-256 of the
+        // previous entry's hash and its own content (`AuditChain`); meta `audit.head` names the last entry and its
+        // hash, written in the transaction of every append. `dossier`: the dossier an entry concerns (for
+        // `audit list --dossier`). Existing entries are chained in id order (`Store.chainExistingAudit`).
+        """
+        ALTER TABLE audit ADD COLUMN dossier TEXT;
+        ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+        UPDATE audit SET dossier = (SELECT alert.dossier FROM alert WHERE alert.id = audit.subject)
+            WHERE subject LIKE 'A-%';
+        UPDATE audit SET dossier = subject WHERE dossier IS NULL AND subject IN (SELECT id FROM dossier);
+        CREATE INDEX audit_actor ON audit(actor, id);
+        CREATE INDEX audit_dossier ON audit(dossier, id) WHERE dossier IS NOT NULL;
+        CREATE INDEX audit_subject ON audit(subject, id);
+        CREATE INDEX audit_at ON audit(at);
+        """,
     ]
 
     /// Data migrations in Swift, by the schema version they complete (run after its SQL, in its transaction).
-    static let dataMigrations: [Int: @Sendable (Store) throws -> Void] = [8: { try $0.migrateHandling() }]
+    static let dataMigrations: [Int: @Sendable (Store) throws -> Void] = [
+        8: { try $0.migrateHandling() }, 9: { try $0.chainExistingAudit() },
+    ]
 }

@@ -223,47 +223,6 @@ public final class Store {
         return out
     }
 
-    // MARK: audit
-
-    /// Records a human action (call inside the action's transaction, so the action and its record land together).
-    public func audit(
-        actor: String, action: String, subject: String, detail: String, at: Timestamp, queue: Queue? = nil,
-        role: String? = nil
-    ) throws {
-        try db.cached("INSERT INTO audit(at, actor, action, subject, detail, queue, role) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .run([
-                .integer(at.milliseconds), .text(actor), .text(action), .text(subject), .text(detail),
-                SQLValue(queue?.rawValue), SQLValue(role),
-            ])
-    }
-
-    public struct AuditEntry: Sendable, Equatable {
-        public var queue: String? = nil
-        public var role: String? = nil
-        public var at: Timestamp
-        public var actor: String
-        public var action: String
-        public var subject: String
-        public var detail: String
-    }
-
-    public func auditTrail(subject: String? = nil, limit: Int = 1000) throws -> [AuditEntry] {
-        var out: [AuditEntry] = []
-        let s = try db.prepare(
-            """
-            SELECT at, actor, action, subject, detail, queue, role FROM audit WHERE (?1 IS NULL OR subject = ?1)
-            ORDER BY id LIMIT ?2
-            """)
-        try s.bind([SQLValue(subject), .integer(Int64(limit))])
-        try s.forEach { r in
-            out.append(
-                AuditEntry(
-                    queue: r.optionalText(5), role: r.optionalText(6), at: Timestamp(milliseconds: r.int(0)),
-                    actor: r.text(1), action: r.text(2), subject: r.text(3), detail: r.text(4)))
-        }
-        return out
-    }
-
     // MARK: meta
 
     public func meta(_ key: String) throws -> String? {

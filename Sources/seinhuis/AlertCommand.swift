@@ -77,11 +77,18 @@ struct AlertCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show an alert and every action taken on it.")
         @Argument(help: "The alert id.") var id: String
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOption
         @Option(help: "Output format.") var format: OutputFormat = .table
 
         func run() throws {
             let store = try database.open()
             guard let alert = try store.alert(id: id) else { throw ValidationError("no alert \(id)") }
+            // A Radex dossier's alert detail is a view the audit trail records (PROTOCOL 7), as in the console.
+            if alert.radex {
+                try store.auditView(
+                    "dossier.view", dossier: alert.dossier, actor: actor.by, role: "cli", via: "cli",
+                    detail: "alert \(alert.id)", at: now())
+            }
             let actions = try store.actions(alertID: id)
             let listing = Listing(
                 headers: ["at", "by", "role", "queue", "action", "measure", "note"],

@@ -113,6 +113,7 @@ struct ReviewCommand: ParsableCommand {
         @Option(help: "html (default), md or csv.") var format: ReportFormat = .html
         @Option(help: "Write to this file (with --all: this directory) instead of standard output.") var out: String?
         @Option(name: .customLong("as-of"), help: "The report's last day (YYYY-MM-DD). Default: now.") var asOf: String?
+        @OptionGroup var actor: ActorOption
 
         func validate() throws {
             if all {
@@ -135,6 +136,9 @@ struct ReviewCommand: ParsableCommand {
                 throw ValidationError("no dossier \(dossier)")
             }
             let text = render(report)
+            try store.auditView(
+                "review.report_view", dossier: dossier, actor: actor.by, role: "cli", via: "cli",
+                detail: "review report (\(format.rawValue))", at: now())
             if let out {
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: out))
@@ -176,6 +180,7 @@ struct ReviewCommand: ParsableCommand {
             }
             let day = try asOf.map { try ReviewCommand.day($0, "--as-of") }
             var written = 0
+            var viewed: [String] = []
             for (d, _) in try ReviewDesk.subjects(store) {
                 let at = day.map { ReviewDesk.endOfDay($0, timezone: d.timezone) } ?? now()
                 guard let report = try ReviewDesk.report(store, dossier: d.id, asOf: at, scope: scope.scope) else {
@@ -188,6 +193,16 @@ struct ReviewCommand: ParsableCommand {
                     throw ValidationError("cannot write \(path): \(error.localizedDescription)")
                 }
                 written += 1
+                viewed.append(d.id)
+            }
+            // Every report written is a view of it (PROTOCOL 7): one entry each, in one transaction.
+            let at = now()
+            try store.transaction {
+                for id in viewed {
+                    try store.auditView(
+                        "review.report_view", dossier: id, actor: actor.by, role: "cli", via: "cli",
+                        detail: "review report (\(format.rawValue), --all)", at: at)
+                }
             }
             let seconds = Date().timeIntervalSince(started)
             print("wrote \(written) reports into \(dir) in \(String(format: "%.2f", seconds)) s")

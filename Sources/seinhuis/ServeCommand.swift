@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import SeinhuisCore
 import SeinhuisPipeline
@@ -74,6 +75,11 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "seinhuis")
         // Open once up front so a bad path or a newer schema fails with a clear message before binding sockets.
         let store = try database.open()
+        // Starting with another routing policy is a policy change: audited (PROTOCOL 7).
+        let env = ProcessInfo.processInfo.environment
+        try store.recordPolicyInForce(
+            version: config.policy.version, canonicalJSON: config.policy.canonicalJSON, builtIn: routing.policy == nil,
+            by: env["SEINHUIS_USER"] ?? env["USER"] ?? "serve", at: now())
         if try store.userCount() == 0 {
             logger.warning(
                 "no console users yet: create the first with `seinhuis user add admin --role admin` (it prints a password), then open http://\(httpHost):\(httpPort)/"

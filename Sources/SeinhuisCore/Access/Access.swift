@@ -51,6 +51,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case recordReviews
     /// The latency dashboard (aggregates only: no dossier or person).
     case readLatency
+    /// The audit trail: its entries and its verification (docs/AUDIT.md).
+    case readAudit
 }
 
 /// The one table of who may do what. The server checks it on every API call and every page; the pages only hide
@@ -62,6 +64,7 @@ public enum AccessPolicy {
         case .readDossiers: [.coordinator, .cell, .admin]
         case .readReviews, .recordReviews: [.cell, .admin]
         case .readLatency: [.operator, .coordinator, .cell, .admin]
+        case .readAudit: [.admin]
         }
     }
 

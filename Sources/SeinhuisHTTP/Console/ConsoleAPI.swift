@@ -94,7 +94,10 @@ enum ConsoleAPI {
             switch try await HTTPAPI.visibleAlert(id, user, store) {
             case .failure(let f): return HTTPAPI.error(f.status, f.message)
             case .success(let alert):
-                let ctx = try await store.with { try AlertContext.load(alert, role: user.role, store: $0) }
+                let ctx = try await store.with {
+                    try AuditAPI.dossierViewed(alert, by: user, via: "api context", $0)
+                    return try AlertContext.load(alert, role: user.role, store: $0)
+                }
                 return HTTPAPI.json(ctx.json)
             }
         }

@@ -22,6 +22,7 @@ enum HTML {
             }
             if AccessPolicy.allows(user.role, .readReviews) { links.append(("/console/reviews", "reviews", "Reviews")) }
             if AccessPolicy.allows(user.role, .readLatency) { links.append(("/console/latency", "latency", "Latency")) }
+            if AccessPolicy.allows(user.role, .readAudit) { links.append(("/console/audit", "audit", "Audit")) }
             nav = """
                 <nav class="top"><span class="brand">Seinhuis</span>
                 \(links.map { #"<a href="\#($0.0)"\#($0.1 == active ? #" class="active""# : "")>\#(escape($0.2))</a>"# }.joined())

@@ -82,7 +82,10 @@ enum Pages {
             case .failure(let f):
                 return HTML.response(message("Alert \(id)", user, f.message), status: f.status)
             case .success(let alert):
-                let ctx = try await store.with { try AlertContext.load(alert, role: user.role, store: $0) }
+                let ctx = try await store.with {
+                    try AuditAPI.dossierViewed(alert, by: user, via: "console", $0)
+                    return try AlertContext.load(alert, role: user.role, store: $0)
+                }
                 return HTML.response(AlertPage.render(ctx, user: user))
             }
         }
