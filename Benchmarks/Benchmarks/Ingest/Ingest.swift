@@ -208,6 +208,7 @@ let benchmarks: @Sendable () -> Void = {
 
     pipelineBenchmarks()
     catchUpBenchmarks()
+    auditBenchmarks()
 
     Benchmark("Routing.routeAndAlertJSON") { benchmark in
         let policy = RoutingPolicy.v1
