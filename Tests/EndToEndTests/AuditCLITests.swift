@@ -138,4 +138,37 @@ struct AuditCLITests {
         let unreadable = try Binary.run(["audit", "verify", "--db", db, "--head", db], expectFailure: true)
         #expect(unreadable.contains("is not a head"))
     }
+
+    /// A kill -9 in the middle of an import (one transaction: the dossiers and their entries) leaves either all of it
+    /// or none, and a chain that verifies and goes on.
+    @Test func aKillInTheMiddleOfAnAuditedImportLeavesTheChainIntact() throws {
+        let db = try Binary.temporaryDatabase()
+        let n = 3000
+        let dossiers = (1...n).map {
+            #"{"id":"D-K-\#($0)","subject":"S-K\#($0)","radex":false,"mandate":"sentence","start":"2026-01-01","timezone":"Europe/Brussels","devices":["TAG-K\#($0)"],"home":{"lat":51.05,"lon":3.72,"radius_m":100}}"#
+        }
+        let file = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("many.json")
+        try Data(("[" + dossiers.joined(separator: ",") + "]").utf8).write(to: file)
+        var kept = 0
+        for delay in [0.15, 0.3, 0.6, 1.2] {
+            let p = Process()
+            p.executableURL = Binary.path
+            p.arguments = ["dossier", "import", file.path, "--db", db, "--by", "e2e-admin"]
+            p.standardOutput = Pipe()
+            p.standardError = Pipe()
+            try p.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let imports = try entries(db, ["--action", "dossier", "--limit", "100000"]).count
+            #expect(imports % n == 0, "a partial import: \(imports) entries")
+            kept = imports
+            let (status, out) = try verify(db)
+            #expect(status == 0, "after a kill at \(delay) s: \(out)")
+        }
+        try Binary.run(["user", "add", "after-kill", "--role", "operator", "--db", db, "--by", "e2e-admin"])
+        let users = try entries(db, ["--action", "user"]).count
+        let (status, out) = try verify(db)
+        #expect(status == 0 && out.contains("intact: \(kept + users) entries"), "\(out)")
+    }
 }
