@@ -152,7 +152,9 @@ extension Store {
     private func diagnose(brokenID x: Int64, walk w: AuditWalk) throws -> AuditProblem {
         let p1 = w.last
         let rows = try auditRecords(AuditQuery(limit: 2).after(p1?.id ?? 0))
-        guard let bad = rows.first else { return AuditProblem(id: x, kind: .broken, message: "entry \(x) is unreadable") }
+        guard let bad = rows.first else {
+            return AuditProblem(id: x, kind: .broken, message: "entry \(x) is unreadable")
+        }
         let next = rows.count > 1 ? rows[1] : nil
         let hasher = AuditHasher()
         func fits(_ e: AuditRecord, after prev: String?, idShift: Int64 = 0) -> Bool {
@@ -165,7 +167,8 @@ extension Store {
             let range = bad.id - 1 == expected ? "entry \(expected) is" : "entries \(expected)-\(bad.id - 1) are"
             let from = p1.map { "entry \($0.id)" } ?? "the start"
             return AuditProblem(
-                id: expected, kind: .removed, message: "\(range) missing: the chain goes from \(from) to entry \(bad.id)")
+                id: expected, kind: .removed,
+                message: "\(range) missing: the chain goes from \(from) to entry \(bad.id)")
         }
         // The entry before was inserted with a hash of its own making: this one links past it.
         if let p1, fits(bad, after: w.beforeLast?.hash) || fits(bad, after: w.beforeLast?.hash, idShift: -1) {
@@ -181,7 +184,8 @@ extension Store {
         let headNamesIt = try auditHead().map { $0.id == bad.id && $0.hash == bad.hash } ?? false
         if let next, fits(next, after: bad.hash) {
             return AuditProblem(
-                id: bad.id, kind: .changed, message: "entry \(bad.id) was changed: its content no longer gives its hash")
+                id: bad.id, kind: .changed, message: "entry \(bad.id) was changed: its content no longer gives its hash"
+            )
         } else if next == nil, headNamesIt {
             return AuditProblem(
                 id: bad.id, kind: .changed,
@@ -196,7 +200,8 @@ extension Store {
     private func recordedHeadProblem(walk w: AuditWalk, chainOK: Bool) throws -> AuditProblem? {
         guard let head = try auditHead() else {
             if try hasAuditHeadKey() {
-                return AuditProblem(id: w.tableLastID, kind: .head, message: "the recorded head (meta audit.head) is unreadable")
+                return AuditProblem(
+                    id: w.tableLastID, kind: .head, message: "the recorded head (meta audit.head) is unreadable")
             }
             guard w.tableLastID > 0 else { return nil }
             return AuditProblem(
@@ -215,7 +220,8 @@ extension Store {
         if head.id < w.tableLastID {
             return AuditProblem(
                 id: head.id + 1, kind: .inserted,
-                message: "entry \(head.id + 1) comes after the recorded head (entry \(head.id)): appended outside Seinhuis")
+                message:
+                    "entry \(head.id + 1) comes after the recorded head (entry \(head.id)): appended outside Seinhuis")
         }
         if head.hash != w.last?.hash {
             return AuditProblem(
@@ -238,7 +244,8 @@ extension Store {
         guard let hash = seen[e.head.id] else {
             // Past the broken entry the chain proves nothing; that problem is reported already.
             guard chainOK else { return nil }
-            return AuditProblem(id: e.head.id, kind: .removed, message: "entry \(e.head.id), named by \(when), is missing")
+            return AuditProblem(
+                id: e.head.id, kind: .removed, message: "entry \(e.head.id), named by \(when), is missing")
         }
         guard hash == e.head.hash else {
             return AuditProblem(

@@ -6,7 +6,9 @@ extension Store {
     /// database that never had one) is a policy change in the audit trail (`policy.activate`, PROTOCOL 7). Returns
     /// whether it was one.
     @discardableResult
-    public func recordPolicyInForce(version: String, canonicalJSON: String, builtIn: Bool, by actor: String, at: Timestamp)
+    public func recordPolicyInForce(
+        version: String, canonicalJSON: String, builtIn: Bool, by actor: String, at: Timestamp
+    )
         throws -> Bool
     {
         var digest = [UInt8](repeating: 0, count: 32)

@@ -90,7 +90,9 @@ struct AuditCommand: ParsableCommand {
                     print("audit trail intact: \(result.verified) entries\(last)")
                 } else {
                     for p in result.problems { print("entry \(p.id): \(p.kind.rawValue): \(p.message)") }
-                    print("audit trail BROKEN at entry \(result.problems[0].id) (\(result.verified) entries verified before it)")
+                    print(
+                        "audit trail BROKEN at entry \(result.problems[0].id) (\(result.verified) entries verified before it)"
+                    )
                 }
             }
             if !result.intact { throw ExitCode.failure }
@@ -106,9 +108,12 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
-            guard let head = try store.auditHead() ?? store.auditRecords(AuditQuery(limit: 1).newest()).first.map({
-                AuditHead(id: $0.id, hash: $0.hash, at: $0.at)
-            }) else { throw ValidationError("the audit trail is empty: no head yet") }
+            guard
+                let head = try store.auditHead()
+                    ?? store.auditRecords(AuditQuery(limit: 1).newest()).first.map({
+                        AuditHead(id: $0.id, hash: $0.hash, at: $0.at)
+                    })
+            else { throw ValidationError("the audit trail is empty: no head yet") }
             let text = head.json + "\n"
             if let out {
                 guard FileManager.default.createFile(atPath: out, contents: Data(text.utf8)) else {

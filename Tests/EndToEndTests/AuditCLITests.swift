@@ -64,9 +64,13 @@ struct AuditCLITests {
         // Filters: by dossier (its import, its alert's actions and the views), by action family, by actor, by time.
         let d1 = try entries(db, ["--dossier", "D-EX-1"]).compactMap { $0["action"] as? String }
         #expect(d1.contains("alert.respond") && d1.contains("review.report_view") && !d1.contains("user.add"))
-        #expect(try entries(db, ["--action", "user"]).compactMap { $0["action"] as? String } == ["user.add", "user.disable"])
+        #expect(
+            try entries(db, ["--action", "user"]).compactMap { $0["action"] as? String } == [
+                "user.add", "user.disable",
+            ])
         #expect(try entries(db, ["--actor", "nobody-at-all"]).isEmpty)
-        #expect(try entries(db, ["--to", "2000-01-01"]).isEmpty && ids(db, ["--from", "2000-01-01"]).count == all.count)
+        #expect(
+            try entries(db, ["--to", "2000-01-01"]).isEmpty && ids(db, ["--from", "2000-01-01"]).count == all.count)
         #expect(try ids(db, ["--limit", "2"]).count == 2)
         let csv = try Binary.run(["audit", "list", "--db", db, "--format", "csv", "--action", "user.add"])
         #expect(csv.hasPrefix("id,at,actor,role,queue,action,subject,dossier,detail\n") && csv.contains("anna-op"))

@@ -40,7 +40,10 @@ struct AuditHTTPTests {
         #expect(try await client.send("GET", "/console/alert/\(otherID)", as: "anna").status == 200)
         #expect(try await client.send("GET", "/api/v1/dossiers/D-T-2/review-report", as: "cel").status == 200)
         let views = try Store(path: db).auditRecords(AuditQuery(action: "dossier.view"))
-        #expect(views.map(\.detail) == ["alert \(radexID) (console)", "alert \(radexID) (api context)", "alert \(radexID) (api)"])
+        #expect(
+            views.map(\.detail) == [
+                "alert \(radexID) (console)", "alert \(radexID) (api context)", "alert \(radexID) (api)",
+            ])
         #expect(views.allSatisfy { $0.actor == "anna" && $0.role == "operator" && $0.dossier == "D-T-1" })
         let reports = try Store(path: db).auditRecords(AuditQuery(action: "review.report_view"))
         #expect(reports.map { "\($0.actor) \($0.dossier ?? "-")" } == ["cel D-T-2"])
@@ -97,7 +100,8 @@ struct AuditHTTPTests {
         try store.transaction {
             for k in 1...250 {
                 try store.audit(
-                    actor: "ops", action: "user.passwd", subject: "u\(k)", detail: "", at: Timestamp(milliseconds: Int64(k)))
+                    actor: "ops", action: "user.passwd", subject: "u\(k)", detail: "",
+                    at: Timestamp(milliseconds: Int64(k)))
             }
         }
         let server = RunningServer(db: db)

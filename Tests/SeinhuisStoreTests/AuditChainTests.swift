@@ -48,7 +48,10 @@ struct AuditChainTests {
     @Test func anUpdateIsCaughtAtTheEntry() throws {
         let (store, path) = try trail(10)
         try tamper(path, "UPDATE audit SET actor = 'someone' WHERE id = 4")
-        #expect(try firstProblem(store) == AuditProblem(id: 4, kind: .changed, message: "entry 4 was changed: its content no longer gives its hash"))
+        #expect(
+            try firstProblem(store)
+                == AuditProblem(
+                    id: 4, kind: .changed, message: "entry 4 was changed: its content no longer gives its hash"))
         // The last entry too (nothing after it: the recorded head still names its hash).
         let (s2, p2) = try trail(5)
         try tamper(p2, "UPDATE audit SET detail = 'x' WHERE id = 5")
@@ -60,7 +63,9 @@ struct AuditChainTests {
         try tamper(path, "DELETE FROM audit WHERE id = 6")
         #expect(try firstProblem(store).map { "\($0.id) \($0.kind)" } == "6 removed")
         try tamper(path, "DELETE FROM audit WHERE id IN (1, 2)")
-        #expect(try firstProblem(store).map { "\($0.id) \($0.kind) \($0.message)" } == "1 removed entries 1-2 are missing: the chain goes from the start to entry 3")
+        #expect(
+            try firstProblem(store).map { "\($0.id) \($0.kind) \($0.message)" }
+                == "1 removed entries 1-2 are missing: the chain goes from the start to entry 3")
     }
 
     @Test func anInsertBetweenTwoIsCaught() throws {
@@ -78,7 +83,8 @@ struct AuditChainTests {
         // With a hash that is right for its place: the entry after it shows it.
         let (s2, p2) = try trail(10)
         let rows = try s2.auditRecords(AuditQuery(limit: nil))
-        var forged = AuditRecord(id: 5, at: t + 4500, actor: "forger", action: "alert.close", subject: "A-4", detail: "x")
+        var forged = AuditRecord(
+            id: 5, at: t + 4500, actor: "forger", action: "alert.close", subject: "A-4", detail: "x")
         forged.hash = AuditHasher().hash(prev: rows[3].hash, forged)
         try tamper(
             p2,

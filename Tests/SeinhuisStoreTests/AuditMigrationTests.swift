@@ -35,7 +35,8 @@ struct AuditMigrationTests {
         #expect(AuditHasher().hash(prev: rows[1].hash, rows[2]) == rows[2].hash)
         #expect(try store.auditHead() == AuditHead(id: 3, hash: rows[2].hash, at: Timestamp(milliseconds: 3000)))
         #expect(try store.verifyAudit().intact)
-        try store.audit(actor: "anna", action: "session.logout", subject: "anna", detail: "", at: Timestamp(milliseconds: 4000))
+        try store.audit(
+            actor: "anna", action: "session.logout", subject: "anna", detail: "", at: Timestamp(milliseconds: 4000))
         let v = try store.verifyAudit()
         #expect(v.intact && v.verified == 4)
         // The migration's indexes serve the filters.

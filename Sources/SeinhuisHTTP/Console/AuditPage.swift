@@ -66,7 +66,8 @@ enum AuditPage {
             <tbody>\(rows.isEmpty ? #"<tr class="empty"><td colspan="9">\#(label("none"))</td></tr>"# : rows)</tbody></table>
             """
         if entries.count == query.limit, let last = entries.last {
-            body += #"<p class="paging"><a id="audit-older" href="\#(e(link(query, before: last.id)))">\#(label("older")) ›</a></p>"#
+            body +=
+                #"<p class="paging"><a id="audit-older" href="\#(e(link(query, before: last.id)))">\#(label("older")) ›</a></p>"#
         }
         return HTML.page(title: "Audittrail", user: user, active: "audit", body: body)
     }
@@ -76,7 +77,8 @@ enum AuditPage {
             return #"<p class="ok" id="audit-status" role="status">\#(label("intact")): \#(v.verified)</p>"#
         }
         let lines = v.problems.map { "<li>#\($0.id) \(HTML.escape($0.kind.rawValue)): \(HTML.escape($0.message))</li>" }
-        return #"<div class="error" id="audit-status" role="alert"><p>\#(label("broken"))</p><ul>\#(lines.joined())</ul></div>"#
+        return
+            #"<div class="error" id="audit-status" role="alert"><p>\#(label("broken"))</p><ul>\#(lines.joined())</ul></div>"#
     }
 
     /// The same filters, the next page down.
