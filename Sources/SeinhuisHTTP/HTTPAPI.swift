@@ -120,11 +120,9 @@ public enum HTTPAPI {
             switch try await visibleAlert(id, try context.requireUser(), store) {
             case .failure(let f): return error(f.status, f.message)
             case .success(let alert):
-                let user = try context.requireUser()
-                let actions = try await store.with {
-                    try AuditAPI.dossierViewed(alert, by: user, via: "api", $0)
-                    return try $0.actions(alertID: id)
-                }
+                // Not a view of the dossier (the alert and its log only; the console's script reloads it after
+                // every change): `/context` and the alert page are, and are audited.
+                let actions = try await store.with { try $0.actions(alertID: id) }
                 var o = JSONObjectWriter()
                 o.raw("alert", alert.json)
                 o.raw("actions", "[" + actions.map(\.json).joined(separator: ",") + "]")

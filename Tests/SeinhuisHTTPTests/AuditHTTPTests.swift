@@ -33,17 +33,15 @@ struct AuditHTTPTests {
         }
         #expect(!radexID.isEmpty && !otherID.isEmpty)
 
-        // The Radex alert's detail, on the page and through the API, is a view of the dossier; the other is not.
+        // The Radex alert's detail, on the page and through the API, is a view of the dossier; the other alert's
+        // is not, nor the alert with its log alone (the page's script reloads it after every change).
         #expect(try await client.send("GET", "/console/alert/\(radexID)", as: "anna").status == 200)
         #expect(try await client.send("GET", "/api/v1/alerts/\(radexID)/context", as: "anna").status == 200)
         #expect(try await client.send("GET", "/api/v1/alerts/\(radexID)", as: "anna").status == 200)
         #expect(try await client.send("GET", "/console/alert/\(otherID)", as: "anna").status == 200)
         #expect(try await client.send("GET", "/api/v1/dossiers/D-T-2/review-report", as: "cel").status == 200)
         let views = try Store(path: db).auditRecords(AuditQuery(action: "dossier.view"))
-        #expect(
-            views.map(\.detail) == [
-                "alert \(radexID) (console)", "alert \(radexID) (api context)", "alert \(radexID) (api)",
-            ])
+        #expect(views.map(\.detail) == ["alert \(radexID) (console)", "alert \(radexID) (api context)"])
         #expect(views.allSatisfy { $0.actor == "anna" && $0.role == "operator" && $0.dossier == "D-T-1" })
         let reports = try Store(path: db).auditRecords(AuditQuery(action: "review.report_view"))
         #expect(reports.map { "\($0.actor) \($0.dossier ?? "-")" } == ["cel D-T-2"])
@@ -61,7 +59,7 @@ struct AuditHTTPTests {
 
         // The API's filters.
         let annas = try await client.send("GET", "/api/v1/audit?actor=anna&action=dossier", as: "root").array
-        #expect(annas.map { $0["action"] as? String } == ["dossier.view", "dossier.view", "dossier.view"])
+        #expect(annas.map { $0["action"] as? String } == ["dossier.view", "dossier.view"])
         let d2 = try await client.send("GET", "/api/v1/audit?dossier=D-T-2&order=newest&limit=1", as: "root").array
         #expect(d2.map { $0["action"] as? String } == ["review.report_view"])
         #expect(try await client.send("GET", "/api/v1/audit?from=yesterday", as: "root").status == 400)
@@ -72,7 +70,7 @@ struct AuditHTTPTests {
         // The page: filters, newest first, paging, the verification on request.
         let page = try await client.send("GET", "/console/audit?actor=anna&action=dossier.view", as: "root").text
         #expect(page.contains("Audittrail") && page.contains(#"name="actor" value="anna""#))
-        #expect(page.components(separatedBy: "<tr data-id=").count - 1 == 3)
+        #expect(page.components(separatedBy: "<tr data-id=").count - 1 == 2)
         #expect(page.contains(#"href="/console/audit""#))  // the navigation names the page for the admin
         let verified = try await client.send("GET", "/console/audit?verify=1", as: "root").text
         #expect(verified.contains(#"id="audit-status""#) && verified.contains("Keten intact"))
