@@ -43,6 +43,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Review notices (PROTOCOL 5) for radex dossiers (default) or all ET dossiers.")
     var reviewScope: ReviewScope = .radex
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+    @Option(help: "Days events are kept after their ts, but for alerts' evidence (PROTOCOL 7; docs/RETENTION.md).")
+    var retentionDays: Int64 = RetentionPlan.defaultDays
+    @Option(help: "Milliseconds from ready to the first purge.") var retentionFirstRunMs: Int64 = 60_000
+    @Option(help: "Milliseconds between two purges (default a day).") var retentionEveryMs: Int64 = 86_400_000
 
     func run() async throws {
         var config = ServeConfig()
@@ -66,6 +70,7 @@ struct Serve: AsyncParsableCommand {
         rules.apply(to: &config.rules)
         if let policy = routing.policy { config.policy = policy }
         config.reviewScope = reviewScope
+        try applyRetention(to: &config)
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = logLevel
@@ -82,6 +87,18 @@ struct Serve: AsyncParsableCommand {
             logger.info("console at http://\(httpHost):\(httpPort)/")
         }
         try await Server(config: config, logger: logger).run()
+    }
+}
+
+extension Serve {
+    func applyRetention(to config: inout ServeConfig) throws {
+        guard retentionDays >= 1 else { throw ValidationError("--retention-days must be 1 or more") }
+        guard retentionFirstRunMs >= 0, retentionEveryMs > 0 else {
+            throw ValidationError("--retention-first-run-ms must be 0 or more, --retention-every-ms more than 0")
+        }
+        config.retentionDays = retentionDays
+        config.retentionFirstRunMs = retentionFirstRunMs
+        config.retentionEveryMs = retentionEveryMs
     }
 }
 

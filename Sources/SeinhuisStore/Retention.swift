@@ -1,0 +1,244 @@
+import SeinhuisCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// What a purge removes (PROTOCOL 7, "Retention"): events whose `ts` is more than `retentionDays` before `now`,
+/// except an alert's evidence: the events of its device (and of its dossier's other devices) within
+/// `evidenceWindowMs` of its `event_ts`, kept as long as the alert (alerts are never deleted).
+public struct RetentionPlan: Sendable, Equatable {
+    public static let defaultDays: Int64 = 365
+    public static let day: Int64 = 86_400_000
+
+    public var retentionDays: Int64
+    public var now: Timestamp
+    /// How far on either side of an alert's breach its evidence reaches.
+    public var evidenceWindowMs: Int64 = 3_600_000
+
+    public init(retentionDays: Int64 = RetentionPlan.defaultDays, now: Timestamp) {
+        self.retentionDays = retentionDays
+        self.now = now
+    }
+
+    /// Events with `ts` before this are purged (unless evidence).
+    public var cutoff: Timestamp { Timestamp(milliseconds: now.milliseconds - retentionDays * Self.day) }
+}
+
+/// How a purge paces itself so that `serve`'s commits are not held up: a few journal blocks per transaction, and
+/// a pause between transactions.
+public struct RetentionBatching: Sendable, Equatable {
+    /// Journal blocks changed per transaction.
+    public var blocks = 32
+    /// Milliseconds between two transactions.
+    public var pauseMs = 5
+
+    public init(blocks: Int = 32, pauseMs: Int = 5) {
+        self.blocks = max(1, blocks)
+        self.pauseMs = max(0, pauseMs)
+    }
+}
+
+/// What a purge did (or, in a dry run, would do).
+public struct RetentionCounts: Sendable, Equatable {
+    public var dryRun: Bool
+    public var retentionDays: Int64
+    public var cutoff: Timestamp
+    /// Events deleted (dry run: that would be).
+    public var eventsPurged: Int64 = 0
+    /// Events older than the cutoff kept as an alert's evidence.
+    public var eventsKeptAsEvidence: Int64 = 0
+    /// Events older than the cutoff left for a later run: in journal blocks that start-up may still read (after
+    /// the older stored snapshot, or the latest block).
+    public var eventsDeferred: Int64 = 0
+    /// Events in the journal after the purge (dry run: now).
+    public var eventsRemaining: Int64 = 0
+    public var blocksDeleted: Int64 = 0
+    public var blocksRewritten: Int64 = 0
+    /// Transactions committed.
+    public var batches: Int64 = 0
+    public var durationMs: Int64 = 0
+
+    public init(dryRun: Bool, plan: RetentionPlan) {
+        self.dryRun = dryRun
+        retentionDays = plan.retentionDays
+        cutoff = plan.cutoff
+    }
+
+    /// One JSON object (the audit entry's detail, `retention run --format json`).
+    public var json: String {
+        var o = JSONObjectWriter()
+        o.bool("dry_run", dryRun)
+        o.int("retention_days", retentionDays)
+        o.string("cutoff", cutoff.rfc3339)
+        o.int("events_purged", eventsPurged)
+        o.int("events_kept_as_evidence", eventsKeptAsEvidence)
+        o.int("events_deferred", eventsDeferred)
+        o.int("events_remaining", eventsRemaining)
+        o.int("blocks_deleted", blocksDeleted)
+        o.int("blocks_rewritten", blocksRewritten)
+        o.int("batches", batches)
+        o.int("duration_ms", durationMs)
+        return o.finish()
+    }
+}
+
+extension Store {
+    /// The meta key of `serve --retention-days` (so `retention run` uses the same setting).
+    public static let retentionDaysKey = "retention_days"
+
+    /// The retention period in force: `serve`'s setting, else the default.
+    public func retentionDays() throws -> Int64 {
+        try meta(Self.retentionDaysKey).flatMap { Int64($0) } ?? RetentionPlan.defaultDays
+    }
+
+    /// Purges the journal as `plan` says, a few blocks per transaction (`batching`), so another connection's
+    /// commits wait at most one small transaction. Each transaction is whole or absent: after a `kill -9` a second
+    /// run finishes the job and ends in the same state as one uninterrupted run. Only blocks that start-up never
+    /// reads again are touched (those the older stored snapshot covers, never the latest block, whose id the next
+    /// block would otherwise reuse); without a snapshot nothing is purged (`eventsDeferred`). `progress` is called
+    /// after each batch with the counts so far and the last block looked at; `shouldStop` ends the run early
+    /// (between batches). The run is not audited here: the caller records it with its counts.
+    public func purge(
+        _ plan: RetentionPlan, dryRun: Bool = false, batching: RetentionBatching = RetentionBatching(),
+        shouldStop: () -> Bool = { false }, progress: (RetentionCounts, _ block: Int64, _ last: Int64) -> Void = {
+            _, _, _ in
+        }
+    ) throws -> RetentionCounts {
+        let started = WallClock.monotonicNanos()
+        var counts = RetentionCounts(dryRun: dryRun, plan: plan)
+        try reloadDevices()
+        let evidence = try EvidenceWindows(store: self, plan: plan)
+        let limit = try purgeableThrough()
+        let cutoff = plan.cutoff.milliseconds
+        counts.eventsDeferred = try db.scalarInt(
+            "SELECT COALESCE(SUM(count), 0) FROM journal_block WHERE id > ? AND first_ts < ?",
+            [.integer(limit), .integer(cutoff)]) ?? 0
+        var after: Int64 = 0
+        while !shouldStop() {
+            let candidates = try purgeCandidates(after: after, through: limit, cutoff: cutoff, max: batching.blocks)
+            guard let last = candidates.last else { break }
+            after = last.id
+            let changes = candidates.compactMap { $0.change(cutoff: cutoff, evidence: evidence, counts: &counts) }
+            if !dryRun && !changes.isEmpty {
+                try transaction { for c in changes { try apply(c) } }
+                counts.batches += 1
+                if batching.pauseMs > 0 { usleep(UInt32(batching.pauseMs) * 1000) }
+            }
+            progress(counts, after, limit)
+        }
+        counts.eventsRemaining = try journalCount()
+        counts.durationMs = Int64((WallClock.monotonicNanos() - started) / 1_000_000)
+        return counts
+    }
+
+    /// The last journal block a purge may touch: covered by every stored snapshot (start-up falls back to the
+    /// older one if the latest cannot be read) and before the latest block.
+    func purgeableThrough() throws -> Int64 {
+        guard let covered = try db.scalarInt("SELECT MIN(journal_through) FROM pipeline_snapshot") else { return 0 }
+        return min(covered, try lastJournalBlock() - 1)
+    }
+
+    private func purgeCandidates(after: Int64, through: Int64, cutoff: Int64, max: Int) throws -> [JournalCandidate] {
+        let s = try db.cached(
+            """
+            SELECT id, first_ts, last_ts, count, format, data FROM journal_block
+            WHERE id > ? AND id <= ? AND first_ts < ? ORDER BY id LIMIT ?
+            """)
+        try s.bind([.integer(after), .integer(through), .integer(cutoff), .integer(Int64(max))])
+        var out: [JournalCandidate] = []
+        try s.forEach { r in
+            out.append(
+                JournalCandidate(
+                    id: r.int(0), firstTs: r.int(1), lastTs: r.int(2), count: r.int(3),
+                    format: JournalFormat(rawValue: r.int(4)) ?? .v1, data: r.withBlob(5) { Array($0) }))
+        }
+        return out
+    }
+
+    /// Deletes or rewrites one block, unless it changed since it was read (another purge got there first).
+    private func apply(_ c: JournalChange) throws {
+        guard let kept = c.kept else {
+            try db.cached("DELETE FROM journal_block WHERE id = ? AND count = ?").run([
+                .integer(c.id), .integer(c.oldCount),
+            ])
+            return
+        }
+        let s = try db.cached(
+            "UPDATE journal_block SET first_ts = ?, last_ts = ?, count = ?, data = ? WHERE id = ? AND count = ?")
+        try s.bind(kept.minTs, at: 1)
+        try s.bind(kept.maxTs, at: 2)
+        try s.bind(Int64(kept.count), at: 3)
+        try s.bind(blob: kept.data, at: 4)
+        try s.bind(c.id, at: 5)
+        try s.bind(c.oldCount, at: 6)
+        try s.run()
+    }
+}
+
+/// A journal block with events older than the cutoff.
+struct JournalCandidate {
+    var id: Int64
+    var firstTs: Int64
+    var lastTs: Int64
+    var count: Int64
+    var format: JournalFormat
+    var data: [UInt8]
+
+    /// What to do with it (nil: nothing), counted into `counts`.
+    func change(cutoff: Int64, evidence: EvidenceWindows, counts: inout RetentionCounts) -> JournalChange? {
+        // Entirely old and no alert's evidence near it: deleted without decoding.
+        if lastTs < cutoff && !evidence.anyOverlaps(from: firstTs, to: lastTs) {
+            counts.eventsPurged += count
+            counts.blocksDeleted += 1
+            return JournalChange(id: id, oldCount: count, kept: nil)
+        }
+        var kept = JournalBlockBuilder(reserve: data.count, format: format)
+        var purged: Int64 = 0
+        var evidenceKept: Int64 = 0
+        data.withUnsafeBytes { bytes in
+            var r = JournalBlockReader(bytes, format: format)
+            while let (device, e) = r.next(deviceName: { _ in "" }) {
+                let ts = e.ts.milliseconds
+                if ts < cutoff {
+                    guard evidence.contains(device: device, ts: ts) else {
+                        purged += 1
+                        continue
+                    }
+                    evidenceKept += 1
+                }
+                kept.append(deviceID: device, e, receivedAt: r.receivedAt ?? .distantPast)
+                if !r.evaluated { kept.markLastNotEvaluated() }
+            }
+        }
+        counts.eventsKeptAsEvidence += evidenceKept
+        guard purged > 0 else { return nil }
+        counts.eventsPurged += purged
+        if kept.isEmpty {
+            counts.blocksDeleted += 1
+            return JournalChange(id: id, oldCount: count, kept: nil)
+        }
+        counts.blocksRewritten += 1
+        return JournalChange(id: id, oldCount: count, kept: kept)
+    }
+}
+
+struct JournalChange {
+    var id: Int64
+    var oldCount: Int64
+    /// The block's events that stay (nil: none, the block is deleted).
+    var kept: JournalBlockBuilder?
+}
+
+extension Store {
+    /// Records a purge in the audit trail with its counts (`retention.purge`; a dry run `retention.dry_run`).
+    public func auditPurge(_ counts: RetentionCounts, by actor: String, at: Timestamp) throws {
+        try transaction {
+            try audit(
+                actor: actor, action: counts.dryRun ? "retention.dry_run" : "retention.purge", subject: "journal",
+                detail: counts.json, at: at)
+        }
+    }
+}
