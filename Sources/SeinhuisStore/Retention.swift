@@ -51,7 +51,7 @@ public struct RetentionCounts: Sendable, Equatable {
     /// Events older than the cutoff kept as an alert's evidence.
     public var eventsKeptAsEvidence: Int64 = 0
     /// Events older than the cutoff left for a later run: in journal blocks that start-up may still read (after
-    /// the older stored snapshot, or the latest block).
+    /// the older stored snapshot).
     public var eventsDeferred: Int64 = 0
     /// Events in the journal after the purge (dry run: now).
     public var eventsRemaining: Int64 = 0
@@ -97,8 +97,8 @@ extension Store {
     /// Purges the journal as `plan` says, a few blocks per transaction (`batching`), so another connection's
     /// commits wait at most one small transaction. Each transaction is whole or absent: after a `kill -9` a second
     /// run finishes the job and ends in the same state as one uninterrupted run. Only blocks that start-up never
-    /// reads again are touched (those the older stored snapshot covers, never the latest block, whose id the next
-    /// block would otherwise reuse); without a snapshot nothing is purged (`eventsDeferred`). `progress` is called
+    /// reads again are touched (those the older stored snapshot covers); without a snapshot nothing is purged
+    /// (`eventsDeferred`). `progress` is called
     /// after each batch with the counts so far and the last block looked at; `shouldStop` ends the run early
     /// (between batches). The run is not audited here: the caller records it with its counts.
     public func purge(
@@ -112,6 +112,7 @@ extension Store {
         try reloadDevices()
         let evidence = try EvidenceWindows(store: self, plan: plan)
         let limit = try purgeableThrough()
+        let lastBlock = try lastJournalBlock()
         let cutoff = plan.cutoff.milliseconds
         counts.eventsDeferred = try db.scalarInt(
             "SELECT COALESCE(SUM(count), 0) FROM journal_block WHERE id > ? AND first_ts < ?",
@@ -123,7 +124,7 @@ extension Store {
             after = last.id
             let changes = candidates.compactMap { $0.change(cutoff: cutoff, evidence: evidence, counts: &counts) }
             if !dryRun && !changes.isEmpty {
-                try transaction { for c in changes { try apply(c) } }
+                try transaction { for c in changes { try apply(c, lastBlock: lastBlock) } }
                 counts.batches += 1
                 if batching.pauseMs > 0 { usleep(UInt32(batching.pauseMs) * 1000) }
             }
@@ -135,10 +136,9 @@ extension Store {
     }
 
     /// The last journal block a purge may touch: covered by every stored snapshot (start-up falls back to the
-    /// older one if the latest cannot be read) and before the latest block.
+    /// older one if the latest cannot be read, and reads the journal after it).
     func purgeableThrough() throws -> Int64 {
-        guard let covered = try db.scalarInt("SELECT MIN(journal_through) FROM pipeline_snapshot") else { return 0 }
-        return min(covered, try lastJournalBlock() - 1)
+        try db.scalarInt("SELECT MIN(journal_through) FROM pipeline_snapshot") ?? 0
     }
 
     private func purgeCandidates(after: Int64, through: Int64, cutoff: Int64, max: Int) throws -> [JournalCandidate] {
@@ -158,9 +158,16 @@ extension Store {
         return out
     }
 
-    /// Deletes or rewrites one block, unless it changed since it was read (another purge got there first).
-    private func apply(_ c: JournalChange) throws {
-        guard let kept = c.kept else {
+    /// Deletes or rewrites one block, unless it changed since it was read (another purge got there first). The
+    /// latest block is emptied rather than deleted: its id would otherwise be given to the next block, one that
+    /// the snapshots claim to cover already.
+    private func apply(_ c: JournalChange, lastBlock: Int64) throws {
+        let kept: JournalBlockBuilder
+        if let k = c.kept {
+            kept = k
+        } else if c.id == lastBlock {
+            kept = JournalBlockBuilder(reserve: 0)
+        } else {
             try db.cached("DELETE FROM journal_block WHERE id = ? AND count = ?").run([
                 .integer(c.id), .integer(c.oldCount),
             ])
@@ -168,8 +175,9 @@ extension Store {
         }
         let s = try db.cached(
             "UPDATE journal_block SET first_ts = ?, last_ts = ?, count = ?, data = ? WHERE id = ? AND count = ?")
-        try s.bind(kept.minTs, at: 1)
-        try s.bind(kept.maxTs, at: 2)
+        // An emptied block keeps a span no query asks for (first after last).
+        try s.bind(kept.isEmpty ? Int64.max : kept.minTs, at: 1)
+        try s.bind(kept.isEmpty ? Int64.min : kept.maxTs, at: 2)
         try s.bind(Int64(kept.count), at: 3)
         try s.bind(blob: kept.data, at: 4)
         try s.bind(c.id, at: 5)
