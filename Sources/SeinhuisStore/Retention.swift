@@ -103,7 +103,8 @@ extension Store {
     /// (between batches). The run is not audited here: the caller records it with its counts.
     public func purge(
         _ plan: RetentionPlan, dryRun: Bool = false, batching: RetentionBatching = RetentionBatching(),
-        shouldStop: () -> Bool = { false }, progress: (RetentionCounts, _ block: Int64, _ last: Int64) -> Void = {
+        shouldStop: () -> Bool = { false },
+        progress: (RetentionCounts, _ block: Int64, _ last: Int64) -> Void = {
             _, _, _ in
         }
     ) throws -> RetentionCounts {
@@ -114,9 +115,10 @@ extension Store {
         let limit = try purgeableThrough()
         let lastBlock = try lastJournalBlock()
         let cutoff = plan.cutoff.milliseconds
-        counts.eventsDeferred = try db.scalarInt(
-            "SELECT COALESCE(SUM(count), 0) FROM journal_block WHERE id > ? AND first_ts < ?",
-            [.integer(limit), .integer(cutoff)]) ?? 0
+        counts.eventsDeferred =
+            try db.scalarInt(
+                "SELECT COALESCE(SUM(count), 0) FROM journal_block WHERE id > ? AND first_ts < ?",
+                [.integer(limit), .integer(cutoff)]) ?? 0
         var after: Int64 = 0
         while !shouldStop() {
             let candidates = try purgeCandidates(after: after, through: limit, cutoff: cutoff, max: batching.blocks)

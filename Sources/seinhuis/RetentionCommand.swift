@@ -45,13 +45,13 @@ struct RetentionCommand: ParsableCommand {
             let plan = RetentionPlan(retentionDays: try retentionDays ?? store.retentionDays(), now: clock)
             var lastNote = Date()
             let counts = try store.purge(
-                plan, dryRun: dryRun, batching: RetentionBatching(blocks: batchBlocks, pauseMs: pauseMs)
-            ) { c, block, last in
-                guard Date().timeIntervalSince(lastNote) >= 2 else { return }
-                lastNote = Date()
-                FileHandle.standardError.write(
-                    Data("retention: block \(block) of \(last), \(c.eventsPurged) events purged so far\n".utf8))
-            }
+                plan, dryRun: dryRun, batching: RetentionBatching(blocks: batchBlocks, pauseMs: pauseMs),
+                progress: { c, block, last in
+                    guard Date().timeIntervalSince(lastNote) >= 2 else { return }
+                    lastNote = Date()
+                    FileHandle.standardError.write(
+                        Data("retention: block \(block) of \(last), \(c.eventsPurged) events purged so far\n".utf8))
+                })
             try store.auditPurge(counts, by: actor.by, at: WallClock.now())
             print(Self.render(counts, format))
         }

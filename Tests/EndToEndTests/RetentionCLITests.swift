@@ -53,7 +53,9 @@ struct RetentionCLITests {
             guard let device = a["device"] as? String, let ts = a["event_ts"] as? String,
                 let ms = RestartHarness.milliseconds(ts)
             else { continue }
-            for d in Set((devicesOf[a["dossier"] as? String ?? ""] ?? []) + [device]) { windows[d, default: []].append(ms) }
+            for d in Set((devicesOf[a["dossier"] as? String ?? ""] ?? []) + [device]) {
+                windows[d, default: []].append(ms)
+            }
         }
         return try events(db).filter { line in
             let parts = line.split(separator: " ").map(String.init)
@@ -89,24 +91,31 @@ struct RetentionCLITests {
         try #require(wanted.count < before.count && wanted.count > 0)
 
         // The dry run counts and deletes nothing.
-        let dry = try Self.counts(try Binary.run(["retention", "run", "--db", db, "--now", Self.now, "--dry-run", "--format", "json"]))
+        let dry = try Self.counts(
+            try Binary.run(["retention", "run", "--db", db, "--now", Self.now, "--dry-run", "--format", "json"]))
         #expect(try Self.events(db) == before)
         #expect(dry["dry_run"] as? Bool == true)
         #expect(dry["events_purged"] as? Int == before.count - wanted.count)
 
-        let run = try Self.counts(try Binary.run(["retention", "run", "--db", db, "--now", Self.now, "--format", "json"]))
+        let run = try Self.counts(
+            try Binary.run(["retention", "run", "--db", db, "--now", Self.now, "--format", "json"]))
         let after = try Self.events(db)
         #expect(after == wanted)
         #expect(run["events_purged"] as? Int == before.count - wanted.count)
         #expect(run["events_remaining"] as? Int == wanted.count)
         let evidence = try #require(run["events_kept_as_evidence"] as? Int)
         #expect(evidence > 0)
-        #expect(evidence == wanted.filter { RestartHarness.milliseconds(String($0.split(separator: " ")[2]))! < Self.cutoffMs }.count)
+        #expect(
+            evidence
+                == wanted.filter { RestartHarness.milliseconds(String($0.split(separator: " ")[2]))! < Self.cutoffMs }
+                .count)
         #expect(try Self.alertsJSON(db) == alerts)
 
         // Both runs are in the audit trail with their counts.
-        let audited = try Self.sql(db, "SELECT action || ' ' || detail FROM audit WHERE action LIKE 'retention.%' ORDER BY id")
-            .split(separator: "\n")
+        let audited = try Self.sql(
+            db, "SELECT action || ' ' || detail FROM audit WHERE action LIKE 'retention.%' ORDER BY id"
+        )
+        .split(separator: "\n")
         try #require(audited.count == 2, "\(audited)")
         #expect(audited[0].hasPrefix("retention.dry_run {"))
         #expect(audited[1].hasPrefix("retention.purge {"))
@@ -140,7 +149,9 @@ struct RetentionCLITests {
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         let midway = try Self.sql(db, "SELECT SUM(count) FROM journal_block")
-        #expect(Int(midway)! < Int(total)! && Int(midway)! > Int(final)!, "total \(total), mid-way \(midway), final \(final)")
+        #expect(
+            Int(midway)! < Int(total)! && Int(midway)! > Int(final)!,
+            "total \(total), mid-way \(midway), final \(final)")
         #expect(try Self.sql(db, "SELECT COUNT(*) FROM audit WHERE action = 'retention.purge'") == "0")
 
         _ = try Binary.run(["retention", "run", "--db", db, "--now", Self.now])
@@ -182,8 +193,10 @@ struct RetentionCLITests {
         let first = server.logText.components(separatedBy: "retention purge").count
         try server.waitForLog("retention purge", after: server.logText.utf8.count)
         #expect(server.logText.components(separatedBy: "retention purge").count > first)
-        let audited = try Self.sql(served.db, "SELECT actor || ' ' || detail FROM audit WHERE action = 'retention.purge' ORDER BY id")
-            .split(separator: "\n")
+        let audited = try Self.sql(
+            served.db, "SELECT actor || ' ' || detail FROM audit WHERE action = 'retention.purge' ORDER BY id"
+        )
+        .split(separator: "\n")
         #expect(audited.count >= 2)
         #expect(audited.first?.hasPrefix("serve {\"dry_run\":false,\"retention_days\":365") == true)
         #expect(audited.first?.contains("\"events_purged\":0,") == false)

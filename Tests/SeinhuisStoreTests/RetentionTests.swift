@@ -23,7 +23,8 @@ struct RetentionTests {
                 for m in stride(from: 0, to: 60, by: 10) {
                     for device in ["TAG-A", "TAG-B"] {
                         let e = DeviceEvent(
-                            device: device, seq: UInt64(events.count), ts: t0 + Int64(h) * Self.hour + Int64(m) * 60_000,
+                            device: device, seq: UInt64(events.count),
+                            ts: t0 + Int64(h) * Self.hour + Int64(m) * 60_000,
                             reading: .position(lat: 51, lon: 3.7, acc: 5))
                         block.append(deviceID: try store.deviceID(device), e, receivedAt: e.ts + 100)
                         if events.count % 5 == 0 { block.markLastNotEvaluated() }
@@ -53,7 +54,9 @@ struct RetentionTests {
     }
 
     /// A year and six hours on: the first six hours are old; TAG-A's events within an hour of its alert stay.
-    func plan() -> RetentionPlan { RetentionPlan(retentionDays: 365, now: t0 + 365 * RetentionPlan.day + 6 * Self.hour) }
+    func plan() -> RetentionPlan {
+        RetentionPlan(retentionDays: 365, now: t0 + 365 * RetentionPlan.day + 6 * Self.hour)
+    }
 
     func expected(_ events: [DeviceEvent]) -> [DeviceEvent] {
         let cutoff = plan().cutoff
