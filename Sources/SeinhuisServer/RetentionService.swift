@@ -18,9 +18,13 @@ struct RetentionService: Service {
     func run() async throws {
         let config = self.config
         // The setting in force, for `seinhuis retention run` (which reads it when not told).
-        try await Self.onThread { _ in
-            let store = try Store(path: config.databasePath, durability: config.durability)
-            try store.transaction { try store.setMeta(Store.retentionDaysKey, String(config.retentionDays)) }
+        do {
+            try await Self.onThread { _ in
+                let store = try Store(path: config.databasePath, durability: config.durability)
+                try store.transaction { try store.setMeta(Store.retentionDaysKey, String(config.retentionDays)) }
+            }
+        } catch {
+            logger.error("retention_days not stored", metadata: ["error": "\(error)"])
         }
         do {
             try await cancelWhenGracefulShutdown {

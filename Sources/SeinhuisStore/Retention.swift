@@ -30,13 +30,16 @@ public struct RetentionPlan: Sendable, Equatable {
 /// How a purge paces itself so that `serve`'s commits are not held up: a few journal blocks per transaction, and
 /// a pause between transactions.
 public struct RetentionBatching: Sendable, Equatable {
-    /// Journal blocks changed per transaction.
+    /// At most this many journal blocks changed per transaction, ...
     public var blocks = 32
+    /// ... holding at most this many events between them (but at least one block: a block is purged whole).
+    public var events = 16_384
     /// Milliseconds between two transactions.
     public var pauseMs = 5
 
-    public init(blocks: Int = 32, pauseMs: Int = 5) {
+    public init(blocks: Int = 32, events: Int = 16_384, pauseMs: Int = 5) {
         self.blocks = max(1, blocks)
+        self.events = max(1, events)
         self.pauseMs = max(0, pauseMs)
     }
 }
@@ -60,6 +63,9 @@ public struct RetentionCounts: Sendable, Equatable {
     /// Transactions committed.
     public var batches: Int64 = 0
     public var durationMs: Int64 = 0
+    /// False when the run was stopped between two batches (`shouldStop`, serve's graceful stop): the next run
+    /// finishes the job.
+    public var complete = true
 
     public init(dryRun: Bool, plan: RetentionPlan) {
         self.dryRun = dryRun
@@ -81,6 +87,7 @@ public struct RetentionCounts: Sendable, Equatable {
         o.int("blocks_rewritten", blocksRewritten)
         o.int("batches", batches)
         o.int("duration_ms", durationMs)
+        o.bool("complete", complete)
         return o.finish()
     }
 }
@@ -120,11 +127,17 @@ extension Store {
                 "SELECT COALESCE(SUM(count), 0) FROM journal_block WHERE id > ? AND first_ts < ?",
                 [.integer(limit), .integer(cutoff)]) ?? 0
         var after: Int64 = 0
-        while !shouldStop() {
-            let candidates = try purgeCandidates(after: after, through: limit, cutoff: cutoff, max: batching.blocks)
+        while true {
+            if shouldStop() {
+                counts.complete = false
+                break
+            }
+            let candidates = try purgeCandidates(after: after, through: limit, cutoff: cutoff, batching: batching)
             guard let last = candidates.last else { break }
             after = last.id
-            let changes = candidates.compactMap { $0.change(cutoff: cutoff, evidence: evidence, counts: &counts) }
+            let changes = try candidates.compactMap {
+                try $0.change(cutoff: cutoff, evidence: evidence, counts: &counts, data: journalData)
+            }
             if !dryRun && !changes.isEmpty {
                 try transaction { for c in changes { try apply(c, lastBlock: lastBlock) } }
                 counts.batches += 1
@@ -143,20 +156,38 @@ extension Store {
         try db.scalarInt("SELECT MIN(journal_through) FROM pipeline_snapshot") ?? 0
     }
 
-    private func purgeCandidates(after: Int64, through: Int64, cutoff: Int64, max: Int) throws -> [JournalCandidate] {
+    /// The next blocks with old events, as many as one batch takes (their events are read only if needed).
+    private func purgeCandidates(
+        after: Int64, through: Int64, cutoff: Int64, batching: RetentionBatching
+    ) throws -> [JournalCandidate] {
         let s = try db.cached(
             """
-            SELECT id, first_ts, last_ts, count, format, data FROM journal_block
+            SELECT id, first_ts, last_ts, count, format FROM journal_block
             WHERE id > ? AND id <= ? AND first_ts < ? ORDER BY id LIMIT ?
             """)
-        try s.bind([.integer(after), .integer(through), .integer(cutoff), .integer(Int64(max))])
+        try s.bind([.integer(after), .integer(through), .integer(cutoff), .integer(Int64(batching.blocks))])
         var out: [JournalCandidate] = []
+        var events: Int64 = 0
+        var full = false
         try s.forEach { r in
+            let count = r.int(3)
+            // In id order: once a block does not fit, the batch ends before it.
+            full = full || (!out.isEmpty && events + count > Int64(batching.events))
+            guard !full else { return }
+            events += count
             out.append(
                 JournalCandidate(
-                    id: r.int(0), firstTs: r.int(1), lastTs: r.int(2), count: r.int(3),
-                    format: JournalFormat(rawValue: r.int(4)) ?? .v1, data: r.withBlob(5) { Array($0) }))
+                    id: r.int(0), firstTs: r.int(1), lastTs: r.int(2), count: count,
+                    format: JournalFormat(rawValue: r.int(4)) ?? .v1))
         }
+        return out
+    }
+
+    private func journalData(_ id: Int64) throws -> [UInt8] {
+        let s = try db.cached("SELECT data FROM journal_block WHERE id = ?")
+        try s.bind([.integer(id)])
+        var out: [UInt8] = []
+        try s.forEach { out = $0.withBlob(0) { Array($0) } }
         return out
     }
 
@@ -195,16 +226,18 @@ struct JournalCandidate {
     var lastTs: Int64
     var count: Int64
     var format: JournalFormat
-    var data: [UInt8]
 
-    /// What to do with it (nil: nothing), counted into `counts`.
-    func change(cutoff: Int64, evidence: EvidenceWindows, counts: inout RetentionCounts) -> JournalChange? {
+    /// What to do with it (nil: nothing), counted into `counts`; `data` reads its events.
+    func change(
+        cutoff: Int64, evidence: EvidenceWindows, counts: inout RetentionCounts, data load: (Int64) throws -> [UInt8]
+    ) throws -> JournalChange? {
         // Entirely old and no alert's evidence near it: deleted without decoding.
         if lastTs < cutoff && !evidence.anyOverlaps(from: firstTs, to: lastTs) {
             counts.eventsPurged += count
             counts.blocksDeleted += 1
             return JournalChange(id: id, oldCount: count, kept: nil)
         }
+        let data = try load(id)
         var kept = JournalBlockBuilder(reserve: data.count, format: format)
         var purged: Int64 = 0
         var evidenceKept: Int64 = 0

@@ -14,7 +14,7 @@ struct RetentionCommand: ParsableCommand {
             discussion: """
                 Deletes journaled events whose ts is more than --retention-days before now, except the events of an
                 alert's device and dossier within 1 hour of its breach (kept as long as the alert). Works in small
-                transactions (--batch-blocks journal blocks each, --pause-ms between them) so that a running serve
+                transactions (--batch-blocks journal blocks and --batch-events events at most, --pause-ms between them) so that a running serve
                 is not held up; interrupted (even by kill -9), a second run finishes the job. Prints the counts and
                 records them in the audit trail (retention.purge; a dry run as retention.dry_run). Journal blocks
                 that serve's start-up may still read (after its older snapshot) are left for a later run and
@@ -26,13 +26,16 @@ struct RetentionCommand: ParsableCommand {
         @Option(help: "Days events are kept (default: serve's --retention-days, stored in the database, else 365).")
         var retentionDays: Int64?
         @Option(help: "The clock to purge against (RFC 3339; default: now).") var now: String?
-        @Option(help: "Journal blocks per transaction.") var batchBlocks = RetentionBatching().blocks
+        @Option(help: "At most this many journal blocks per transaction, ...") var batchBlocks = RetentionBatching().blocks
+        @Option(help: "... and this many events (at least one block).") var batchEvents = RetentionBatching().events
         @Option(help: "Milliseconds to pause between transactions.") var pauseMs = RetentionBatching().pauseMs
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
 
         func validate() throws {
             if let retentionDays, retentionDays < 1 { throw ValidationError("--retention-days must be 1 or more") }
-            guard batchBlocks >= 1 else { throw ValidationError("--batch-blocks must be 1 or more") }
+            guard batchBlocks >= 1, batchEvents >= 1 else {
+                throw ValidationError("--batch-blocks and --batch-events must be 1 or more")
+            }
             guard pauseMs >= 0 else { throw ValidationError("--pause-ms must be 0 or more") }
             if let now, Timestamp(rfc3339: now) == nil {
                 throw ValidationError("--now must be an RFC 3339 time like 2027-12-01T00:00:00.000Z")
@@ -45,7 +48,7 @@ struct RetentionCommand: ParsableCommand {
             let plan = RetentionPlan(retentionDays: try retentionDays ?? store.retentionDays(), now: clock)
             var lastNote = Date()
             let counts = try store.purge(
-                plan, dryRun: dryRun, batching: RetentionBatching(blocks: batchBlocks, pauseMs: pauseMs),
+                plan, dryRun: dryRun, batching: RetentionBatching(blocks: batchBlocks, events: batchEvents, pauseMs: pauseMs),
                 progress: { c, block, last in
                     guard Date().timeIntervalSince(lastNote) >= 2 else { return }
                     lastNote = Date()
@@ -65,6 +68,7 @@ struct RetentionCommand: ParsableCommand {
                 ["events deferred", String(c.eventsDeferred)], ["events remaining", String(c.eventsRemaining)],
                 ["blocks deleted", String(c.blocksDeleted)], ["blocks rewritten", String(c.blocksRewritten)],
                 ["transactions", String(c.batches)], ["duration ms", String(c.durationMs)],
+                ["complete", c.complete ? "yes" : "no"],
             ]
             return Listing(headers: ["count", "value"], rows: rows).render(format) { [c.json] }
         }

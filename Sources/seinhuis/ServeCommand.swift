@@ -47,7 +47,9 @@ struct Serve: AsyncParsableCommand {
     var retentionDays: Int64 = RetentionPlan.defaultDays
     @Option(help: "Milliseconds from ready to the first purge.") var retentionFirstRunMs: Int64 = 60_000
     @Option(help: "Milliseconds between two purges (default a day).") var retentionEveryMs: Int64 = 86_400_000
-    @Option(help: "Journal blocks per purge transaction.") var retentionBatchBlocks = RetentionBatching().blocks
+    @Option(help: "At most this many journal blocks per purge transaction, ...")
+    var retentionBatchBlocks = RetentionBatching().blocks
+    @Option(help: "... and this many events.") var retentionBatchEvents = RetentionBatching().events
     @Option(help: "Milliseconds between two purge transactions.") var retentionPauseMs = RetentionBatching().pauseMs
 
     func run() async throws {
@@ -101,10 +103,12 @@ extension Serve {
         config.retentionDays = retentionDays
         config.retentionFirstRunMs = retentionFirstRunMs
         config.retentionEveryMs = retentionEveryMs
-        guard retentionBatchBlocks >= 1, retentionPauseMs >= 0 else {
-            throw ValidationError("--retention-batch-blocks must be 1 or more, --retention-pause-ms 0 or more")
+        guard retentionBatchBlocks >= 1, retentionBatchEvents >= 1, retentionPauseMs >= 0 else {
+            throw ValidationError(
+                "--retention-batch-blocks and --retention-batch-events must be 1 or more, --retention-pause-ms 0 or more")
         }
-        config.retentionBatching = RetentionBatching(blocks: retentionBatchBlocks, pauseMs: retentionPauseMs)
+        config.retentionBatching = RetentionBatching(
+            blocks: retentionBatchBlocks, events: retentionBatchEvents, pauseMs: retentionPauseMs)
     }
 }
 
