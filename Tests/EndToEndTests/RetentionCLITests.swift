@@ -145,7 +145,12 @@ struct RetentionCLITests {
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
-        usleep(1_200_000)
+        // Killed once the first transactions have committed (a batch of one block, 150 ms apart: far from done).
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, p.isRunning, try Self.sql(db, "SELECT SUM(count) FROM journal_block") == total {
+            usleep(20_000)
+        }
+        usleep(300_000)
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         let midway = try Self.sql(db, "SELECT SUM(count) FROM journal_block")

@@ -98,7 +98,9 @@ struct RetentionTests {
         let dry = try store.purge(plan(), dryRun: true)
         #expect(try journal(store) == before)
         #expect(dry.dryRun && dry.batches == 0 && dry.eventsRemaining == Int64(before.count))
-        let real = try store.purge(plan())
+        // At most 12 events per transaction: one block (of 12) each, six blocks changed.
+        let real = try store.purge(plan(), batching: RetentionBatching(blocks: 32, events: 12, pauseMs: 0))
+        #expect(real.batches == 6)
         #expect(real.eventsPurged == dry.eventsPurged && real.eventsKeptAsEvidence == dry.eventsKeptAsEvidence)
         #expect(real.blocksDeleted == dry.blocksDeleted && real.blocksRewritten == dry.blocksRewritten)
     }
