@@ -82,6 +82,9 @@ public struct Server {
                         service: AlertFollower(
                             context: zmq, endpoint: IngestLoop.liveEndpoint, live: live, logger: logger),
                         failureTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(
+                        service: RetentionService(config: config, status: metrics.status, logger: logger),
+                        successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

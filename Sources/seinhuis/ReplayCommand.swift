@@ -19,8 +19,10 @@ struct Replay: ParsableCommand {
     @Option(help: "Summary format: table or json.") var format: OutputFormat = .table
     @Flag(help: "No progress on standard error.") var quiet = false
     @OptionGroup(title: "Routing") var routing: PolicyOption
+    @Option(help: "Events per commit (each commit is one journal block).") var eventsPerCommit = 65_536
 
     func run() throws {
+        guard eventsPerCommit >= 1 else { throw ValidationError("--events-per-commit must be 1 or more") }
         guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
         let store = try database.open()
         let catalogStart = Date()
@@ -35,6 +37,8 @@ struct Replay: ParsableCommand {
         var replay = SeinhuisPipeline.Replay()
         rules.apply(to: &replay.rules)
         if let policy = routing.policy { replay.policy = policy }
+        replay.eventsPerCommit = eventsPerCommit
+        replay.linesPerHandOver = min(replay.linesPerHandOver, eventsPerCommit)
         var summary = try replay.run(path: file, store: store, dossiers: catalog) { counts, _ in
             guard showProgress else { return }
             FileHandle.standardError.write(Data("\rreplaying \(file): \(counts.frames) lines of ~\(size / 150)".utf8))

@@ -24,6 +24,7 @@ struct Seinhuis: AsyncParsableCommand {
             EventsCommand.self,
             QuarantineCommand.self, PolicyCommand.self, ReviewCommand.self, OverviewCommand.self, UserCommand.self,
             AuditCommand.self,
+            RetentionCommand.self,
         ])
 }
 

@@ -44,6 +44,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Review notices (PROTOCOL 5) for radex dossiers (default) or all ET dossiers.")
     var reviewScope: ReviewScope = .radex
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+    @Option(help: "Days events are kept after their ts, but for alerts' evidence (PROTOCOL 7; docs/RETENTION.md).")
+    var retentionDays: Int64 = RetentionPlan.defaultDays
+    @Option(help: "Milliseconds from ready to the first purge.") var retentionFirstRunMs: Int64 = 60_000
+    @Option(help: "Milliseconds between two purges (default a day).") var retentionEveryMs: Int64 = 86_400_000
+    @Option(help: "At most this many journal blocks per purge transaction, ...")
+    var retentionBatchBlocks = RetentionBatching().blocks
+    @Option(help: "... and this many events.") var retentionBatchEvents = RetentionBatching().events
+    @Option(help: "Milliseconds between two purge transactions.") var retentionPauseMs = RetentionBatching().pauseMs
 
     func run() async throws {
         var config = ServeConfig()
@@ -67,6 +75,7 @@ struct Serve: AsyncParsableCommand {
         rules.apply(to: &config.rules)
         if let policy = routing.policy { config.policy = policy }
         config.reviewScope = reviewScope
+        try applyRetention(to: &config)
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = logLevel
@@ -88,6 +97,24 @@ struct Serve: AsyncParsableCommand {
             logger.info("console at http://\(httpHost):\(httpPort)/")
         }
         try await Server(config: config, logger: logger).run()
+    }
+}
+
+extension Serve {
+    func applyRetention(to config: inout ServeConfig) throws {
+        guard retentionDays >= 1 else { throw ValidationError("--retention-days must be 1 or more") }
+        guard retentionFirstRunMs >= 0, retentionEveryMs > 0 else {
+            throw ValidationError("--retention-first-run-ms must be 0 or more, --retention-every-ms more than 0")
+        }
+        config.retentionDays = retentionDays
+        config.retentionFirstRunMs = retentionFirstRunMs
+        config.retentionEveryMs = retentionEveryMs
+        guard retentionBatchBlocks >= 1, retentionBatchEvents >= 1, retentionPauseMs >= 0 else {
+            throw ValidationError(
+                "--retention-batch-blocks and --retention-batch-events must be 1 or more, --retention-pause-ms 0 or more")
+        }
+        config.retentionBatching = RetentionBatching(
+            blocks: retentionBatchBlocks, events: retentionBatchEvents, pauseMs: retentionPauseMs)
     }
 }
 

@@ -30,6 +30,15 @@ public struct ServeConfig: Sendable {
     public var snapshotEvents = 500_000
     /// ... or this long after the previous one, if any event came since.
     public var snapshotIntervalMs: Int64 = 60_000
+    /// Events are purged this many days after their `ts`, but for alerts' evidence (PROTOCOL 7); stored as meta
+    /// `retention_days` so that `seinhuis retention run` uses the same setting.
+    public var retentionDays: Int64 = RetentionPlan.defaultDays
+    /// The first purge runs this long after serve is ready, ...
+    public var retentionFirstRunMs: Int64 = 60_000
+    /// ... then every this long.
+    public var retentionEveryMs: Int64 = 86_400_000
+    /// How the purge paces its transactions beside ingest.
+    public var retentionBatching = RetentionBatching()
 
     public init() {}
 

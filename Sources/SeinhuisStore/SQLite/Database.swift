@@ -11,6 +11,7 @@ public final class Database {
 
     public init(path: String, readOnly: Bool = false, durability: Durability = .normal) throws(SQLiteError) {
         var h: OpaquePointer?
+        if !readOnly { DatabaseFiles.restrict(path) }
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let rc = sqlite3_open_v2(path, &h, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let h else {

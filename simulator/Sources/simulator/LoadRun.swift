@@ -55,8 +55,12 @@ struct LoadRun: ParsableCommand {
     @Option(help: "The seinhuis binary (default: next to this simulator).") var seinhuis: String?
     @Option(help: "First of six consecutive TCP ports to use (default: random).") var port: Int?
     @Flag(help: "Keep the temporary directory (stream, database, serve.log).") var keep = false
+    @Option(help: "Events older than the retention period put into the database before serve starts.")
+    var oldEvents = 0
+    @Flag(help: "Run serve's purge during the load (1.5 s after ready; with --old-events).") var purge = false
 
     func validate() throws {
+        guard oldEvents >= 0, !purge || oldEvents > 0 else { throw ValidationError("--purge needs --old-events N") }
         guard rate >= 1000, seconds > 0, events >= 10_000, devices >= 10, probes >= 1 else {
             throw ValidationError("--rate >= 1000, --seconds > 0, --events >= 10000, --devices >= 10, --probes >= 1")
         }
@@ -104,8 +108,10 @@ struct LoadRun: ParsableCommand {
         result.libzmqCPUPerMessage = min(before.bareCPU, bareCPU2)
         result.floor = before.floor
         result.floorCPUPerEvent = before.floorCPU
-        print(result.json(mode: mode.rawValue))
+        print(old.annotate(result.json(mode: mode.rawValue), log: work + "/serve.log"))
     }
+
+    var old: OldEvents { OldEvents(count: oldEvents, purge: purge) }
 
     /// The stream: about `wanted` events of 10k devices with 1 s fixes, ending a minute ago (live devices), with
     /// the probes' dossiers added.
@@ -160,8 +166,12 @@ struct LoadRun: ParsableCommand {
 
     /// Starts serve, sends the frames (all at once, or paced) with the probes, and stops it: the run's result.
     func measureServe(binary: String, _ frames: FrameSet, work: String, base: Int) throws -> Result {
+        let db = work + "/serve.sqlite"
+        try ServeProcess.runToEnd(binary, ["dossier", "import", work + "/dossiers.json", "--db", db])
+        try old.fill(db: db, note: note)
         let serve = try ServeProcess(
-            binary: binary, db: work + "/serve.sqlite", dossiers: work + "/dossiers.json", base: base, workDir: work)
+            binary: binary, db: db, dossiers: nil, base: base, workDir: work, extraArguments: old.serveArguments,
+            readyTimeout: 900)
         let probeSet = Probes()
         let stop = StopSignal()
         let listener = probeSet.listen(to: serve.alerts, stop: stop)
