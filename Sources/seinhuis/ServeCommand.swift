@@ -43,6 +43,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Review notices (PROTOCOL 5) for radex dossiers (default) or all ET dossiers.")
     var reviewScope: ReviewScope = .radex
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+    @Option(help: "Log lines on standard error: text (key=value) or json (one object per line).")
+    var logFormat: LogFormat = .text
 
     func run() async throws {
         var config = ServeConfig()
@@ -66,11 +68,7 @@ struct Serve: AsyncParsableCommand {
         rules.apply(to: &config.rules)
         if let policy = routing.policy { config.policy = policy }
         config.reviewScope = reviewScope
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = logLevel
-            return h
-        }
+        logFormat.bootstrap(level: logLevel)
         let logger = Logger(label: "seinhuis")
         // Open once up front so a bad path or a newer schema fails with a clear message before binding sockets.
         let store = try database.open()
