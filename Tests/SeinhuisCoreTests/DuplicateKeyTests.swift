@@ -85,7 +85,7 @@ struct DuplicateKeyTests {
     // MARK: dossiers
 
     static let dossier = #"""
-        {"id": "D-1", "subject": "S-7F3A", "mandate": "pretrial", "start": "2026-01-15", "devices": ["T1"],
+        {"id": "D-1", "subject": "S-7F3A", "radex": false, "mandate": "pretrial", "start": "2026-01-15", "devices": ["T1"],
          "home": {"lat": 51.05, "lon": 3.72, "radius_m": 100}, "zones": [
            {"id": "Z-1", "kind": "exclusion", "circle": {"lat": 51.0, "lon": 3.7, "radius_m": 50}}]}
         """#
