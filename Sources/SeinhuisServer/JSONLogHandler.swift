@@ -14,7 +14,7 @@ import SeinhuisStore
 /// (the handler's, the provider's and the call's, the call's winning) flattened into the same object: a nested
 /// dictionary's keys joined with dots (`a.b`), an array's items as `a.0`, `a.1`; every value a string. A metadata key
 /// that is one of the four fields above is written with a leading underscore (`_message`). What serve logs holds ids,
-/// counts, endpoints and paths only: no subject beyond the dossier's pseudonym (docs/OPERATIONS.md, "Logs").
+/// counts, endpoints and paths only: no subject beyond the dossier's pseudonym (docs/EXTENSIONS.md, "Logs").
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
