@@ -8,12 +8,17 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(name: "seinhuis", path: "..")],
     targets: [
+        // Declares libFuzzer's LLVMFuzzerRunDriver (each target's main hands over to it).
+        .target(name: "FuzzDriver"),
         .executableTarget(
-            name: "FuzzEventDecoder", dependencies: [.product(name: "SeinhuisCore", package: "seinhuis")]),
+            name: "FuzzEventDecoder",
+            dependencies: ["FuzzDriver", .product(name: "SeinhuisCore", package: "seinhuis")]),
         .executableTarget(
-            name: "FuzzReliableBatch", dependencies: [.product(name: "SeinhuisCore", package: "seinhuis")]),
+            name: "FuzzReliableBatch",
+            dependencies: ["FuzzDriver", .product(name: "SeinhuisCore", package: "seinhuis")]),
         .executableTarget(
-            name: "FuzzDossierReader", dependencies: [.product(name: "SeinhuisCore", package: "seinhuis")]),
+            name: "FuzzDossierReader",
+            dependencies: ["FuzzDriver", .product(name: "SeinhuisCore", package: "seinhuis")]),
     ],
     swiftLanguageModes: [.v6]
 )

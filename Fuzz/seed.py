@@ -23,7 +23,7 @@ def lines():
             seen.add(line)
             try:
                 ok = isinstance(json.loads(line), dict) and len(line) < 65536
-            except ValueError:
+            except (ValueError, RecursionError):
                 ok = False
             if not ok or k % 40 == 0:
                 picked.append(line[:70000])

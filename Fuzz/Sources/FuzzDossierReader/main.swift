@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import SeinhuisCore
 
 // The dossier file reader (`Dossier.parse`: the byte-level JSON reader, the duplicate-key scan, Foundation's path
@@ -17,4 +18,13 @@ public func fuzzDossierReader(_ start: UnsafePointer<UInt8>, _ count: Int) -> CI
         precondition(!error.description.isEmpty, "a refusal without a message")
     }
     return 0
+}
+
+/// The program's entry: SwiftPM links `main` to `FuzzDossierReader_main`; with -parse-as-library Swift emits none, so it is
+/// this, handing the command line to libFuzzer.
+@_cdecl("FuzzDossierReader_main")
+public func fuzzDossierReaderMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var argc = argc
+    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { fuzzDossierReader($0!, $1) }
 }

@@ -1,3 +1,4 @@
+import FuzzDriver
 import SeinhuisCore
 
 // The event decoder (PROTOCOL 2, 2.2) on any bytes: never a crash (ASan checks every access), and every event it
@@ -16,4 +17,13 @@ public func fuzzEventDecoder(_ start: UnsafePointer<UInt8>, _ count: Int) -> CIn
         precondition(!r.detail.isEmpty, "a rejection without a detail")
     }
     return 0
+}
+
+/// The program's entry: SwiftPM links `main` to `FuzzEventDecoder_main`; with -parse-as-library Swift emits none, so it is
+/// this, handing the command line to libFuzzer.
+@_cdecl("FuzzEventDecoder_main")
+public func fuzzEventDecoderMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var argc = argc
+    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { fuzzEventDecoder($0!, $1) }
 }

@@ -1,3 +1,4 @@
+import FuzzDriver
 import SeinhuisCore
 
 // The reliable-ingest framing (PROTOCOL 2.3, `ReliableFraming`, what serve's readReliable runs) on any sequence of
@@ -45,4 +46,13 @@ public func fuzzReliableBatch(_ start: UnsafePointer<UInt8>, _ count: Int) -> CI
         precondition(counts[0] + counts[2] == m.events.count && counts[1] == 0, "bad ack counts \(counts)")
     }
     return 0
+}
+
+/// The program's entry: SwiftPM links `main` to `FuzzReliableBatch_main`; with -parse-as-library Swift emits none, so it is
+/// this, handing the command line to libFuzzer.
+@_cdecl("FuzzReliableBatch_main")
+public func fuzzReliableBatchMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var argc = argc
+    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { fuzzReliableBatch($0!, $1) }
 }
