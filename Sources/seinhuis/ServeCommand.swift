@@ -52,6 +52,8 @@ struct Serve: AsyncParsableCommand {
     var retentionBatchBlocks = RetentionBatching().blocks
     @Option(help: "... and this many events.") var retentionBatchEvents = RetentionBatching().events
     @Option(help: "Milliseconds between two purge transactions.") var retentionPauseMs = RetentionBatching().pauseMs
+    @Option(help: "Log lines on standard error: text (key=value) or json (one object per line).")
+    var logFormat: LogFormat = .text
 
     func run() async throws {
         var config = ServeConfig()
@@ -76,11 +78,7 @@ struct Serve: AsyncParsableCommand {
         if let policy = routing.policy { config.policy = policy }
         config.reviewScope = reviewScope
         try applyRetention(to: &config)
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = logLevel
-            return h
-        }
+        logFormat.bootstrap(level: logLevel)
         let logger = Logger(label: "seinhuis")
         // Open once up front so a bad path or a newer schema fails with a clear message before binding sockets.
         let store = try database.open()

@@ -37,6 +37,16 @@ let frames: [(String, [UInt8])] = [
         "power",
         #"{"v":1,"device":"TAG-0001","seq":1208,"ts":"2026-11-22T09:03:30.000Z","kind":"power","state":"restored"}"#
     ),
+    // Not in the contract's layout, so read by the general pass (where the duplicate-key check runs): fields in
+    // another order with spaces, and the same with three unknown fields.
+    (
+        "positionReordered",
+        #"{"kind": "position", "lat": 51.0543, "lon": 3.7174, "acc": 8.5, "ts": "2026-11-22T09:00:00.000Z", "seq": 1201, "device": "TAG-0001", "v": 1}"#
+    ),
+    (
+        "positionUnknownFields",
+        #"{"v":1,"device":"TAG-0001","seq":1201,"ts":"2026-11-22T09:00:00.000Z","kind":"position","lat":51.0543,"lon":3.7174,"acc":8.5,"fw":"2.1.0","rssi":-71,"gateway_id":"GW-17"}"#
+    ),
 ].map { ($0.0, Array($0.1.utf8)) }
 
 /// `n` dossiers like the simulator's (`Fixtures.dossierJSON`), parsed; one device each (`TAG-00001`...).

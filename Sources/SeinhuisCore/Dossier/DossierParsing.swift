@@ -96,9 +96,13 @@ extension Dossier {
     }
 
     /// The file's JSON tree: the byte-level reader, or Foundation's `JSONDecoder` where that reader declines
-    /// (anything but plain JSON: see `DossierJSONReader`), so both give the same tree and the same errors.
+    /// (anything but plain JSON: see `DossierJSONReader`), so both give the same tree and the same errors. A file
+    /// with a duplicate key anywhere is refused, naming it (`DossierKeyScanner`): Foundation would keep the last.
     static func tree(_ data: Data) throws(DossierError) -> JSONValue {
         if let v = data.withUnsafeBytes({ DossierJSONReader.read($0.bindMemory(to: UInt8.self)) }) { return v }
+        if let e = data.withUnsafeBytes({ DossierKeyScanner.firstDuplicate($0.bindMemory(to: UInt8.self)) }) {
+            throw e
+        }
         return try foundationTree(data)
     }
 

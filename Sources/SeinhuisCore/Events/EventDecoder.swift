@@ -16,6 +16,8 @@ public enum RejectReason: String, Sendable, CaseIterable, Equatable {
     case badDevice = "bad_device"
     case badTimestamp = "bad_timestamp"
     case outOfRange = "out_of_range"
+    /// A key appears twice in the event object (`"device":"A","device":"B"`): which one holds is ambiguous (1.1).
+    case duplicateKey = "duplicate_key"
     /// Well-formed, but no dossier names the device (checked by the pipeline, not the decoder).
     case unknownDevice = "unknown_device"
 }

@@ -50,7 +50,7 @@ struct FrameParser {
         Rejection(.malformedJSON, "\(what) at byte \(i)")
     }
 
-    @inline(__always) private mutating func skipSpace() {
+    @inline(__always) mutating func skipSpace() {
         while i < bytes.count {
             let c = bytes[i]
             guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
@@ -65,6 +65,11 @@ struct FrameParser {
             throw Rejection(.notAnObject, "an event is a JSON object")
         }
         i += 1
+        // Keys seen (`duplicate_key`): a bit per known name, a bit per hash of the others; a bit seen twice is a
+        // suspect, checked exactly once the object is read (`firstDuplicateKey`). No allocation on the way.
+        var known: UInt16 = 0
+        var unknown: UInt64 = 0
+        var suspect = false
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
@@ -78,7 +83,16 @@ struct FrameParser {
                 i += 1
                 skipSpace()
                 let value = try parseValue(depth: 1)
-                assign(key, value, &f)
+                let mark = assign(key, value, &f)
+                if mark < 16 {
+                    let bit: UInt16 = 1 &<< UInt16(mark)
+                    suspect = suspect || known & bit != 0
+                    known |= bit
+                } else {
+                    let bit: UInt64 = 1 &<< UInt64(mark &- 16)
+                    suspect = suspect || unknown & bit != 0
+                    unknown |= bit
+                }
                 skipSpace()
                 guard i < bytes.count else { throw malformed("unterminated object") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -88,45 +102,52 @@ struct FrameParser {
         }
         skipSpace()
         guard i == bytes.count else { throw malformed("trailing data") }
+        if suspect, let key = Self.firstDuplicateKey(bytes) {
+            throw Rejection(.duplicateKey, "key \"\(key.prefix(40))\" appears more than once")
+        }
     }
 
-    @inline(__always) private func assign(_ key: Token, _ value: Token, _ f: inout Fields) {
+    /// Puts a known field's value in `f`. Returns the key's mark for the duplicate check: a known name's slot
+    /// (0-11), else 16 + a 6-bit hash of its (unescaped) bytes.
+    @inline(__always) private func assign(_ key: Token, _ value: Token, _ f: inout Fields) -> Int {
         guard !key.escaped else { return assign(key.text(bytes), value, &f) }
-        guard key.count <= 8 else { return }
+        guard key.count <= 8 else { return 16 &+ Self.keyHash(bytes, key.start, key.count) }
         // One word compare per known name (FrameParser+Words.swift), no String.
         switch Self.word(bytes, at: key.start, count: key.count) {
-        case Word.v: f.v = value
-        case Word.ts: f.ts = value
-        case Word.seq: f.seq = value
-        case Word.lat: f.lat = value
-        case Word.lon: f.lon = value
-        case Word.acc: f.acc = value
-        case Word.kind: f.kind = value
-        case Word.state: f.state = value
-        case Word.level: f.level = value
-        case Word.device: f.device = value
-        case Word.present: f.present = value
-        case Word.charging: f.charging = value
-        default: return
+        case Word.v: f.v = value; return 0
+        case Word.ts: f.ts = value; return 1
+        case Word.seq: f.seq = value; return 2
+        case Word.lat: f.lat = value; return 3
+        case Word.lon: f.lon = value; return 4
+        case Word.acc: f.acc = value; return 5
+        case Word.kind: f.kind = value; return 6
+        case Word.state: f.state = value; return 7
+        case Word.level: f.level = value; return 8
+        case Word.device: f.device = value; return 9
+        case Word.present: f.present = value; return 10
+        case Word.charging: f.charging = value; return 11
+        default: return 16 &+ Self.keyHash(bytes, key.start, key.count)
         }
     }
 
     /// An escaped key (`"s\u0065q"`), unescaped.
-    private func assign(_ k: String, _ value: Token, _ f: inout Fields) {
+    private func assign(_ k: String, _ value: Token, _ f: inout Fields) -> Int {
         switch k {
-        case "v": f.v = value
-        case "ts": f.ts = value
-        case "seq": f.seq = value
-        case "lat": f.lat = value
-        case "lon": f.lon = value
-        case "acc": f.acc = value
-        case "kind": f.kind = value
-        case "state": f.state = value
-        case "level": f.level = value
-        case "device": f.device = value
-        case "present": f.present = value
-        case "charging": f.charging = value
-        default: break
+        case "v": f.v = value; return 0
+        case "ts": f.ts = value; return 1
+        case "seq": f.seq = value; return 2
+        case "lat": f.lat = value; return 3
+        case "lon": f.lon = value; return 4
+        case "acc": f.acc = value; return 5
+        case "kind": f.kind = value; return 6
+        case "state": f.state = value; return 7
+        case "level": f.level = value; return 8
+        case "device": f.device = value; return 9
+        case "present": f.present = value; return 10
+        case "charging": f.charging = value; return 11
+        default:
+            var k = k
+            return 16 &+ k.withUTF8 { Self.keyHash($0, 0, $0.count) }
         }
     }
 

@@ -44,27 +44,28 @@ extension ServeTurns {
         let at = pipeline.clock
         var taken = 0
         while frames < config.maxBatch {
-            guard let identity = try router.receive(dontWait: true, { bytes, more in (Array(bytes), more) })
+            // The framing (ReliableFraming, fuzzed by Fuzz/FuzzReliableBatch) says what each frame is.
+            var framing = ReliableFraming()
+            guard let identity = try router.receive(dontWait: true, { bytes, more in
+                (Array(bytes), framing.next(more: more))
+            })
             else { break }
-            guard identity.1 else { continue }
+            guard identity.1 == .identity else { continue }
             var ack = PendingAck(identity: identity.0, batchID: [])
             var more = true
-            var first = true
             let before = pipeline.intake.counts
             while more {
                 _ = try router.receive { bytes, m in
-                    if first {
-                        ack.batchID = Array(bytes)
-                    } else {
+                    switch framing.next(more: m) {
+                    case .batchID: ack.batchID = Array(bytes)
+                    case .event:
                         pipeline.take(bytes, source: "reliable", receivedAt: at)
+                        frames += 1
+                        taken += 1
+                    case .identity, .lone: break
                     }
                     more = m
                 }
-                if !first {
-                    frames += 1
-                    taken += 1
-                }
-                first = false
             }
             let after = pipeline.intake.counts
             ack.accepted = after.accepted - before.accepted

@@ -163,11 +163,9 @@ final class ServeTurns {
         let router = sockets.router
         for a in acks {
             try router.send(a.identity, more: true)
-            try router.send(a.batchID, more: true)
-            try router.send("ok", more: true)
-            try router.send(String(a.accepted), more: true)
-            try router.send(String(a.duplicates), more: true)
-            try router.send(String(a.rejected))
+            let frames = ReliableFraming.ack(
+                batchID: a.batchID, accepted: a.accepted, duplicates: a.duplicates, rejected: a.rejected)
+            for (k, f) in frames.enumerated() { try router.send(f, more: k < frames.count - 1) }
         }
         acks.removeAll(keepingCapacity: true)
     }

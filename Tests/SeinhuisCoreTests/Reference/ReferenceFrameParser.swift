@@ -64,6 +64,9 @@ struct RefFrameParser {
         }
         i += 1
         var f = RefFields()
+        // Issue 16's duplicate_key, plainly: every top-level key's unescaped bytes in a set.
+        var seen = Set<[UInt8]>()
+        var duplicate: String?
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
@@ -78,6 +81,8 @@ struct RefFrameParser {
                 skipSpace()
                 let value = try parseValue(depth: 1)
                 assign(key, value, &f)
+                let name = key.escaped ? Array(key.text(bytes).utf8) : Array(bytes[key.start..<key.end])
+                if !seen.insert(name).inserted, duplicate == nil { duplicate = String(decoding: name, as: UTF8.self) }
                 skipSpace()
                 guard i < bytes.count else { throw malformed("unterminated object") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -87,6 +92,7 @@ struct RefFrameParser {
         }
         skipSpace()
         guard i == bytes.count else { throw malformed("trailing data") }
+        if let duplicate { throw Rejection(.duplicateKey, "key \"\(duplicate.prefix(40))\" appears more than once") }
         return f
     }
 
