@@ -23,6 +23,7 @@ struct Seinhuis: AsyncParsableCommand {
             Serve.self, DossierCommand.self, Replay.self, AlertsCommand.self, AlertCommand.self, ReportCommand.self,
             EventsCommand.self,
             QuarantineCommand.self, PolicyCommand.self, ReviewCommand.self, OverviewCommand.self, UserCommand.self,
+            KeysCommand.self,
         ])
 }
 

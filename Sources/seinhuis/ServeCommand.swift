@@ -43,6 +43,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Review notices (PROTOCOL 5) for radex dossiers (default) or all ET dossiers.")
     var reviewScope: ReviewScope = .radex
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+    @Option(
+        help: """
+            CURVE on every ZeroMQ endpoint (PROTOCOL 7) with the keys of DIR: server.key and server.pub, \
+            gateways/*.pub (may send events), subscribers/NAME.pub with NAME.queues (receive those queues' alerts).
+            """)
+    var curve: String?
+    @Flag(help: "Without --curve, allow non-loopback endpoints and HTTP host (unauthenticated ZeroMQ).")
+    var insecure = false
 
     func run() async throws {
         var config = ServeConfig()
@@ -66,6 +74,7 @@ struct Serve: AsyncParsableCommand {
         rules.apply(to: &config.rules)
         if let policy = routing.policy { config.policy = policy }
         config.reviewScope = reviewScope
+        try configureLinks(&config)
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = logLevel
@@ -82,6 +91,19 @@ struct Serve: AsyncParsableCommand {
             logger.info("console at http://\(httpHost):\(httpPort)/")
         }
         try await Server(config: config, logger: logger).run()
+    }
+}
+
+extension Serve {
+    /// `--curve` and `--insecure`: the keys read and checked, and loopback-only without them (PROTOCOL 7).
+    func configureLinks(_ config: inout ServeConfig) throws {
+        do {
+            if let curve { config.curve = try CurveKeys.load(directory: curve) }
+            config.insecure = insecure
+            try config.checkLinks()
+        } catch let error as ServeError {
+            throw ValidationError(error.description)
+        }
     }
 }
 

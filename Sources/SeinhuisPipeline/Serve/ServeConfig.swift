@@ -30,6 +30,10 @@ public struct ServeConfig: Sendable {
     public var snapshotEvents = 500_000
     /// ... or this long after the previous one, if any event came since.
     public var snapshotIntervalMs: Int64 = 60_000
+    /// `--curve DIR`: CURVE on every ZeroMQ endpoint with these keys (PROTOCOL 7); nil: plain ZMTP, loopback only.
+    public var curve: CurveKeys?
+    /// `--insecure`: bind non-loopback endpoints without CURVE.
+    public var insecure = false
 
     public init() {}
 
