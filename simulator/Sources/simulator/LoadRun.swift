@@ -55,6 +55,12 @@ struct LoadRun: ParsableCommand {
     @Option(help: "The seinhuis binary (default: next to this simulator).") var seinhuis: String?
     @Option(help: "First of six consecutive TCP ports to use (default: random).") var port: Int?
     @Flag(help: "Keep the temporary directory (stream, database, serve.log).") var keep = false
+    @Flag(
+        help: """
+            Throughput and latency: run serve with --curve (keys generated in the temporary directory) and connect \
+            with CURVE, to compare with a run without it.
+            """)
+    var curve = false
 
     func validate() throws {
         guard rate >= 1000, seconds > 0, events >= 10_000, devices >= 10, probes >= 1 else {
@@ -104,7 +110,7 @@ struct LoadRun: ParsableCommand {
         result.libzmqCPUPerMessage = min(before.bareCPU, bareCPU2)
         result.floor = before.floor
         result.floorCPUPerEvent = before.floorCPU
-        print(result.json(mode: mode.rawValue))
+        print(result.json(mode: mode.rawValue, curve: curve))
     }
 
     /// The stream: about `wanted` events of 10k devices with 1 s fixes, ending a minute ago (live devices), with
@@ -160,16 +166,20 @@ struct LoadRun: ParsableCommand {
 
     /// Starts serve, sends the frames (all at once, or paced) with the probes, and stops it: the run's result.
     func measureServe(binary: String, _ frames: FrameSet, work: String, base: Int) throws -> Result {
+        let keys = curve ? try LoadCurve.make(binary: binary, work: work) : nil
         let serve = try ServeProcess(
-            binary: binary, db: work + "/serve.sqlite", dossiers: work + "/dossiers.json", base: base, workDir: work)
+            binary: binary, db: work + "/serve.sqlite", dossiers: work + "/dossiers.json", base: base, workDir: work,
+            extraArguments: keys.map { ["--curve", $0.dir] } ?? [])
         let probeSet = Probes()
         let stop = StopSignal()
-        let listener = probeSet.listen(to: serve.alerts, stop: stop)
+        let listener = probeSet.listen(to: serve.alerts, stop: stop, curve: keys?.client)
         var result: Result
         let cpuBefore = serve.cpuSeconds
         do {
             result =
-                try mode == .throughput ? pushAll(frames, serve, probeSet) : paced(frames, serve.ingest, probeSet)
+                try mode == .throughput
+                ? pushAll(frames, serve, probeSet, curve: keys?.client)
+                : paced(frames, serve.ingest, probeSet, curve: keys?.client)
         } catch {
             stop.set()
             listener.wait()
@@ -215,12 +225,13 @@ struct LoadRun: ParsableCommand {
         var floorCPUPerEvent = Double.nan
         var eventsPerSecond: Double { Double(events) / seconds }
 
-        func json(mode: String) -> String {
+        func json(mode: String, curve: Bool = false) -> String {
             func r(_ x: Double, _ digits: Double = 1) -> String {
                 x.isFinite ? String((x * digits).rounded() / digits) : "null"
             }
             var o = JSONObjectWriter()
             o.string("mode", mode)
+            o.raw("curve", curve ? "true" : "false")
             o.int("events", events)
             o.raw("seconds", r(seconds, 1000))
             o.raw("events_per_s", r(eventsPerSecond))
@@ -257,9 +268,12 @@ struct LoadRun: ParsableCommand {
 
     /// Throughput: every frame as fast as PUSH takes it, a probe every 1000 frames, then a final probe whose
     /// alert stops the clock.
-    private func pushAll(_ frames: FrameSet, _ serve: ServeProcess, _ probeSet: Probes) throws -> Result {
+    private func pushAll(_ frames: FrameSet, _ serve: ServeProcess, _ probeSet: Probes, curve: ClientCurve?) throws
+        -> Result
+    {
         let ctx = try ZMQContext()
         let push = try ZMQSocket(ctx, .push)
+        try curve?.apply(to: push)
         try push.setSendHighWaterMark(100_000)
         try push.setLinger(10_000)
         try push.connect(serve.ingest)
@@ -291,9 +305,12 @@ struct LoadRun: ParsableCommand {
 
     /// Latency: frames paced at `rate` per second in batches per 1 ms tick (the sender sleeps between ticks, so it
     /// leaves the CPU to serve), probes interleaved.
-    private func paced(_ frames: FrameSet, _ ingest: String, _ probeSet: Probes) throws -> Result {
+    private func paced(_ frames: FrameSet, _ ingest: String, _ probeSet: Probes, curve: ClientCurve?) throws
+        -> Result
+    {
         let ctx = try ZMQContext()
         let push = try ZMQSocket(ctx, .push)
+        try curve?.apply(to: push)
         try push.setSendHighWaterMark(100_000)
         try push.setLinger(10_000)
         try push.connect(ingest)
