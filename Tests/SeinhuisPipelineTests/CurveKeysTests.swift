@@ -28,7 +28,8 @@ struct CurveKeysTests {
         #expect(throws: (any Error).self) { try KeyFiles.generate(name: "police-1", directory: dir, force: false) }
         #expect(try String(contentsOfFile: w.secretPath, encoding: .utf8) == secret)
         let again = try KeyFiles.generate(name: "police-1", directory: dir, force: true)
-        #expect(again.publicKey != p && (try mode(w.secretPath)) == 0o600)
+        let modeAfter = try mode(w.secretPath)
+        #expect(again.publicKey != p && modeAfter == 0o600)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["police-1.key", "police-1.pub"])
         #expect(throws: (any Error).self) { try KeyFiles.generate(name: "../x", directory: dir, force: false) }
     }

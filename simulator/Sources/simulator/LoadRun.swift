@@ -268,7 +268,7 @@ struct LoadRun: ParsableCommand {
 
     /// Throughput: every frame as fast as PUSH takes it, a probe every 1000 frames, then a final probe whose
     /// alert stops the clock.
-    private func pushAll(_ frames: FrameSet, _ serve: ServeProcess, _ probeSet: Probes, curve: ClientCurve?) throws
+    private func pushAll(_ frames: FrameSet, _ serve: ServeProcess, _ probeSet: Probes, curve: ClientCurve? = nil) throws
         -> Result
     {
         let ctx = try ZMQContext()
@@ -305,7 +305,7 @@ struct LoadRun: ParsableCommand {
 
     /// Latency: frames paced at `rate` per second in batches per 1 ms tick (the sender sleeps between ticks, so it
     /// leaves the CPU to serve), probes interleaved.
-    private func paced(_ frames: FrameSet, _ ingest: String, _ probeSet: Probes, curve: ClientCurve?) throws
+    private func paced(_ frames: FrameSet, _ ingest: String, _ probeSet: Probes, curve: ClientCurve? = nil) throws
         -> Result
     {
         let ctx = try ZMQContext()
