@@ -45,7 +45,7 @@ struct CurveServeTests {
         try await server.stop()
         let store = try Store(path: db)
         #expect(try store.journalCount() == 1)
-        #expect(try store.alerts().isEmpty)  // the anonymous strap `opened` raised nothing
+        #expect(!(try store.alerts().contains { $0.kind == .breach(.strap_tamper) }))  // the anonymous `opened`
     }
 
     @Test func aListedGatewaysPushRaisesAnAlert() async throws {
@@ -58,7 +58,7 @@ struct CurveServeTests {
         #expect(try await eventually { try !Store(path: db).alerts().isEmpty })
         #expect(try await refusedCount(server, "ingest") == 0)
         try await server.stop()
-        #expect(try Store(path: db).alerts().map(\.kind) == [.breach(.strap_tamper)])
+        #expect(try Store(path: db).alerts().map(\.kind).filter { if case .breach = $0 { true } else { false } } == [.breach(.strap_tamper)])
     }
 
     /// The alerts published to each subscriber: (topic, alert JSON).
@@ -73,7 +73,7 @@ struct CurveServeTests {
         }
         func has(_ dossier: String, _ text: String = "") -> Bool {
             messages.contains {
-                $0.json.contains(#""dossier":"\#(dossier)""#) && !$0.json.contains("cleared_at") && $0.json.contains(text)
+                $0.json.contains(#""dossier":"\#(dossier)""#) && !$0.json.contains("cleared_at") && (text.isEmpty || $0.json.contains(text))
             }
         }
     }
