@@ -84,6 +84,10 @@ public struct CurveKeys: Sendable, Equatable {
         for file in names.sorted() where file.hasSuffix(".pub") {
             let name = String(file.dropLast(4))
             let path = folder.appendingPathComponent(file).path
+            // The name is the peer's User-Id: never empty (an empty one is how an in-process peer looks).
+            guard KeyFiles.isValidName(name) else {
+                throw ServeError(description: "\(path): a key's name is letters, digits, '-', '_' or '.' (at most 64)")
+            }
             guard let key = Curve.decode(try readKey(path)) else { continue }
             if let other = keys[key] {
                 throw ServeError(description: "\(path): the same key as \(other).pub in \(folder.path)")
