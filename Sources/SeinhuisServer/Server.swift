@@ -52,6 +52,7 @@ public struct Server {
 
     /// Runs until SIGTERM or SIGINT (or the task's cancellation); `onReady` is called once the pipeline is ready.
     public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
+        try config.checkLinks()
         // One ZeroMQ context for the pipeline and the console's feed, so the feed follows the PUB socket in-process
         // (inproc: no TCP, no I/O-thread work per publication) rather than over the TCP endpoint.
         let zmq = try ZMQContext()

@@ -2,7 +2,7 @@ import CZeroMQ
 
 /// The socket types Seinhuis uses.
 public enum SocketType: Sendable {
-    case push, pull, pub, sub, router, dealer, pair, req, rep
+    case push, pull, pub, sub, router, dealer, pair, req, rep, xpub
 
     var raw: Int32 {
         switch self {
@@ -15,6 +15,7 @@ public enum SocketType: Sendable {
         case .pair: ZMQ_PAIR
         case .req: ZMQ_REQ
         case .rep: ZMQ_REP
+        case .xpub: ZMQ_XPUB
         }
     }
 }
@@ -25,7 +26,8 @@ public enum SocketType: Sendable {
 /// bytes to a closure without copying them.
 public final class ZMQSocket {
     public let handle: UnsafeMutableRawPointer
-    private let msg: UnsafeMutablePointer<zmq_msg_t>
+    /// The reused receive message (`Socket+Metadata.swift` reads its properties).
+    let msg: UnsafeMutablePointer<zmq_msg_t>
     public let context: ZMQContext
 
     public init(_ context: ZMQContext, _ type: SocketType) throws(ZMQError) {

@@ -25,6 +25,7 @@ struct Seinhuis: AsyncParsableCommand {
             QuarantineCommand.self, PolicyCommand.self, ReviewCommand.self, OverviewCommand.self, UserCommand.self,
             AuditCommand.self,
             RetentionCommand.self,
+            KeysCommand.self,
         ])
 }
 

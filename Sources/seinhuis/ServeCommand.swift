@@ -54,6 +54,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Milliseconds between two purge transactions.") var retentionPauseMs = RetentionBatching().pauseMs
     @Option(help: "Log lines on standard error: text (key=value) or json (one object per line).")
     var logFormat: LogFormat = .text
+    @Option(
+        help: """
+            CURVE on every ZeroMQ endpoint (PROTOCOL 7) with the keys of DIR: server.key and server.pub, \
+            gateways/*.pub (may send events), subscribers/NAME.pub with NAME.queues (receive those queues' alerts).
+            """)
+    var curve: String?
+    @Flag(help: "Without --curve, allow non-loopback endpoints and HTTP host (unauthenticated ZeroMQ).")
+    var insecure = false
 
     func run() async throws {
         var config = ServeConfig()
@@ -78,6 +86,7 @@ struct Serve: AsyncParsableCommand {
         if let policy = routing.policy { config.policy = policy }
         config.reviewScope = reviewScope
         try applyRetention(to: &config)
+        try configureLinks(&config)
         logFormat.bootstrap(level: logLevel)
         let logger = Logger(label: "seinhuis")
         // Open once up front so a bad path or a newer schema fails with a clear message before binding sockets.
@@ -113,6 +122,17 @@ extension Serve {
         }
         config.retentionBatching = RetentionBatching(
             blocks: retentionBatchBlocks, events: retentionBatchEvents, pauseMs: retentionPauseMs)
+    }
+
+    /// `--curve` and `--insecure`: the keys read and checked, and loopback-only without them (PROTOCOL 7).
+    func configureLinks(_ config: inout ServeConfig) throws {
+        do {
+            if let curve { config.curve = try CurveKeys.load(directory: curve) }
+            config.insecure = insecure
+            try config.checkLinks()
+        } catch let error as ServeError {
+            throw ValidationError(error.description)
+        }
     }
 }
 

@@ -45,7 +45,17 @@ public final class IngestLoop: @unchecked Sendable {
 
     public func run(stop: StopFlag) throws {
         let ctx = try context ?? ZMQContext()
-        let sockets = try ServeSockets(ctx, config: config, inProcess: context != nil ? Self.liveEndpoint : nil)
+        // With CURVE, the ZAP handler is bound before any socket and stops after they are closed (`serve` returns
+        // first): without it, libzmq would admit every key.
+        let zap = try config.curve.map { try ZAPHandler(ctx, keys: $0, registry: metrics.registry, logger: logger) }
+        defer { zap?.finish() }
+        try serve(ctx, zap: zap, stop: stop)
+    }
+
+    private func serve(_ ctx: ZMQContext, zap: ZAPHandler?, stop: StopFlag) throws {
+        let sockets = try ServeSockets(
+            ctx, config: config, inProcess: context != nil ? Self.liveEndpoint : nil, zap: zap)
+        zap?.start()
         let store = try Store(path: config.databasePath, durability: config.durability)
         // Checkpoints on their own thread: never an fsync inside an ingest commit.
         try store.db.execute("PRAGMA wal_autocheckpoint=0")
@@ -64,6 +74,7 @@ public final class IngestLoop: @unchecked Sendable {
             metadata: [
                 "ingest": "\(config.ingestEndpoint)", "reliable": "\(config.reliableEndpoint)",
                 "alerts": "\(config.alertsEndpoint)", "db": "\(config.databasePath)",
+                "curve": "\(config.curve != nil ? "on" : "off")",
                 "dossiers": "\(outcome.pipeline.dossiers.dossiers.count)",
                 "snapshot": "\(outcome.snapshotID.map(String.init) ?? "none")",
                 "journal.events_after_snapshot": "\(s.events)", "journal.not_evaluated": "\(s.notEvaluated)",
@@ -109,14 +120,29 @@ public final class PipelineStatus: Sendable {
 struct ServeSockets {
     let pull: ZMQSocket
     let router: ZMQSocket
+    /// A PUB socket; with CURVE an XPUB in manual mode, its subscriptions applied by `gate`.
     let pub: ZMQSocket
+    let gate: SubscriberGate?
+    /// The ZAP domains of the three endpoints (and the `endpoint` label of the refused count).
+    static let domains = ["ingest", "reliable", "alerts"]
 
-    init(_ ctx: ZMQContext, config: ServeConfig, inProcess: String?) throws {
+    init(_ ctx: ZMQContext, config: ServeConfig, inProcess: String?, zap: ZAPHandler? = nil) throws {
         pull = try ZMQSocket(ctx, .pull)
         router = try ZMQSocket(ctx, .router)
-        pub = try ZMQSocket(ctx, .pub)
+        pub = try ZMQSocket(ctx, zap == nil ? .pub : .xpub)
         try pull.setHighWaterMarks(send: 100_000, receive: 100_000)
         try pub.setHighWaterMarks(send: 100_000, receive: 1000)
+        if let zap {
+            let secret = zap.keys.serverSecret
+            for (socket, domain) in zip([pull, router, pub], Self.domains) {
+                try socket.makeCurveServer(secretKey: secret, zapDomain: domain)
+                try zap.monitor(socket, domain: domain)
+            }
+            try pub.setManualSubscriptions()
+            gate = SubscriberGate(queues: zap.keys.queues)
+        } else {
+            gate = nil
+        }
         try Self.bind(pull, config.ingestEndpoint, option: "--ingest")
         try Self.bind(router, config.reliableEndpoint, option: "--reliable")
         try Self.bind(pub, config.alertsEndpoint, option: "--alerts")

@@ -39,6 +39,10 @@ public struct ServeConfig: Sendable {
     public var retentionEveryMs: Int64 = 86_400_000
     /// How the purge paces its transactions beside ingest.
     public var retentionBatching = RetentionBatching()
+    /// `--curve DIR`: CURVE on every ZeroMQ endpoint with these keys (PROTOCOL 7); nil: plain ZMTP, loopback only.
+    public var curve: CurveKeys?
+    /// `--insecure`: bind non-loopback endpoints without CURVE.
+    public var insecure = false
 
     public init() {}
 

@@ -55,7 +55,7 @@ final class ServeTurns {
         loadID = outcome.loadID
         self.metrics = metrics
         self.logger = logger
-        poller = ZMQPoller([sockets.pull, sockets.router])
+        poller = ZMQPoller([sockets.pull, sockets.router] + (sockets.gate != nil ? [sockets.pub] : []))
         commitDelay = UInt64(max(0, config.pullCommitDelayMs)) * 1_000_000
         watch = try OtherWriters(store)
         try loadReviews()
@@ -81,6 +81,7 @@ final class ServeTurns {
         let turnStart = WallClock.monotonicNanos()
         arrival = waiting ? lastDrained : turnStart
         turns += 1
+        if let gate = sockets.gate, ready.count > 2, ready[2] { try gate.serve(sockets.pub) }
         pipeline.advance(to: WallClock.now())
         frames = 0
         try readFrames(pullReady: ready[0], reliableReady: ready[1])

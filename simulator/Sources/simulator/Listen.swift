@@ -42,6 +42,7 @@ struct Listen: ParsableCommand {
     var format: OutputFormat = .table
     @Flag(help: "Print nothing per publication (only the summary on standard error).") var quiet = false
     @OptionGroup var catchUp: CatchUpOptions
+    @OptionGroup(title: "CURVE") var curve: CurveOptions
 
     func validate() throws {
         if let queue, Queue(rawValue: queue) == nil {
@@ -68,6 +69,7 @@ struct Listen: ParsableCommand {
         let printer = ListenPrinter(format: format, quiet: quiet, queue: queue)
         let consumer = try catchUp.consumer(queue: queue) { json, via in printer.alert(json, via: via) }
         let sub = try ZMQSocket(ctx, .sub)
+        try curve.load()?.apply(to: sub)
         try sub.subscribe(queue ?? "")
         do { try sub.connect(endpoint) } catch { throw ValidationError("cannot connect to \(endpoint): \(error)") }
         try sub.setReceiveTimeout(200)

@@ -58,6 +58,12 @@ struct LoadRun: ParsableCommand {
     @Option(help: "Events older than the retention period put into the database before serve starts.")
     var oldEvents = 0
     @Flag(help: "Run serve's purge during the load (1.5 s after ready; with --old-events).") var purge = false
+    @Flag(
+        help: """
+            Throughput and latency: run serve with --curve (keys generated in the temporary directory) and connect \
+            with CURVE, to compare with a run without it.
+            """)
+    var curve = false
 
     func validate() throws {
         guard oldEvents >= 0, !purge || oldEvents > 0 else { throw ValidationError("--purge needs --old-events N") }
@@ -108,7 +114,7 @@ struct LoadRun: ParsableCommand {
         result.libzmqCPUPerMessage = min(before.bareCPU, bareCPU2)
         result.floor = before.floor
         result.floorCPUPerEvent = before.floorCPU
-        print(old.annotate(result.json(mode: mode.rawValue), log: work + "/serve.log"))
+        print(old.annotate(result.json(mode: mode.rawValue, curve: curve), log: work + "/serve.log"))
     }
 
     var old: OldEvents { OldEvents(count: oldEvents, purge: purge) }
@@ -169,17 +175,20 @@ struct LoadRun: ParsableCommand {
         let db = work + "/serve.sqlite"
         try ServeProcess.runToEnd(binary, ["dossier", "import", work + "/dossiers.json", "--db", db])
         try old.fill(db: db, note: note)
+        let keys = curve ? try LoadCurve.make(binary: binary, work: work) : nil
         let serve = try ServeProcess(
-            binary: binary, db: db, dossiers: nil, base: base, workDir: work, extraArguments: old.serveArguments,
-            readyTimeout: 900)
+            binary: binary, db: db, dossiers: nil, base: base, workDir: work,
+            extraArguments: old.serveArguments + (keys.map { ["--curve", $0.dir] } ?? []), readyTimeout: 900)
         let probeSet = Probes()
         let stop = StopSignal()
-        let listener = probeSet.listen(to: serve.alerts, stop: stop)
+        let listener = probeSet.listen(to: serve.alerts, stop: stop, curve: keys?.client)
         var result: Result
         let cpuBefore = serve.cpuSeconds
         do {
             result =
-                try mode == .throughput ? pushAll(frames, serve, probeSet) : paced(frames, serve.ingest, probeSet)
+                try mode == .throughput
+                ? pushAll(frames, serve, probeSet, curve: keys?.client)
+                : paced(frames, serve.ingest, probeSet, curve: keys?.client)
         } catch {
             stop.set()
             listener.wait()
@@ -225,12 +234,13 @@ struct LoadRun: ParsableCommand {
         var floorCPUPerEvent = Double.nan
         var eventsPerSecond: Double { Double(events) / seconds }
 
-        func json(mode: String) -> String {
+        func json(mode: String, curve: Bool = false) -> String {
             func r(_ x: Double, _ digits: Double = 1) -> String {
                 x.isFinite ? String((x * digits).rounded() / digits) : "null"
             }
             var o = JSONObjectWriter()
             o.string("mode", mode)
+            o.raw("curve", curve ? "true" : "false")
             o.int("events", events)
             o.raw("seconds", r(seconds, 1000))
             o.raw("events_per_s", r(eventsPerSecond))
@@ -267,9 +277,12 @@ struct LoadRun: ParsableCommand {
 
     /// Throughput: every frame as fast as PUSH takes it, a probe every 1000 frames, then a final probe whose
     /// alert stops the clock.
-    private func pushAll(_ frames: FrameSet, _ serve: ServeProcess, _ probeSet: Probes) throws -> Result {
+    private func pushAll(_ frames: FrameSet, _ serve: ServeProcess, _ probeSet: Probes, curve: ClientCurve? = nil) throws
+        -> Result
+    {
         let ctx = try ZMQContext()
         let push = try ZMQSocket(ctx, .push)
+        try curve?.apply(to: push)
         try push.setSendHighWaterMark(100_000)
         try push.setLinger(10_000)
         try push.connect(serve.ingest)
@@ -301,9 +314,12 @@ struct LoadRun: ParsableCommand {
 
     /// Latency: frames paced at `rate` per second in batches per 1 ms tick (the sender sleeps between ticks, so it
     /// leaves the CPU to serve), probes interleaved.
-    private func paced(_ frames: FrameSet, _ ingest: String, _ probeSet: Probes) throws -> Result {
+    private func paced(_ frames: FrameSet, _ ingest: String, _ probeSet: Probes, curve: ClientCurve? = nil) throws
+        -> Result
+    {
         let ctx = try ZMQContext()
         let push = try ZMQSocket(ctx, .push)
+        try curve?.apply(to: push)
         try push.setSendHighWaterMark(100_000)
         try push.setLinger(10_000)
         try push.connect(ingest)

@@ -218,7 +218,7 @@ final class Probes: @unchecked Sendable {
     var arrived: Int { received.withLock { $0.count } }
 
     /// Subscribes to the `vcet` queue on a thread of its own and records the arrival of every probe's alert.
-    func listen(to endpoint: String, stop: StopSignal) -> DispatchSemaphore {
+    func listen(to endpoint: String, stop: StopSignal, curve: ClientCurve? = nil) -> DispatchSemaphore {
         let done = DispatchSemaphore(value: 0)
         let ready = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
@@ -227,6 +227,7 @@ final class Probes: @unchecked Sendable {
                 ready.signal()
                 return
             }
+            _ = try? curve?.apply(to: sub)
             _ = try? sub.subscribe("vcet")
             _ = try? sub.setReceiveTimeout(100)
             _ = try? sub.connect(endpoint)

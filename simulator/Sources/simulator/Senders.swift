@@ -21,8 +21,9 @@ final class PushSender: EventSender {
     let batch: Int
     private var pending: [[UInt8]] = []
 
-    init(ctx: ZMQContext, endpoint: String, batch: Int, sendTimeoutMs: Int) throws {
+    init(ctx: ZMQContext, endpoint: String, batch: Int, sendTimeoutMs: Int, curve: ClientCurve? = nil) throws {
         socket = try ZMQSocket(ctx, .push)
+        try curve?.apply(to: socket)
         try socket.setSendHighWaterMark(100_000)
         // keep what is queued when the socket closes, so the last events reach the server
         try socket.setLinger(60_000)
@@ -74,8 +75,12 @@ final class ReliableSender: EventSender {
     private var order: [String] = []
     private var summary = StreamSummary(reliable: true)
 
-    init(ctx: ZMQContext, endpoint: String, batch: Int, ackTimeoutMs: Int, window: Int, maxResends: Int) throws {
+    init(
+        ctx: ZMQContext, endpoint: String, batch: Int, ackTimeoutMs: Int, window: Int, maxResends: Int,
+        curve: ClientCurve? = nil
+    ) throws {
         socket = try ZMQSocket(ctx, .dealer)
+        try curve?.apply(to: socket)
         batchSize = batch
         self.ackTimeoutMs = ackTimeoutMs
         self.window = window

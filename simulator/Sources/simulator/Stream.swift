@@ -51,6 +51,7 @@ struct Stream: ParsableCommand {
     @Option(help: "Stop after this many events.") var limit: Int?
     @Option(help: "Summary format: table or json.") var format: OutputFormat = .table
     @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup(title: "CURVE") var curve: CurveOptions
 
     func validate() throws {
         let paces = [rate != nil, speedup != nil, max].filter { $0 }.count
@@ -65,14 +66,16 @@ struct Stream: ParsableCommand {
     func run() throws {
         let ctx = try ZMQContext()
         var summary = StreamSummary(reliable: reliable != nil)
+        let keys = try curve.load()
         do {
             let sender: EventSender =
                 if let reliable {
                     try ReliableSender(
                         ctx: ctx, endpoint: reliable, batch: batch ?? 500, ackTimeoutMs: ackTimeoutMs,
-                        window: window, maxResends: maxResends)
+                        window: window, maxResends: maxResends, curve: keys)
                 } else {
-                    try PushSender(ctx: ctx, endpoint: endpoint, batch: batch ?? 1, sendTimeoutMs: sendTimeoutMs)
+                    try PushSender(
+                        ctx: ctx, endpoint: endpoint, batch: batch ?? 1, sendTimeoutMs: sendTimeoutMs, curve: keys)
                 }
             try pump(sender, &summary)
         }
