@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SeinhuisApp
 import SeinhuisCore
 import SeinhuisPipeline
 import SeinhuisServer
@@ -41,6 +42,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "... or this many milliseconds after the previous snapshot, if any event came since.")
     var snapshotIntervalMs: Int64 = 60_000
     @OptionGroup(title: "Routing") var routing: PolicyOption
+    @OptionGroup(title: "Policy change (only when --policy differs from the policy in force: an admin account)")
+    var actor: ActorOption
     @Option(help: "Review notices (PROTOCOL 5) for radex dossiers (default) or all ET dossiers.")
     var reviewScope: ReviewScope = .radex
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
@@ -91,11 +94,14 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "seinhuis")
         // Open once up front so a bad path or a newer schema fails with a clear message before binding sockets.
         let store = try database.open()
-        // Starting with another routing policy is a policy change: audited (PROTOCOL 7).
-        let env = ProcessInfo.processInfo.environment
+        // Starting with another routing policy is a policy change: done by an admin account, audited (PROTOCOL 7).
         try store.recordPolicyInForce(
             version: config.policy.version, canonicalJSON: config.policy.canonicalJSON, builtIn: routing.policy == nil,
-            by: env["SEINHUIS_USER"] ?? env["USER"] ?? "serve", at: now())
+            at: now()
+        ) {
+            let account = try actor.account(.activatePolicies, in: store)
+            return (account.name, account.role.rawValue)
+        }
         if try store.userCount() == 0 {
             logger.warning(
                 "no console users yet: create the first with `seinhuis user add admin --role admin` (it prints a password), then open http://\(httpHost):\(httpPort)/"

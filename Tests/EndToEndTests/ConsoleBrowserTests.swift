@@ -74,6 +74,7 @@ struct ConsoleBrowserTests {
             let port = 20000 + Int.random(in: 0..<3000) * 4
             let p = Process()
             p.executableURL = Binary.path
+            p.environment = Binary.environment
             p.arguments = [
                 "serve", "--db", db, "--ingest", "tcp://127.0.0.1:\(port + 1)", "--reliable",
                 "tcp://127.0.0.1:\(port + 2)", "--alerts", "tcp://127.0.0.1:\(port + 3)", "--http-port", String(port),

@@ -236,7 +236,7 @@ struct GeneratedRun {
     private func serveArm(kills: Int, label: String) throws -> Outcome {
         let armDir = dir.appendingPathComponent(label)
         try FileManager.default.createDirectory(at: armDir, withIntermediateDirectories: true)
-        let served = ServedDatabase(dir: armDir)
+        let served = try ServedDatabase(dir: armDir)
         try served.importDossiers(dossiers, name: "dossiers.json")
         try served.start()
         // The schedule: each kill in a half, at a moment within the half's expected streaming time.

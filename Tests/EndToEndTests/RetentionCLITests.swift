@@ -171,7 +171,7 @@ struct RetentionCLITests {
         let (db, _) = try Self.replayed()
         // The control: the same database served and restarted without a purge (its period longer than the data).
         let controlDir = try RestartHarness.temporaryDirectory("retention-control")
-        let control = ServedDatabase(dir: controlDir)
+        let control = try ServedDatabase(dir: controlDir)
         defer { control.cleanUp() }
         try FileManager.default.copyItem(atPath: db, toPath: control.db)
         control.serveArguments = ["--retention-days", "100000", "--retention-first-run-ms", "0"]
@@ -180,7 +180,7 @@ struct RetentionCLITests {
         try control.stop()
 
         let dir = try RestartHarness.temporaryDirectory("retention")
-        let served = ServedDatabase(dir: dir)
+        let served = try ServedDatabase(dir: dir)
         defer { served.cleanUp() }
         try FileManager.default.copyItem(atPath: db, toPath: served.db)
         // A world-readable file from before is tightened when serve opens it.
