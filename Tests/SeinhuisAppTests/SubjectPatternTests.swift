@@ -17,7 +17,7 @@ struct SubjectPatternTests {
 
     static func dossier(_ id: String, subject: String, device: String) -> String {
         #"{"id":"\#(id)","subject":"\#(subject)","radex":false,"mandate":"sentence","start":"2026-01-01","#
-            + #""devices":["\#(device)"]}"#
+            + #""devices":["\#(device)"],"home":{"lat":51.05,"lon":3.72,"radius_m":100}}"#
     }
 
     @Test func twoToFortyCharacters() {
