@@ -67,7 +67,7 @@ struct AuditCLITests {
         #expect(d1.contains("alert.respond") && d1.contains("review.report_view") && !d1.contains("user.add"))
         #expect(
             try entries(db, ["--action", "user"]).compactMap { $0["action"] as? String } == [
-                "user.add", "user.disable",
+                "user.add", "user.add", "user.disable",  // the tests' admin (the first account), then anna-op
             ])
         #expect(try entries(db, ["--actor", "nobody-at-all"]).isEmpty)
         #expect(

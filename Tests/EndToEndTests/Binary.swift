@@ -83,4 +83,9 @@ enum Binary {
     static func addAdmin(db: String) throws {
         try run(["user", "add", admin, "--role", "admin", "--db", db])
     }
+
+    /// Adds console accounts (name, role), by `admin`: the actors of a test's `--by`.
+    static func addAccounts(db: String, _ accounts: [(String, String)]) throws {
+        for (name, role) in accounts { try run(["user", "add", name, "--role", role, "--db", db]) }
+    }
 }

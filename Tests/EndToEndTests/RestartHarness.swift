@@ -261,11 +261,12 @@ final class ServedDatabase {
     /// More arguments of `serve` for this database (a `--policy`, say).
     var serveArguments: [String] = []
 
-    /// A database in `dir` with the tests' admin account (`Binary.admin`).
-    init(dir: URL) throws {
+    /// A database in `dir` with the tests' admin account (`Binary.admin`); `withAdmin: false` creates no file (for
+    /// a test that copies a database there).
+    init(dir: URL, withAdmin: Bool = true) throws {
         self.dir = dir
         db = dir.appendingPathComponent("seinhuis.sqlite").path
-        try Binary.addAdmin(db: db)
+        if withAdmin { try Binary.addAdmin(db: db) }
     }
 
     deinit { server?.kill9() }
