@@ -16,6 +16,7 @@ struct Serve: AsyncParsableCommand {
             PUB alerts (topic = queue), HTTP on 127.0.0.1:8460 with /metrics and /api/v1/alerts.
             Import dossiers first (seinhuis dossier import FILE): events of devices no dossier names are rejected.
             Dossiers imported while serving are picked up within a second.
+            Starting with a --policy other than the one in force is a policy change: done --by an admin account.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -42,8 +43,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "... or this many milliseconds after the previous snapshot, if any event came since.")
     var snapshotIntervalMs: Int64 = 60_000
     @OptionGroup(title: "Routing") var routing: PolicyOption
-    @OptionGroup(title: "Policy change (only when --policy differs from the policy in force: an admin account)")
-    var actor: ActorOption
+    @OptionGroup(title: "Policy change") var actor: ActorOption
     @Option(help: "Review notices (PROTOCOL 5) for radex dossiers (default) or all ET dossiers.")
     var reviewScope: ReviewScope = .radex
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info

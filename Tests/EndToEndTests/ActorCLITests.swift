@@ -77,6 +77,13 @@ struct ActorCLITests {
         #expect(try json(["user", "list", "--db", db]).count == users)
         let gone = try json(["user", "list", "--db", db]).first { $0["name"] as? String == "gone" }
         #expect(gone?["disabled"] as? Bool == true)
+        // Starting serve with another routing policy is a policy change: refused before anything is bound.
+        let v9 = try Binary.run(["policy", "show"]).replacingOccurrences(of: #""v1""#, with: #""v9""#)
+        let policy = try file(db, "v9.json", v9)
+        let serve = try Binary.run(
+            ["serve", "--db", db, "--policy", policy, "--by", "op1", "--http-port", "1", "--ingest", "tcp://127.0.0.1:1"],
+            expectFailure: true)
+        #expect(serve.contains("activatePolicies"))
         #expect(try audit(db).count == trail)
         // An account of the wrong queue may not act on an alert there.
         let err = try Binary.run(
