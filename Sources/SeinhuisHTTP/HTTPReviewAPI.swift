@@ -25,7 +25,8 @@ enum HTTPReviewAPI {
         router.get("/api/v1/reviews/due") { request, _ -> Response in
             try await due(request, store: store, scope: scope)
         }
-        // Record a review; the signed-in user is the actor in the audit trail, the reviewer is who reviewed.
+        // Record a review; the signed-in user is the actor in the audit trail, the reviewer is who reviewed (a cell or
+        // admin account, checked by ReviewDesk).
         record.post("/api/v1/dossiers/{id}/reviews") { request, context -> Response in
             try await recordReview(request, context, store: store)
         }
