@@ -19,8 +19,8 @@ public enum Actors {
         guard AccessPolicy.allows(user.role, permission) else {
             let roles = Role.allCases.filter { AccessPolicy.allows($0, permission) }.map(\.rawValue)
             throw ActorError(
-                "account \(name) (\(user.role.rawValue)) may not do this: it needs the permission \(permission.rawValue)"
-                    + " (roles: \(roles.joined(separator: ", ")))")
+                "account \(name) (\(user.role.rawValue)) may not do this: it needs the permission "
+                    + "\(permission.rawValue) (roles: \(roles.joined(separator: ", ")))")
         }
         return user
     }

@@ -49,7 +49,8 @@ struct ActorCLITests {
         #expect(try Binary.run(["dossier", "import", letters, "--db", db], expectFailure: true).contains("D-A-3"))
         try Binary.run(["dossier", "import", letters, "--db", db, "--subject-pattern", "[A-Z]{8}"])
         #expect(try json(["dossier", "list", "--db", db]).map { $0["id"] as? String } == ["D-A-3"])
-        let bad = try Binary.run(["dossier", "import", letters, "--db", db, "--subject-pattern", "("], expectFailure: true)
+        let bad = try Binary.run(
+            ["dossier", "import", letters, "--db", db, "--subject-pattern", "("], expectFailure: true)
         #expect(bad.contains("--subject-pattern is not a valid regular expression"))
     }
 
@@ -81,7 +82,10 @@ struct ActorCLITests {
         let v9 = try Binary.run(["policy", "show"]).replacingOccurrences(of: #""v1""#, with: #""v9""#)
         let policy = try file(db, "v9.json", v9)
         let serve = try Binary.run(
-            ["serve", "--db", db, "--policy", policy, "--by", "op1", "--http-port", "1", "--ingest", "tcp://127.0.0.1:1"],
+            [
+                "serve", "--db", db, "--policy", policy, "--by", "op1", "--http-port", "1",
+                "--ingest", "tcp://127.0.0.1:1",
+            ],
             expectFailure: true)
         #expect(serve.contains("activatePolicies"))
         #expect(try audit(db).count == trail)
@@ -108,9 +112,8 @@ struct ActorCLITests {
         #expect(entry("alert.acknowledge")?["queue"] as? String == "vcet")
         #expect(entry("review.report_view")?["role"] as? String == "cell")
         #expect(entry("user.disable")?["role"] as? String == "admin")
-        let shown = try #require(
-            try Binary.json(try Binary.run(["alert", "show", "A-000000001", "--db", db, "--format", "json", "--by", "op1"]))
-                as? [String: Any])
+        let show = ["alert", "show", "A-000000001", "--db", db, "--format", "json", "--by", "op1"]
+        let shown = try #require(try Binary.json(try Binary.run(show)) as? [String: Any])
         let actions = try #require(shown["actions"] as? [[String: Any]])
         #expect(actions.first?["by"] as? String == "op1" && actions.first?["role"] as? String == "operator")
     }
@@ -146,7 +149,8 @@ struct ActorCLITests {
         #expect(err.contains("reviewer op1 is an account of role operator"))
         err = try Binary.run(review + ["--decision", "continue", "--reviewer", "K. Peeters"], expectFailure: true)
         #expect(err.contains("reviewer K. Peeters is not an account"))
-        err = try Binary.run(review + ["--decision", "continue", "--reviewer", "cel1", "--by", "op1"], expectFailure: true)
+        err = try Binary.run(
+            review + ["--decision", "continue", "--reviewer", "cel1", "--by", "op1"], expectFailure: true)
         #expect(err.contains("recordReviews"))
         #expect(try json(["review", "list", "D-C-1", "--db", db]).isEmpty)
         try Binary.run(review + ["--decision", "continue", "--reviewer", "cel1", "--by", "cel1"])

@@ -295,7 +295,8 @@ struct GeneratedRun {
         for a in alerts.sorted(by: { key($0) < key($1) }).prefix(3) {
             guard let id = a["id"] as? String else { continue }
             try Binary.run([
-                "alert", "respond", id, "--queue", "vcet", "--measure", "phone_call", "--db", served.db, "--by", Binary.admin,
+                "alert", "respond", id, "--queue", "vcet", "--measure", "phone_call", "--db", served.db,
+                "--by", Binary.admin,
             ])
             acted[id] = (a["rev"] as? NSNumber)?.int64Value ?? -1
         }

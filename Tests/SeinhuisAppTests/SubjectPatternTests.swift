@@ -124,7 +124,8 @@ struct ActorsTests {
     @Test func anActorIsAnExistingEnabledAccountWithThePermission() throws {
         let s = try store()
         #expect(try Actors.account("root", for: .importDossiers, in: s).role == .admin)
-        #expect(refusal { try Actors.account("nobody", for: .readAlerts, in: s) }?.contains("no account nobody") == true)
+        let unknown = refusal { try Actors.account("nobody", for: .readAlerts, in: s) }
+        #expect(unknown?.contains("no account nobody") == true)
         #expect(refusal { try Actors.account("gone", for: .readReviews, in: s) }?.contains("disabled") == true)
         let denied = refusal { try Actors.account("op", for: .manageUsers, in: s) }
         #expect(denied?.contains("manageUsers") == true && denied?.contains("roles: admin") == true)
