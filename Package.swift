@@ -99,6 +99,7 @@ let package = Package(
         ),
         .testTarget(name: "SeinhuisCoreTests", dependencies: ["SeinhuisCore"]),
         .testTarget(name: "SeinhuisStoreTests", dependencies: ["SeinhuisStore", "SeinhuisCore"]),
+        .testTarget(name: "SeinhuisAppTests", dependencies: ["SeinhuisApp", "SeinhuisStore", "SeinhuisCore"]),
         // A real `serve` on free ports and an HTTP client for it, for the pipeline's and the HTTP layer's tests.
         .target(
             name: "SeinhuisTestSupport",

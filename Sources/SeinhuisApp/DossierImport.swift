@@ -6,20 +6,25 @@ import SeinhuisStore
 /// stored dossiers, and stores all of it or nothing (PROTOCOL 3).
 public enum DossierImport {
     @discardableResult
-    public static func run(file: String, store: Store, by actor: String, at: Timestamp) throws -> [DossierRecord] {
+    public static func run(
+        file: String, store: Store, by actor: String, role: String? = nil, at: Timestamp,
+        subjects: SubjectPattern = SubjectPattern()
+    ) throws -> [DossierRecord] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
             throw DossierImportError(message: "cannot read \(file): \(error.localizedDescription)")
         }
-        return try run(data: data, source: file, store: store, by: actor, at: at)
+        return try run(data: data, source: file, store: store, by: actor, role: role, at: at, subjects: subjects)
     }
 
+    /// `subjects`: the rule every dossier's `subject` must follow (PROTOCOL 7); one refused subject refuses the file.
     @discardableResult
-    public static func run(data: Data, source: String, store: Store, by actor: String, at: Timestamp) throws
-        -> [DossierRecord]
-    {
+    public static func run(
+        data: Data, source: String, store: Store, by actor: String, role: String? = nil, at: Timestamp,
+        subjects: SubjectPattern = SubjectPattern()
+    ) throws -> [DossierRecord] {
         let incoming: [Dossier]
         do {
             incoming = try Dossier.parse(data)
@@ -30,6 +35,7 @@ public enum DossierImport {
         for d in incoming where !seen.insert(d.id).inserted {
             throw DossierImportError(message: "\(source): dossier \(d.id) appears twice")
         }
+        try subjects.check(incoming, source: source)
         // A device may be bound to at most one active dossier: check the file against itself and the store.
         let stored = try store.dossierSet().dossiers.filter { !seen.contains($0.id) }
         let all = stored + incoming
@@ -55,6 +61,6 @@ public enum DossierImport {
                 id: d.id, subject: d.subject, radex: d.radex, mandate: d.mandate.rawValue, start: d.start.description,
                 end: d.end?.description, timezone: d.timezone, devices: d.devices, json: d.canonicalJSON)
         }
-        return try store.importDossiers(records, by: actor, at: at)
+        return try store.importDossiers(records, by: actor, role: role, at: at)
     }
 }

@@ -29,20 +29,30 @@ public enum ReviewDesk {
             .filter { $0.status != .ok }.sorted(by: ReviewPosition.dueOrder)
     }
 
-    /// Validates and records a review (`ReviewError` lists every problem; nothing is stored then).
+    /// Validates and records a review (`ReviewError` lists every problem; nothing is stored then). The reviewer is
+    /// the user name of an enabled cell or admin account (`Actors.reviewerProblem`), for the console as for the CLI.
     public static func record(
         _ store: Store, dossier: String, reviewer: String?, date: String?, findings: String?, decision: String?,
-        by actor: String, at: Timestamp
+        by actor: String, role: String? = nil, at: Timestamp
     ) throws -> RecordedReview {
         guard let record = try store.dossier(id: dossier),
             let d = try Dossier.parse(Data(record.json.utf8)).first
         else { throw ReviewError(dossier: dossier, ["no dossier \(dossier)"]) }
         let subject = ReviewSubject(d, reviews: [])
-        let review = try Review.validated(
-            dossier: dossier, reviewer: reviewer, date: date, findings: findings, decision: decision,
-            today: subject.localDate(at: at), start: d.start,
-            latest: try store.latestReview(dossier: dossier)?.review.date)
-        return try store.recordReview(review, by: actor, at: at)
+        var problems: [String] = []
+        var review: Review?
+        let latest = try store.latestReview(dossier: dossier)?.review.date
+        do throws(ReviewError) {
+            review = try Review.validated(
+                dossier: dossier, reviewer: reviewer, date: date, findings: findings, decision: decision,
+                today: subject.localDate(at: at), start: d.start, latest: latest)
+        } catch {
+            problems = error.problems
+        }
+        let who = (reviewer ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if !who.isEmpty, let problem = try Actors.reviewerProblem(who, in: store) { problems.append(problem) }
+        guard let review, problems.isEmpty else { throw ReviewError(dossier: dossier, problems) }
+        return try store.recordReview(review, by: actor, role: role, at: at)
     }
 
     /// The review report of a dossier as of an instant; nil for an unknown dossier.

@@ -25,7 +25,8 @@ enum HTTPReviewAPI {
         router.get("/api/v1/reviews/due") { request, _ -> Response in
             try await due(request, store: store, scope: scope)
         }
-        // Record a review; the signed-in user is the actor in the audit trail, the reviewer is who reviewed.
+        // Record a review; the signed-in user is the actor in the audit trail, the reviewer is who reviewed (a cell or
+        // admin account, checked by ReviewDesk).
         record.post("/api/v1/dossiers/{id}/reviews") { request, context -> Response in
             try await recordReview(request, context, store: store)
         }
@@ -65,7 +66,7 @@ enum HTTPReviewAPI {
 
     /// `POST /api/v1/dossiers/{id}/reviews`: 201 with the recorded review, 400 with every problem, 404.
     static func recordReview(_ request: Request, _ context: ConsoleContext, store: APIStore) async throws -> Response {
-        let actor = try context.requireUser().name
+        let actor = try context.requireUser()
         let id = try context.parameters.require("id")
         let body: ReviewBody
         do {
@@ -78,7 +79,7 @@ enum HTTPReviewAPI {
                 return .success(
                     try ReviewDesk.record(
                         s, dossier: id, reviewer: body.reviewer, date: body.date, findings: body.findings,
-                        decision: body.decision, by: actor, at: WallClock.now()))
+                        decision: body.decision, by: actor.name, role: actor.role.rawValue, at: WallClock.now()))
             } catch let e as ReviewError {
                 return .failure(e)
             }

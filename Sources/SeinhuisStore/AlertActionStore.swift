@@ -29,7 +29,8 @@ public struct StoredAction: Sendable, Equatable {
 /// Who acts, and for which queue (PROTOCOL 4.4: an action is taken for a queue).
 public struct ActingUser: Sendable, Equatable {
     public var name: String
-    /// The role's name (`operator`, `police`, ...), or `cli` for the command line acting as an administrator would.
+    /// The role's name (`operator`, `police`, ...): the account's, console or command line (`cli` in entries from
+    /// before the command line acted as accounts, and for direct writers of the store such as `simulator respond`).
     public var role: String
     public var queue: Queue
 
@@ -78,7 +79,7 @@ extension Store {
         }
     }
 
-    /// `act` for `queue` (default `vcet`) by `name` acting as the command line does (role `cli`).
+    /// `act` for `queue` (default `vcet`) by `name` with no account behind it (role `cli`): tests and the simulator.
     public func act(_ action: AlertAction, on alertID: String, by name: String, queue: Queue = .vcet, at: Timestamp)
         throws -> (Alert, [ActionRecord])
     {

@@ -34,9 +34,11 @@ public struct DossierRecord: Sendable, Equatable {
 
 extension Store {
     /// Imports dossiers in one transaction: all or nothing. An existing id is replaced and its version bumped;
-    /// every version is kept. Returns the stored records with their versions.
+    /// every version is kept. Returns the stored records with their versions. `role`: the actor's, for the audit trail.
     @discardableResult
-    public func importDossiers(_ records: [DossierRecord], by actor: String, at: Timestamp) throws -> [DossierRecord] {
+    public func importDossiers(_ records: [DossierRecord], by actor: String, role: String? = nil, at: Timestamp) throws
+        -> [DossierRecord]
+    {
         try db.transaction {
             var out: [DossierRecord] = []
             for var r in records {
@@ -71,7 +73,7 @@ extension Store {
                 }
                 try audit(
                     actor: actor, action: previous == nil ? "dossier.import" : "dossier.reimport", subject: r.id,
-                    detail: "version \(r.version)", at: at)
+                    detail: "version \(r.version)", at: at, role: role)
                 out.append(r)
             }
             try setMeta("dossiers.changed_at", String(at.milliseconds))

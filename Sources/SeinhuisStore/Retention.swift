@@ -277,11 +277,11 @@ struct JournalChange {
 
 extension Store {
     /// Records a purge in the audit trail with its counts (`retention.purge`; a dry run `retention.dry_run`).
-    public func auditPurge(_ counts: RetentionCounts, by actor: String, at: Timestamp) throws {
+    public func auditPurge(_ counts: RetentionCounts, by actor: String, role: String? = nil, at: Timestamp) throws {
         try transaction {
             try audit(
                 actor: actor, action: counts.dryRun ? "retention.dry_run" : "retention.purge", subject: "journal",
-                detail: counts.json, at: at)
+                detail: counts.json, at: at, role: role)
         }
     }
 }

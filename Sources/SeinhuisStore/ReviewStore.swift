@@ -4,7 +4,9 @@ extension Store {
     /// Records a review in one transaction with its audit entry; the dossier's open review notices are cleared at
     /// the same moment (the cycle they belong to is over). Throws `ReviewError` for an unknown dossier.
     @discardableResult
-    public func recordReview(_ r: Review, by actor: String, at: Timestamp) throws -> RecordedReview {
+    public func recordReview(_ r: Review, by actor: String, role: String? = nil, at: Timestamp) throws
+        -> RecordedReview
+    {
         try db.transaction {
             guard try db.scalarInt("SELECT 1 FROM dossier WHERE id = ?", [.text(r.dossier)]) != nil else {
                 throw ReviewError(dossier: r.dossier, ["no dossier \(r.dossier)"])
@@ -24,7 +26,7 @@ extension Store {
             ).run([.integer(at.milliseconds), .integer(at.milliseconds), .text(r.dossier)])
             try audit(
                 actor: actor, action: "review.record", subject: r.dossier,
-                detail: "review \(id) of \(r.date) by \(r.reviewer): \(r.decision.rawValue)", at: at)
+                detail: "review \(id) of \(r.date) by \(r.reviewer): \(r.decision.rawValue)", at: at, role: role)
             return RecordedReview(id: id, review: r, recordedAt: at, recordedBy: actor)
         }
     }

@@ -30,9 +30,14 @@ public struct UserError: Error, CustomStringConvertible {
 }
 
 extension Store {
-    /// Adds a user; `passwordHash` is a bcrypt hash made by the caller. Audited as `user.add` by `actor`.
-    public func addUser(name: String, role: Role, passwordHash: String, by actor: String, at: Timestamp) throws {
+    /// Adds a user; `passwordHash` is a bcrypt hash made by the caller. Audited as `user.add` by `actor` (in the role
+    /// `actorRole`). `onlyIfFirst`: refuse unless the table is empty (the first admin, checked in the transaction).
+    public func addUser(
+        name: String, role: Role, passwordHash: String, by actor: String, actorRole: String? = nil,
+        onlyIfFirst: Bool = false, at: Timestamp
+    ) throws {
         try db.transaction {
+            if onlyIfFirst, try userCount() > 0 { throw UserError("there are accounts already: give --by an admin") }
             guard try user(name: name) == nil else { throw UserError("user \(name) exists already") }
             try db.cached(
                 """
@@ -43,29 +48,37 @@ extension Store {
                 .text(name), .text(role.rawValue), .text(passwordHash), .integer(at.milliseconds),
                 .integer(at.milliseconds),
             ])
-            try audit(actor: actor, action: "user.add", subject: name, detail: "role \(role.rawValue)", at: at)
+            try audit(
+                actor: actor, action: "user.add", subject: name,
+                detail: "role \(role.rawValue)\(onlyIfFirst ? " (the first account)" : "")", at: at, role: actorRole)
         }
     }
 
     /// Replaces a user's password hash and ends their sessions. Audited as `user.passwd`.
-    public func setPassword(name: String, passwordHash: String, by actor: String, at: Timestamp) throws {
+    public func setPassword(
+        name: String, passwordHash: String, by actor: String, actorRole: String? = nil, at: Timestamp
+    ) throws {
         try db.transaction {
             guard try user(name: name) != nil else { throw UserError("no user \(name)") }
             try db.cached("UPDATE user SET password_hash = ?, password_changed_at = ? WHERE name = ?")
                 .run([.text(passwordHash), .integer(at.milliseconds), .text(name)])
             try db.cached("DELETE FROM session WHERE user = ?").run([.text(name)])
-            try audit(actor: actor, action: "user.passwd", subject: name, detail: "sessions ended", at: at)
+            try audit(
+                actor: actor, action: "user.passwd", subject: name, detail: "sessions ended", at: at, role: actorRole)
         }
     }
 
     /// Disables (ending their sessions) or enables a user. Audited as `user.disable` / `user.enable`.
-    public func setDisabled(name: String, _ disabled: Bool, by actor: String, at: Timestamp) throws {
+    public func setDisabled(
+        name: String, _ disabled: Bool, by actor: String, actorRole: String? = nil, at: Timestamp
+    ) throws {
         try db.transaction {
             guard try user(name: name) != nil else { throw UserError("no user \(name)") }
             try db.cached("UPDATE user SET disabled = ? WHERE name = ?").run([.integer(disabled ? 1 : 0), .text(name)])
             if disabled { try db.cached("DELETE FROM session WHERE user = ?").run([.text(name)]) }
             try audit(
-                actor: actor, action: disabled ? "user.disable" : "user.enable", subject: name, detail: "", at: at)
+                actor: actor, action: disabled ? "user.disable" : "user.enable", subject: name, detail: "", at: at,
+                role: actorRole)
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SeinhuisApp
 import SeinhuisCore
 import SeinhuisStore
 
@@ -6,7 +7,15 @@ extension Measure: ExpressibleByArgument {}
 
 /// The queue an action on the command line is for (PROTOCOL 4.4).
 struct QueueOption: ParsableArguments {
-    @Option(help: "The queue acted for: vcet (default), coordinator, cic, police or cell.") var queue: Queue = .vcet
+    @Option(
+        help: """
+            The queue acted for: vcet, coordinator, cic, police or cell. Default: the account's role's queue \
+            (an admin's: vcet).
+            """)
+    var queue: Queue?
+
+    /// The queue given, else the one of `role` (admin: vcet).
+    func resolved(for role: Role) -> Queue { queue ?? Actors.defaultQueue(of: role) }
 }
 
 /// `seinhuis alert ack|respond|close|show`: an operator's actions on one alert (PROTOCOL 4.4), recorded with who and
@@ -22,15 +31,18 @@ struct AlertCommand: ParsableCommand {
         _ action: AlertAction, _ id: String, _ database: DatabaseOptions, _ actor: ActorOption, _ queue: QueueOption
     ) throws {
         let store = try database.open()
+        let role = try store.user(name: actor.name)?.role ?? .operator
+        let q = queue.resolved(for: role)
+        let account = try actor.account(.actOnAlerts, queue: q, in: store)
         do {
-            let who = ActingUser(name: actor.by, role: "cli", queue: queue.queue)
+            let who = ActingUser(name: account.name, role: account.role.rawValue, queue: q)
             let (alert, log) = try store.act(action, on: id, as: who, at: now())
-            let own = alert.handling[queue.queue]?.state.rawValue ?? "?"
+            let own = alert.handling[q]?.state.rawValue ?? "?"
             if log.isEmpty {
-                print("\(alert.id): \(queue.queue.rawValue) already \(own); nothing recorded")
+                print("\(alert.id): \(q.rawValue) already \(own); nothing recorded")
             } else {
                 print(
-                    "\(alert.id): \(queue.queue.rawValue) \(own), alert \(alert.state.rawValue) (\(log.map(\.kind.rawValue).joined(separator: ", ")) by \(actor.by))"
+                    "\(alert.id): \(q.rawValue) \(own), alert \(alert.state.rawValue) (\(log.map(\.kind.rawValue).joined(separator: ", ")) by \(account.name))"
                 )
             }
         } catch let e as AlertActionError {
@@ -82,12 +94,15 @@ struct AlertCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
-            guard let alert = try store.alert(id: id) else { throw ValidationError("no alert \(id)") }
+            let account = try actor.account(.readAlerts, in: store)
+            // As in the console: an alert that never reached one of the account's queues is not shown.
+            guard let alert = try store.alert(id: id), AccessPolicy.allows(account.role, alertQueues: alert.queues)
+            else { throw ValidationError("no alert \(id) in the queues of \(account.name) (\(account.role.rawValue))") }
             // A Radex dossier's alert detail is a view the audit trail records (PROTOCOL 7), as in the console.
             if alert.radex {
                 try store.auditView(
-                    "dossier.view", dossier: alert.dossier, actor: actor.by, role: "cli", via: "cli",
-                    detail: "alert \(alert.id)", at: now())
+                    "dossier.view", dossier: alert.dossier, actor: account.name, role: account.role.rawValue,
+                    via: "cli", detail: "alert \(alert.id)", at: now())
             }
             let actions = try store.actions(alertID: id)
             let listing = Listing(

@@ -15,17 +15,29 @@ struct DossierCommand: ParsableCommand {
             discussion: """
                 All or nothing: a file with one bad dossier imports none, and the error names the dossier and field.
                 Importing an existing id replaces its conditions from now on and keeps every earlier version.
+                Every subject must be a pseudonym (PROTOCOL 7): by default 2-40 characters of A-Z a-z 0-9 _ - with at
+                least one digit; --subject-pattern replaces that rule. The error never shows a refused subject.
+                Done --by an admin account.
                 """)
         @Argument(help: "The JSON file.") var file: String
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actor: ActorOption
+        @Option(
+            help: ArgumentHelp(
+                "A regular expression every subject must match as a whole, instead of the default rule.",
+                valueName: "regex"))
+        var subjectPattern: String?
         @Option(help: "Output format of the summary.") var format: OutputFormat = .table
 
         func run() throws {
             let store = try database.open()
+            let account = try actor.account(.importDossiers, in: store)
             let records: [DossierRecord]
             do {
-                records = try DossierImport.run(file: file, store: store, by: actor.by, at: now())
+                let subjects = try subjectPattern.map { try SubjectPattern(regex: $0) } ?? SubjectPattern()
+                records = try DossierImport.run(
+                    file: file, store: store, by: account.name, role: account.role.rawValue, at: now(),
+                    subjects: subjects)
             } catch let e as DossierImportError {
                 throw ValidationError(e.message)
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeinhuisApp
 import SeinhuisCore
 import SeinhuisStore
 
@@ -18,7 +19,7 @@ struct RetentionCommand: ParsableCommand {
                 is not held up; interrupted (even by kill -9), a second run finishes the job. Prints the counts and
                 records them in the audit trail (retention.purge; a dry run as retention.dry_run). Journal blocks
                 that serve's start-up may still read (after its older snapshot) are left for a later run and
-                counted as deferred. See docs/RETENTION.md.
+                counted as deferred. Done --by an admin account. See docs/RETENTION.md.
                 """)
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actor: ActorOption
@@ -44,6 +45,7 @@ struct RetentionCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
+            let account = try actor.account(.purgeEvents, in: store)
             let clock = now.flatMap { Timestamp(rfc3339: $0) } ?? WallClock.now()
             let plan = RetentionPlan(retentionDays: try retentionDays ?? store.retentionDays(), now: clock)
             var lastNote = Date()
@@ -55,7 +57,7 @@ struct RetentionCommand: ParsableCommand {
                     FileHandle.standardError.write(
                         Data("retention: block \(block) of \(last), \(c.eventsPurged) events purged so far\n".utf8))
                 })
-            try store.auditPurge(counts, by: actor.by, at: WallClock.now())
+            try store.auditPurge(counts, by: account.name, role: account.role.rawValue, at: WallClock.now())
             print(Self.render(counts, format))
         }
 

@@ -15,7 +15,7 @@ struct ReviewCommand: ParsableCommand {
             Every active radex dossier is reviewed at least every six calendar months, counted from its latest review
             (or its start). A review is due 30 days before its deadline and overdue after it. See docs/REVIEW.md.
               seinhuis review due                              # today, in each dossier's time zone
-              seinhuis review record D-2026-0001 --reviewer "K. Peeters" --date 2026-11-20 \\
+              seinhuis review record D-2026-0001 --reviewer k.peeters --date 2026-11-20 \\
                   --findings "No incidents; conditions kept." --decision continue
               seinhuis review report D-2026-0001 --out report.html
             """,
@@ -64,10 +64,11 @@ struct ReviewCommand: ParsableCommand {
             discussion: """
                 Every field is required; the date may not lie in the future (the dossier's time zone) nor before the
                 latest recorded review. Decisions: \(Review.decisionNames). `end` takes the dossier out of the review
-                calendar from that date. Recorded with --by (default: the system user) in the audit trail.
+                calendar from that date. The reviewer is a cell (or admin) account; the review is recorded --by a
+                cell or admin account (default $SEINHUIS_USER, else $USER) in the audit trail.
                 """)
         @Argument(help: "The dossier id.") var dossier: String
-        @Option(help: "Who reviewed (a cell member).") var reviewer: String?
+        @Option(help: "Who reviewed: the user name of a cell (or admin) account.") var reviewer: String?
         @Option(help: "The day of the review, YYYY-MM-DD.") var date: String?
         @Option(help: "The findings, as text.") var findings: String?
         @Option(help: "The decision: \(Review.decisionNames).") var decision: String?
@@ -77,10 +78,11 @@ struct ReviewCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
+            let account = try actor.account(.recordReviews, in: store)
             do {
                 let r = try ReviewDesk.record(
                     store, dossier: dossier, reviewer: reviewer, date: date, findings: findings, decision: decision,
-                    by: actor.by, at: now())
+                    by: account.name, role: account.role.rawValue, at: now())
                 if format == .json {
                     print(r.json)
                 } else {
@@ -128,6 +130,7 @@ struct ReviewCommand: ParsableCommand {
             if all { return try runAll() }
             let dossier = self.dossier!
             let store = try database.open()
+            let account = try actor.account(.readReviews, in: store)
             guard let record = try store.dossier(id: dossier) else { throw ValidationError("no dossier \(dossier)") }
             let at =
                 try asOf.map { ReviewDesk.endOfDay(try ReviewCommand.day($0, "--as-of"), timezone: record.timezone) }
@@ -137,7 +140,7 @@ struct ReviewCommand: ParsableCommand {
             }
             let text = render(report)
             try store.auditView(
-                "review.report_view", dossier: dossier, actor: actor.by, role: "cli", via: "cli",
+                "review.report_view", dossier: dossier, actor: account.name, role: account.role.rawValue, via: "cli",
                 detail: "review report (\(format.rawValue))", at: now())
             if let out {
                 do {
@@ -172,6 +175,7 @@ struct ReviewCommand: ParsableCommand {
         func runAll() throws {
             let started = Date()
             let store = try database.open()
+            let account = try actor.account(.readReviews, in: store)
             let dir = out!
             do {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -200,7 +204,7 @@ struct ReviewCommand: ParsableCommand {
             try store.transaction {
                 for id in viewed {
                     try store.auditView(
-                        "review.report_view", dossier: id, actor: actor.by, role: "cli", via: "cli",
+                        "review.report_view", dossier: id, actor: account.name, role: account.role.rawValue, via: "cli",
                         detail: "review report (\(format.rawValue), --all)", at: at)
                 }
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeinhuisApp
 import SeinhuisCore
 import SeinhuisStore
 
@@ -11,10 +12,12 @@ struct Seinhuis: AsyncParsableCommand {
         discussion: """
             Seinhuis keeps everything in one SQLite file (default ./seinhuis.sqlite; --db PATH selects another).
             A first run:
-              seinhuis dossier import dossiers.json
+              seinhuis user add admin --role admin   # the first account: an admin (prints a password once)
+              seinhuis dossier import dossiers.json --by admin
               seinhuis serve                      # ZeroMQ ingest on :7460 (PULL) and :7461 (reliable), alerts on :7462
               seinhuis alerts list --queue vcet
-              seinhuis user add admin --role admin   # then open http://127.0.0.1:8460/ and sign in
+              # then open http://127.0.0.1:8460/ and sign in as admin
+            Every audited action is done --by a console account (default $SEINHUIS_USER, else $USER).
             Offline, in event time:
               seinhuis replay events.ndjson --db test.sqlite
             """,
@@ -43,10 +46,35 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
-/// Who performs a command's action, for the audit trail (default: the system user).
+/// Who performs a command's action: an existing, enabled console account whose role may do it (docs/TRUST.md,
+/// Actors). The audit trail records the account and its role.
 struct ActorOption: ParsableArguments {
-    @Option(name: .long, help: "Who performs this action (recorded in the audit trail). Default: the system user.")
-    var by: String = ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The console account doing this (recorded in the audit trail with its role). "
+                + "Default: $SEINHUIS_USER, else $USER.", valueName: "account"))
+    var by: String?
+
+    /// `--by`, else `$SEINHUIS_USER`, else `$USER` (empty values count as unset).
+    var name: String {
+        let env = ProcessInfo.processInfo.environment
+        return [by, env["SEINHUIS_USER"], env["USER"]].compactMap { $0 }.first { !$0.isEmpty } ?? NSUserName()
+    }
+
+    /// The account, checked against the permission table; a refusal is an error before anything changes.
+    func account(_ permission: Permission, in store: Store) throws -> ConsoleUser {
+        do { return try Actors.account(name, for: permission, in: store) } catch let e as ActorError {
+            throw ValidationError(e.description)
+        }
+    }
+
+    /// The account acting for `queue` (one of its role's queues).
+    func account(_ permission: Permission, queue: Queue, in store: Store) throws -> ConsoleUser {
+        do { return try Actors.account(name, for: permission, queue: queue, in: store) } catch let e as ActorError {
+            throw ValidationError(e.description)
+        }
+    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

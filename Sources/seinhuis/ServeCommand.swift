@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SeinhuisApp
 import SeinhuisCore
 import SeinhuisPipeline
 import SeinhuisServer
@@ -15,6 +16,7 @@ struct Serve: AsyncParsableCommand {
             PUB alerts (topic = queue), HTTP on 127.0.0.1:8460 with /metrics and /api/v1/alerts.
             Import dossiers first (seinhuis dossier import FILE): events of devices no dossier names are rejected.
             Dossiers imported while serving are picked up within a second.
+            Starting with a --policy other than the one in force is a policy change: done --by an admin account.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -41,6 +43,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "... or this many milliseconds after the previous snapshot, if any event came since.")
     var snapshotIntervalMs: Int64 = 60_000
     @OptionGroup(title: "Routing") var routing: PolicyOption
+    @OptionGroup(title: "Policy change") var actor: ActorOption
     @Option(help: "Review notices (PROTOCOL 5) for radex dossiers (default) or all ET dossiers.")
     var reviewScope: ReviewScope = .radex
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
@@ -91,11 +94,14 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "seinhuis")
         // Open once up front so a bad path or a newer schema fails with a clear message before binding sockets.
         let store = try database.open()
-        // Starting with another routing policy is a policy change: audited (PROTOCOL 7).
-        let env = ProcessInfo.processInfo.environment
+        // Starting with another routing policy is a policy change: done by an admin account, audited (PROTOCOL 7).
         try store.recordPolicyInForce(
             version: config.policy.version, canonicalJSON: config.policy.canonicalJSON, builtIn: routing.policy == nil,
-            by: env["SEINHUIS_USER"] ?? env["USER"] ?? "serve", at: now())
+            at: now()
+        ) {
+            let account = try actor.account(.activatePolicies, in: store)
+            return (account.name, account.role.rawValue)
+        }
         if try store.userCount() == 0 {
             logger.warning(
                 "no console users yet: create the first with `seinhuis user add admin --role admin` (it prints a password), then open http://\(httpHost):\(httpPort)/"

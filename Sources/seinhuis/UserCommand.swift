@@ -13,9 +13,10 @@ struct UserCommand: ParsableCommand {
         abstract: "Manage the console's users: each has one role, a password stored only as a bcrypt hash.",
         discussion: """
             Roles: operator (queue vcet), coordinator, cic, police, cell (each its own queue), admin (everything).
-            The first account, on a new database:
+            The first account, on a new database (no --by: there is no account yet to do it):
               seinhuis user add admin --role admin     # prints a generated password once
-            Then open http://127.0.0.1:8460/ while serve runs and sign in.
+            Then open http://127.0.0.1:8460/ while serve runs and sign in. Every later change is done --by an admin
+            account (default $SEINHUIS_USER, else $USER), recorded in the audit trail with its role.
             """,
         subcommands: [Add.self, Passwd.self, List.self, Disable.self, Enable.self])
 
@@ -45,10 +46,18 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
+            // The first account bootstraps the rest: on an empty users table an admin may be added by no one.
+            let first = try store.userCount() == 0
+            if first, role != .admin {
+                throw ValidationError(
+                    "there are no accounts yet: the first one must be an admin (seinhuis user add NAME --role admin)")
+            }
+            let account = first ? nil : try actor.account(.manageUsers, in: store)
             let (secret, generated) = try UserCommand.password(fromStdin: source.passwordStdin)
             do {
                 try store.addUser(
-                    name: name, role: role, passwordHash: Passwords.hash(secret), by: actor.by, at: now())
+                    name: name, role: role, passwordHash: Passwords.hash(secret), by: account?.name ?? name,
+                    actorRole: account?.role.rawValue ?? Role.admin.rawValue, onlyIfFirst: first, at: now())
             } catch let e as UserError {
                 throw ValidationError(e.description)
             }
@@ -67,9 +76,12 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
+            let account = try actor.account(.manageUsers, in: store)
             guard try store.user(name: name) != nil else { throw ValidationError("no user \(name)") }
             let (secret, generated) = try UserCommand.password(fromStdin: source.passwordStdin)
-            try store.setPassword(name: name, passwordHash: Passwords.hash(secret), by: actor.by, at: now())
+            try store.setPassword(
+                name: name, passwordHash: Passwords.hash(secret), by: account.name, actorRole: account.role.rawValue,
+                at: now())
             print("new password set for \(name); their sessions ended")
             if generated { print("password: \(secret)") }
         }
@@ -112,7 +124,14 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "The user name.") var name: String
 
         func run() throws {
-            do { try database.open().setDisabled(name: name, true, by: actor.by, at: now()) } catch let e as UserError {
+            let store = try database.open()
+            let account = try actor.account(.manageUsers, in: store)
+            // Without an enabled admin no one could add, enable or import any more (nor undo this).
+            let admins = try store.users().filter { $0.role == .admin && !$0.disabled }.map(\.name)
+            if admins == [name] { throw ValidationError("\(name) is the last enabled admin: add another first") }
+            do {
+                try store.setDisabled(name: name, true, by: account.name, actorRole: account.role.rawValue, at: now())
+            } catch let e as UserError {
                 throw ValidationError(e.description)
             }
             print("disabled \(name)")
@@ -126,8 +145,11 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "The user name.") var name: String
 
         func run() throws {
-            do { try database.open().setDisabled(name: name, false, by: actor.by, at: now()) } catch let e as UserError
-            {
+            let store = try database.open()
+            let account = try actor.account(.manageUsers, in: store)
+            do {
+                try store.setDisabled(name: name, false, by: account.name, actorRole: account.role.rawValue, at: now())
+            } catch let e as UserError {
                 throw ValidationError(e.description)
             }
             print("enabled \(name)")

@@ -8,6 +8,7 @@ struct AlertActionCLITests {
         let db = try Binary.temporaryDatabase()
         try Binary.run(["dossier", "import", dir.appendingPathComponent("dossiers.json").path, "--db", db])
         try Binary.run(["replay", dir.appendingPathComponent("events.ndjson").path, "--db", db, "--quiet"])
+        try Binary.addAccounts(db: db, [("op-anna", "operator"), ("op-bert", "operator")])
         let id = "A-000000001"
         try Binary.run(["alert", "ack", id, "--db", db, "--by", "op-anna"])
         try Binary.run([

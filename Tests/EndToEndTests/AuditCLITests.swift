@@ -27,6 +27,7 @@ struct AuditCLITests {
     func verify(_ db: String, _ extra: [String] = []) throws -> (Int32, String) {
         let p = Process()
         p.executableURL = Binary.path
+        p.environment = Binary.environment
         p.arguments = ["audit", "verify", "--db", db] + extra
         let out = Pipe()
         p.standardOutput = out
@@ -66,7 +67,7 @@ struct AuditCLITests {
         #expect(d1.contains("alert.respond") && d1.contains("review.report_view") && !d1.contains("user.add"))
         #expect(
             try entries(db, ["--action", "user"]).compactMap { $0["action"] as? String } == [
-                "user.add", "user.disable",
+                "user.add", "user.add", "user.disable",  // the tests' admin (the first account), then anna-op
             ])
         #expect(try entries(db, ["--actor", "nobody-at-all"]).isEmpty)
         #expect(
@@ -157,6 +158,7 @@ struct AuditCLITests {
         for delay in [0.15, 0.3, 0.6, 1.2] {
             let p = Process()
             p.executableURL = Binary.path
+            p.environment = Binary.environment
             p.arguments = ["dossier", "import", file.path, "--db", db, "--by", "e2e-admin"]
             p.standardOutput = Pipe()
             p.standardError = Pipe()

@@ -22,12 +22,27 @@ enum Binary {
         return root.appendingPathComponent(".build/debug/seinhuis")
     }
 
+    /// The console account the tests act as (`--by` defaults to `$SEINHUIS_USER`): an admin that
+    /// `temporaryDatabase()` creates in every database it makes.
+    static let admin = "e2e-admin"
+
+    /// The test process's environment with `SEINHUIS_USER` set to `admin`, for every `seinhuis` the tests start.
+    static var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["SEINHUIS_USER"] = admin
+        return env
+    }
+
     /// Runs the binary; returns its standard output, throws with its standard error on a non-zero exit.
+    /// `environment`: extra variables (or overrides) on top of `Binary.environment`.
     @discardableResult
-    static func run(_ args: [String], expectFailure: Bool = false) throws -> String {
+    static func run(_ args: [String], expectFailure: Bool = false, environment extra: [String: String] = [:])
+        throws -> String
+    {
         let p = Process()
         p.executableURL = path
         p.arguments = args
+        p.environment = environment.merging(extra) { _, new in new }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -54,9 +69,23 @@ enum Binary {
         return String(decoding: d ?? Data(), as: UTF8.self)
     }
 
-    static func temporaryDatabase() throws -> String {
+    /// A new database in a directory of its own, with the admin account `admin` (the first account, so added
+    /// without `--by`); `withAdmin: false` leaves it without any account.
+    static func temporaryDatabase(withAdmin: Bool = true) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seinhuis-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent("e2e.sqlite").path
+        let db = dir.appendingPathComponent("e2e.sqlite").path
+        if withAdmin { try addAdmin(db: db) }
+        return db
+    }
+
+    /// Adds the account `admin` to a database that has none yet (the first-admin bootstrap).
+    static func addAdmin(db: String) throws {
+        try run(["user", "add", admin, "--role", "admin", "--db", db])
+    }
+
+    /// Adds console accounts (name, role), by `admin`: the actors of a test's `--by`.
+    static func addAccounts(db: String, _ accounts: [(String, String)]) throws {
+        for (name, role) in accounts { try run(["user", "add", name, "--role", role, "--db", db]) }
     }
 }

@@ -40,6 +40,7 @@ struct CLITests {
 
     @Test func reimportReplacesConditionsAndKeepsHistory() throws {
         let db = try Binary.temporaryDatabase()
+        try Binary.addAccounts(db: db, [("alice", "admin"), ("bob", "admin")])
         try Binary.run(["dossier", "import", try write(good), "--db", db, "--by", "alice"])
         let changed = good.replacingOccurrences(of: "\"radius_m\":100", with: "\"radius_m\":150")
         try Binary.run(["dossier", "import", try write(changed), "--db", db, "--by", "bob"])

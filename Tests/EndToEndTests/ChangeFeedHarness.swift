@@ -26,7 +26,7 @@ final class FeedServer {
 
     /// Tags `TAG-R<n>` (Radex) and `TAG-O<n>` (not), n in 1...pairs.
     init(_ label: String, pairs: Int, radexEscalateS: Int, otherEscalateS: Int) throws {
-        served = ServedDatabase(dir: try RestartHarness.temporaryDirectory(label))
+        served = try ServedDatabase(dir: try RestartHarness.temporaryDirectory(label))
         let policyPath = served.dir.appendingPathComponent("policy.json").path
         try Self.policy(radexEscalateS: radexEscalateS, otherEscalateS: otherEscalateS).write(
             toFile: policyPath, atomically: true, encoding: .utf8)

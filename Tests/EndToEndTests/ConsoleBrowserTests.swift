@@ -74,6 +74,7 @@ struct ConsoleBrowserTests {
             let port = 20000 + Int.random(in: 0..<3000) * 4
             let p = Process()
             p.executableURL = Binary.path
+            p.environment = Binary.environment
             p.arguments = [
                 "serve", "--db", db, "--ingest", "tcp://127.0.0.1:\(port + 1)", "--reliable",
                 "tcp://127.0.0.1:\(port + 2)", "--alerts", "tcp://127.0.0.1:\(port + 3)", "--http-port", String(port),
@@ -122,9 +123,11 @@ struct ConsoleBrowserTests {
         try dossiers.write(toFile: db + ".json", atomically: true, encoding: .utf8)
         try Binary.run(["dossier", "import", db + ".json", "--db", db])
         let anna = try password(Binary.run(["user", "add", "anna", "--role", "operator", "--db", db]))
+        try Binary.addAccounts(db: db, [("bert", "operator")])
         let admin = try password(Binary.run(["user", "add", "admin", "--role", "admin", "--db", db]))
         let piet = try password(Binary.run(["user", "add", "piet", "--role", "police", "--db", db]))
         let cel = try password(Binary.run(["user", "add", "cel", "--role", "cell", "--db", db]))
+        try Binary.addAccounts(db: db, [("k.peeters", "cell")])  // the reviewer named in the review form
         let (server, port) = try startServer(db: db)
         defer {
             server.terminate()
@@ -253,7 +256,7 @@ struct ConsoleBrowserTests {
         try browser.evaluate(
             """
             document.querySelector('\(overdue) button[data-record]').click();
-            document.getElementById('rv-reviewer').value = 'K. Peeters';
+            document.getElementById('rv-reviewer').value = 'k.peeters';
             document.getElementById('rv-decision').value = 'continue';
             document.getElementById('rv-save').click();
             """)
@@ -275,7 +278,7 @@ struct ConsoleBrowserTests {
         try browser.screenshot(to: Self.screenshots + "/dossiers.png", fullPage: true)
         try browser.evaluate("document.querySelector('#dossiers tr[data-dossier=\"D-2026-0001\"] a.report').click()")
         try browser.waitFor(
-            "location.pathname.endsWith('/review-report') && document.body.textContent.includes('K. Peeters')",
+            "location.pathname.endsWith('/review-report') && document.body.textContent.includes('k.peeters')",
             what: "the review report through its link")
         try browser.screenshot(to: Self.screenshots + "/review-report.png")
     }

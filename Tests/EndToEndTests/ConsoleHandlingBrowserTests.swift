@@ -37,6 +37,7 @@ extension ConsoleBrowserTests {
         let anna = try password(Binary.run(["user", "add", "anna", "--role", "operator", "--db", db]))
         let admin = try password(Binary.run(["user", "add", "admin", "--role", "admin", "--db", db]))
         let piet = try password(Binary.run(["user", "add", "piet", "--role", "police", "--db", db]))
+        try Binary.addAccounts(db: db, [("bert", "police")])
         let (server, port) = try startServer(db: db)
         defer {
             server.terminate()

@@ -10,7 +10,7 @@ import ZeroMQ
 @Suite("durability of the real server under kill -9", .serialized)
 struct DurabilityTests {
     let dossier = """
-        {"id":"D-K","subject":"S-K","radex":false,"mandate":"sentence","start":"2020-01-01","devices":["TAG-K"],
+        {"id":"D-K","subject":"S-K1","radex":false,"mandate":"sentence","start":"2020-01-01","devices":["TAG-K"],
          "home":{"lat":51.0,"lon":3.7,"radius_m":100},"comms_timeout_s":86400}
         """
 
@@ -21,6 +21,7 @@ struct DurabilityTests {
     func startServer(db: String, reliable: String, port: Int) throws -> Process {
         let p = Process()
         p.executableURL = Binary.path
+        p.environment = Binary.environment
         p.arguments = [
             "serve", "--db", db, "--reliable", reliable, "--ingest", "tcp://127.0.0.1:\(port + 1)",
             "--alerts", "tcp://127.0.0.1:\(port + 2)", "--http-port", String(port + 3), "--log-level", "error",

@@ -14,6 +14,7 @@ struct LatencyReportCLITests {
     @Test func aRealResponseShowsItsLatencyAndPoliciesCompare() throws {
         let db = try Binary.temporaryDatabase()
         try replay("example", into: db)
+        try Binary.addAccounts(db: db, [("op", "operator")])
         try Binary.run(["alert", "respond", "A-000000001", "--measure", "police_dispatched", "--db", db, "--by", "op"])
         let shown = try #require(
             try Binary.json(try Binary.run(["alert", "show", "A-000000001", "--db", db, "--format", "json"]))

@@ -166,6 +166,7 @@ final class ServeProcess {
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = Binary.path
+        process.environment = Binary.environment
         process.arguments = RestartHarness.serveArguments(db: db, ports: ports) + extraArguments
         process.standardError = log
         process.standardOutput = log
@@ -260,9 +261,12 @@ final class ServedDatabase {
     /// More arguments of `serve` for this database (a `--policy`, say).
     var serveArguments: [String] = []
 
-    init(dir: URL) {
+    /// A database in `dir` with the tests' admin account (`Binary.admin`); `withAdmin: false` creates no file (for
+    /// a test that copies a database there).
+    init(dir: URL, withAdmin: Bool = true) throws {
         self.dir = dir
         db = dir.appendingPathComponent("seinhuis.sqlite").path
+        if withAdmin { try Binary.addAdmin(db: db) }
     }
 
     deinit { server?.kill9() }

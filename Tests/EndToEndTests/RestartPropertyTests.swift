@@ -236,7 +236,7 @@ struct GeneratedRun {
     private func serveArm(kills: Int, label: String) throws -> Outcome {
         let armDir = dir.appendingPathComponent(label)
         try FileManager.default.createDirectory(at: armDir, withIntermediateDirectories: true)
-        let served = ServedDatabase(dir: armDir)
+        let served = try ServedDatabase(dir: armDir)
         try served.importDossiers(dossiers, name: "dossiers.json")
         try served.start()
         // The schedule: each kill in a half, at a moment within the half's expected streaming time.
@@ -295,7 +295,8 @@ struct GeneratedRun {
         for a in alerts.sorted(by: { key($0) < key($1) }).prefix(3) {
             guard let id = a["id"] as? String else { continue }
             try Binary.run([
-                "alert", "respond", id, "--queue", "vcet", "--measure", "phone_call", "--db", served.db, "--by", "tester",
+                "alert", "respond", id, "--queue", "vcet", "--measure", "phone_call", "--db", served.db,
+                "--by", Binary.admin,
             ])
             acted[id] = (a["rev"] as? NSNumber)?.int64Value ?? -1
         }

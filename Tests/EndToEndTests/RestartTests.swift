@@ -39,7 +39,7 @@ struct RestartTests {
     private static func runSteps(_ label: String, dossiers: String, steps: [Step], restarts: Bool) throws
         -> [BreachRecord]
     {
-        let served = ServedDatabase(dir: try RestartHarness.temporaryDirectory(label))
+        let served = try ServedDatabase(dir: try RestartHarness.temporaryDirectory(label))
         defer { served.cleanUp() }
         try served.importDossiers(dossiers, name: "dossiers.json")
         try served.start()

@@ -141,6 +141,7 @@ struct RetentionCLITests {
 
         let p = Process()
         p.executableURL = Binary.path
+        p.environment = Binary.environment
         p.arguments = ["retention", "run", "--db", db, "--now", Self.now, "--batch-blocks", "1", "--pause-ms", "150"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
@@ -171,7 +172,7 @@ struct RetentionCLITests {
         let (db, _) = try Self.replayed()
         // The control: the same database served and restarted without a purge (its period longer than the data).
         let controlDir = try RestartHarness.temporaryDirectory("retention-control")
-        let control = ServedDatabase(dir: controlDir)
+        let control = try ServedDatabase(dir: controlDir, withAdmin: false)  // a copy of one that has it
         defer { control.cleanUp() }
         try FileManager.default.copyItem(atPath: db, toPath: control.db)
         control.serveArguments = ["--retention-days", "100000", "--retention-first-run-ms", "0"]
@@ -180,7 +181,7 @@ struct RetentionCLITests {
         try control.stop()
 
         let dir = try RestartHarness.temporaryDirectory("retention")
-        let served = ServedDatabase(dir: dir)
+        let served = try ServedDatabase(dir: dir, withAdmin: false)
         defer { served.cleanUp() }
         try FileManager.default.copyItem(atPath: db, toPath: served.db)
         // A world-readable file from before is tightened when serve opens it.

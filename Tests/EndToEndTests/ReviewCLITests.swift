@@ -18,8 +18,12 @@ struct ReviewCLITests {
         let file = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("d.json")
         try Data(Self.dossiers.utf8).write(to: file)
         try Binary.run(["dossier", "import", file.path, "--db", db])
+        try Binary.addAccounts(db: db, Self.cell + [("anna", "cell")])
         return db
     }
+
+    /// The cell's accounts: the reviewers the generated histories name (`simulator history`).
+    static let cell = [("k.peeters", "cell"), ("a.janssens", "cell"), ("m.elamrani", "cell")]
 
     @Test func dueListsOverdueFirstWithMonthEndDeadlines() throws {
         let db = try database()
@@ -61,7 +65,7 @@ struct ReviewCLITests {
             ], expectFailure: true)
         #expect(err.contains("no dossier D-NOPE"))
         let ok = try Binary.run([
-            "review", "record", "D-R-1", "--db", db, "--reviewer", "K. Peeters", "--date", "2026-03-01",
+            "review", "record", "D-R-1", "--db", db, "--reviewer", "k.peeters", "--date", "2026-03-01",
             "--findings", "Stable; <b>no</b> incidents.", "--decision", "continue", "--by", "anna",
         ])
         #expect(ok.contains("next deadline 2026-09-01"))
@@ -76,7 +80,7 @@ struct ReviewCLITests {
     @Test func reportHTMLHasTheSectionsEscapedAndNoExternalAssets() throws {
         let db = try database()
         try Binary.run([
-            "review", "record", "D-R-1", "--db", db, "--reviewer", "K. Peeters", "--date", "2026-03-01",
+            "review", "record", "D-R-1", "--db", db, "--reviewer", "k.peeters", "--date", "2026-03-01",
             "--findings", "Stable; <b>no</b> incidents.", "--decision", "adjust-conditions",
         ])
         let html = try Binary.run(["review", "report", "D-R-1", "--db", db, "--as-of", "2026-06-30"])
@@ -95,7 +99,7 @@ struct ReviewCLITests {
         #expect(md.hasPrefix("# Review report D-R-1"))
         // CSV: free text a spreadsheet would run as a formula is neutralised.
         try Binary.run([
-            "review", "record", "D-R-1", "--db", db, "--reviewer", "K. Peeters", "--date", "2026-04-01",
+            "review", "record", "D-R-1", "--db", db, "--reviewer", "k.peeters", "--date", "2026-04-01",
             "--findings", "=HYPERLINK(\"x\")", "--decision", "continue",
         ])
         let csv = try Binary.run(["review", "report", "D-R-1", "--db", db, "--format", "csv", "--as-of", "2026-06-30"])
@@ -131,6 +135,7 @@ struct ReviewCLITests {
         let dir = URL(fileURLWithPath: db).deletingLastPathComponent().path
         try simulate(["history", "--dossiers", "20", "--seed", "3", "--start", "2025-10-01", "--out", dir, "--quiet"])
         try Binary.run(["dossier", "import", dir + "/dossiers.json", "--db", db])
+        try Binary.addAccounts(db: db, Self.cell)
         try Binary.run(["replay", dir + "/events.ndjson", "--db", db, "--quiet"])
         try simulate(["respond", "--db", db, "--seed", "3"])
         let reviews = try String(contentsOfFile: dir + "/reviews.tsv", encoding: .utf8)

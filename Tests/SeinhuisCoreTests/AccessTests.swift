@@ -25,6 +25,12 @@ struct AccessTests {
         #expect(!AccessPolicy.allows(.operator, alertQueues: []))
     }
 
+    @Test func accountsDossierImportsPurgesAndPoliciesAreForAdminsOnly() {
+        for p in [Permission.manageUsers, .importDossiers, .purgeEvents, .activatePolicies, .readAudit] {
+            #expect(AccessPolicy.roles(for: p) == [.admin])
+        }
+    }
+
     @Test func reviewsAndDossiersStayWithTheCellCoordinatorAndAdmin() {
         for role in [Role.police, .cic] {
             #expect(!AccessPolicy.allows(role, .readReviews))

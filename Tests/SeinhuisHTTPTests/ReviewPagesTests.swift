@@ -84,12 +84,12 @@ struct ReviewPagesTests {
         #expect(LocalDate(today) != nil)
         // The form posts this; a refusal carries the server's validation message for the page to show.
         let refused = try await client.send(
-            "POST", "/api/v1/dossiers/D-T-1/reviews", #"{"reviewer":"K. Peeters","decision":"continue"}"#, as: "cel")
+            "POST", "/api/v1/dossiers/D-T-1/reviews", #"{"reviewer":"cel","decision":"continue"}"#, as: "cel")
         #expect(refused.status == 400)
         #expect(refused.error.contains("the findings are required"))
         let saved = try await client.send(
             "POST", "/api/v1/dossiers/D-T-1/reviews",
-            #"{"reviewer":"K. Peeters","date":"\#(today)","decision":"continue","findings":"Stable <b>contacts</b>."}"#,
+            #"{"reviewer":"cel","date":"\#(today)","decision":"continue","findings":"Stable <b>contacts</b>."}"#,
             as: "cel")
         #expect(saved.status == 201, "\(saved.text)")
 
@@ -98,7 +98,7 @@ struct ReviewPagesTests {
         let upTo = try #require(after.text.range(of: #"id="up-to-date""#))
         let moved = try #require(after.text.range(of: #"data-dossier="D-T-1""#))
         #expect(upTo.lowerBound < moved.lowerBound)
-        #expect(after.text.contains("K. Peeters · <span class=\"decision\">continue</span>"))
+        #expect(after.text.contains("cel · <span class=\"decision\">continue</span>"))
         #expect(after.text.contains("Stable &lt;b&gt;contacts&lt;/b&gt;.") && !after.text.contains("<b>contacts"))
         // The report's period now starts at the review: one day, in the singular (two, in the plural, had Brussels
         // midnight passed since the form was rendered).

@@ -68,8 +68,9 @@ struct ReviewServeTests {
 
         // A review recorded by another process ends the cycle: its notice is cleared, nothing more is raised.
         let store = try Store(path: db)
+        try addUser(db, "cell-member", .cell)
         _ = try ReviewDesk.record(
-            store, dossier: "D-OVER", reviewer: "cell member",
+            store, dossier: "D-OVER", reviewer: "cell-member",
             date: today.adding(days: -1).description,
             findings: "reviewed", decision: "continue", by: "test",
             at: Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)))

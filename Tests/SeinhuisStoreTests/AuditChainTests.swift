@@ -172,10 +172,13 @@ struct AuditChainTests {
 
     @Test func aChangedPolicyIsAuditedOnceTheBuiltInOnFirstStartIsNot() throws {
         let (store, _) = try trail(1)
-        #expect(try !store.recordPolicyInForce(version: "v1", canonicalJSON: "{v1}", builtIn: true, by: "ops", at: t))
-        #expect(try !store.recordPolicyInForce(version: "v1", canonicalJSON: "{v1}", builtIn: true, by: "ops", at: t))
-        #expect(try store.recordPolicyInForce(version: "v2", canonicalJSON: "{v2}", builtIn: false, by: "ops", at: t))
-        #expect(try !store.recordPolicyInForce(version: "v2", canonicalJSON: "{v2}", builtIn: false, by: "ops", at: t))
+        func record(_ v: String, builtIn: Bool) throws -> Bool {
+            try store.recordPolicyInForce(version: v, canonicalJSON: "{\(v)}", builtIn: builtIn, at: t) { ("ops", nil) }
+        }
+        #expect(try !record("v1", builtIn: true))
+        #expect(try !record("v1", builtIn: true))
+        #expect(try record("v2", builtIn: false))
+        #expect(try !record("v2", builtIn: false))
         let last = try #require(try store.auditRecords(AuditQuery(action: "policy")).last)
         #expect(last.subject == "policy v2" && last.actor == "ops" && last.detail.hasSuffix("before: v1"))
         #expect(try store.verifyAudit().intact)

@@ -221,7 +221,7 @@ public enum ReviewFixtures {
     ) -> String {
         let start = start(deadlineIn: days, from: today)
         return """
-            {"id":"\(id)","subject":"S-\(id)","radex":\(radex),"mandate":"pretrial","start":"\(start)",
+            {"id":"\(id)","subject":"S1-\(id)","radex":\(radex),"mandate":"pretrial","start":"\(start)",
              "timezone":"Europe/Brussels","devices":["\(device)"],"home":{"lat":51.0,"lon":3.7,"radius_m":100},
              "comms_timeout_s":86400}
             """

@@ -53,6 +53,14 @@ public enum Permission: String, Sendable, CaseIterable {
     case readLatency
     /// The audit trail: its entries and its verification (docs/AUDIT.md).
     case readAudit
+    /// Adding, disabling, enabling accounts and setting their passwords (`seinhuis user`).
+    case manageUsers
+    /// Importing dossiers (`seinhuis dossier import`).
+    case importDossiers
+    /// Purging events past the retention period (`seinhuis retention run`).
+    case purgeEvents
+    /// Starting `serve` with another routing policy than the one in force (`policy.activate`).
+    case activatePolicies
 }
 
 /// The one table of who may do what. The server checks it on every API call and every page; the pages only hide
@@ -64,7 +72,7 @@ public enum AccessPolicy {
         case .readDossiers: [.coordinator, .cell, .admin]
         case .readReviews, .recordReviews: [.cell, .admin]
         case .readLatency: [.operator, .coordinator, .cell, .admin]
-        case .readAudit: [.admin]
+        case .readAudit, .manageUsers, .importDossiers, .purgeEvents, .activatePolicies: [.admin]
         }
     }
 

@@ -136,7 +136,7 @@ enum ReviewListPage {
             ? """
             <section class="record-review"><h2>Record a review</h2>
             <form id="review-form"><label>Dossier <select name="dossier" id="rv-dossier" required>\(options)</select></label>
-            <label>Reviewer <input name="reviewer" id="rv-reviewer" maxlength="\(Review.maxReviewerLength)" placeholder="who reviewed"></label>
+            <label>Reviewer <input name="reviewer" id="rv-reviewer" maxlength="\(Review.maxReviewerLength)" placeholder="user name of the cell member who reviewed"></label>
             <label>Date <input name="date" id="rv-date" type="date" value="\(HTML.escape(today))"></label>
             <label>Decision <select name="decision" id="rv-decision"><option value="">— choose —</option>\(decisions)</select></label>
             <label class="wide">Findings <textarea name="findings" id="rv-findings" rows="4" maxlength="\(Review.maxFindingsLength)"></textarea></label>

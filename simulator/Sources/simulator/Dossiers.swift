@@ -237,9 +237,10 @@ struct DossierFactory {
             radex || rng.chance(0.3)
             ? dateString(day: min(runDay - 1, startDay + Int64(rng.int(0, Int(runDay - startDay))))) : nil
         var h = SplitMix64(state: seed ^ 0x5B1E_C700 ^ UInt64(index) &* 0x2545_F491_4F6C_DD1D)
-        let subjectHex = String(h.next() & 0xFF_FFFF | 0x10_0000, radix: 16, uppercase: true)
+        // A pseudonym with digits only after the prefix (PROTOCOL 7: a subject has at least one digit).
+        let subjectNumber = String(h.next() % 9_000_000 + 1_000_000)
         return DossierModel(
-            index: index, id: id, subject: "S-" + subjectHex, radex: radex, mandate: mandate,
+            index: index, id: id, subject: "S-" + subjectNumber, radex: radex, mandate: mandate,
             start: dateString(day: startDay), end: endDay.map(dateString(day:)), home: home, homeRadius: homeRadius,
             curfew: curfewWindows, curfewPeriods: curfewPeriods, zones: zones, commsTimeoutS: timeout,
             writeCommsTimeout: timeout != 600 || rng.chance(0.5), lastReview: lastReview, city: city.name)

@@ -113,7 +113,7 @@ struct History: ParsableCommand {
             out.append(
                 HistoryReview(
                     dossier: d.id, date: cal.text(day),
-                    reviewer: rng.pick(["K. Peeters", "A. Janssens", "M. El Amrani"]),
+                    reviewer: rng.pick(HistoryReview.reviewers),
                     decision: decision, findings: findings))
             if decision == "end" { break }
             basis = day

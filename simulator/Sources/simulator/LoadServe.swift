@@ -30,7 +30,7 @@ final class ServeProcess {
         alerts = "tcp://127.0.0.1:\(base + 2)"
         httpPort = base + 3
         log = workDir + "/" + logName
-        if let dossiers { try Self.runToEnd(binary, ["dossier", "import", dossiers, "--db", db]) }
+        if let dossiers { try SeinhuisBinary.importDossiers(dossiers, db: db) { try Self.runToEnd(binary, $0) } }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments =
             [

@@ -39,7 +39,7 @@ struct StartupRun {
         try split(events, at: head, into: work + "/head.ndjson", work + "/tail.ndjson")
         try FileManager.default.removeItem(atPath: events)
         let db = work + "/startup.sqlite"
-        try ServeProcess.runToEnd(binary, ["dossier", "import", work + "/dossiers.json", "--db", db])
+        try SeinhuisBinary.importDossiers(work + "/dossiers.json", db: db) { try ServeProcess.runToEnd(binary, $0) }
         note("replaying \(head) lines into \(db)")
         let t0 = Date()
         try ServeProcess.runToEnd(binary, ["replay", work + "/head.ndjson", "--db", db, "--quiet"])

@@ -28,7 +28,7 @@ struct Probe: ParsableCommand {
     func run() throws {
         if let file = writeDossier {
             let json = """
-                {"id":"D-PROBE-1","subject":"S-PROBE","radex":false,"mandate":"sentence","start":"2020-01-01",
+                {"id":"D-PROBE-1","subject":"S-PROBE1","radex":false,"mandate":"sentence","start":"2020-01-01",
                  "timezone":"Europe/Brussels","devices":["\(device)"],"home":{"lat":51.0,"lon":3.7,"radius_m":100},
                  "comms_timeout_s":86400}
                 """

@@ -98,7 +98,7 @@ struct StreamReplay: ParsableCommand {
                     "the database \(db) has no dossiers and there is no dossiers.json next to the stream: import them first (seinhuis dossier import FILE --db \(db))"
                 )
             }
-            try SeinhuisBinary.run(binary, ["dossier", "import", dossiers, "--db", db, "--by", "simulator"])
+            try SeinhuisBinary.importDossiers(dossiers, db: db) { _ = try SeinhuisBinary.run(binary, $0) }
             imported = try Store(path: db).dossiers().count
         }
         let summaryText = try SeinhuisBinary.run(
@@ -185,5 +185,23 @@ enum SeinhuisBinary {
             throw ExitCode(2)
         }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension SeinhuisBinary {
+    /// The account the simulator imports dossiers as on a database without accounts (the first-admin bootstrap).
+    static let account = "simulator"
+
+    /// `dossier import` needs an admin account (docs/TRUST.md, Actors): on a database with no account yet the
+    /// simulator adds its own admin first and imports as it; otherwise `--by` defaults as for any user
+    /// (`$SEINHUIS_USER`, else `$USER`). `run`: how to run the binary (each caller has its own error style).
+    static func importDossiers(_ file: String, db: String, run: ([String]) throws -> Void) throws {
+        let accounts = (try? Store(path: db).userCount()) ?? 0
+        if accounts == 0 {
+            try run(["user", "add", account, "--role", "admin", "--db", db])
+            try run(["dossier", "import", file, "--db", db, "--by", account])
+        } else {
+            try run(["dossier", "import", file, "--db", db])
+        }
     }
 }
