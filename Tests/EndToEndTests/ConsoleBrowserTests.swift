@@ -108,7 +108,7 @@ struct ConsoleBrowserTests {
             """
             document.getElementById('user').value = \(quoted(user));
             document.getElementById('password').value = \(quoted(password));
-            document.getElementById('login').submit();
+            document.getElementById('login').requestSubmit();
             """)
     }
 
