@@ -92,8 +92,10 @@ extension ConsoleBrowserTests {
         #expect(framed as? String == "loaded")
         try browser.navigate(evil + "/form")
         try browser.waitFor(
-            "location.port === '\(port)' && document.body.textContent.includes('refused')",
+            "location.port === '\(port)' && document.readyState === 'complete' && document.body.textContent !== ''",
             what: "the auto-submitted form's answer from serve")
+        let answer = try browser.evaluate("document.body.textContent") as? String ?? ""
+        #expect(answer.contains("refused: a request from origin \(evil)"), "\(answer)")
         try browser.screenshot(to: Self.screenshots + "/cross-site-refused.png")
 
         // Nothing changed: still open, nothing in its log; serve saw and refused the requests that reached it.
@@ -119,7 +121,7 @@ extension ConsoleBrowserTests {
         let after = try Binary.json(Binary.run(["alert", "show", id, "--format", "json", "--db", db])) as? [String: Any]
         #expect((after?["alert"] as? [String: Any])?["state"] as? String == "closed")
         let log = (after?["actions"] as? [[String: Any]] ?? []).map {
-            "\($0["by"] ?? "?") \($0["action"] ?? "?") \($0["measure"] ?? "-")"
+            "\($0["by"] ?? "?") \($0["action"] ?? "?") \(($0["measure"] as? String) ?? "-")"
         }
         #expect(log == ["anna acknowledge -", "anna respond false_alarm", "anna close -"])
         withExtendedLifetime(browser) {}
