@@ -99,11 +99,16 @@ extension ConsoleBrowserTests {
         try browser.screenshot(to: Self.screenshots + "/cross-site-refused.png")
 
         // Nothing changed: still open, nothing in its log; serve saw and refused the requests that reached it.
-        let shown = try Binary.json(Binary.run(["alert", "show", id, "--format", "json", "--db", db])) as? [String: Any]
-        #expect((shown?["alert"] as? [String: Any])?["state"] as? String == "open", "json \(json ?? "-"), text \(text ?? "-")")
+        let shown =
+            try Binary.json(Binary.run(["alert", "show", id, "--format", "json", "--db", db])) as? [String: Any]
+        #expect(
+            (shown?["alert"] as? [String: Any])?["state"] as? String == "open",
+            "json \(json ?? "-"), text \(text ?? "-")")
         #expect((shown?["actions"] as? [Any])?.isEmpty == true)
         let metrics = TinyHTTP.get(port: port, path: "/metrics")?.body ?? ""
-        let refused = metrics.split(separator: "\n").first { $0.hasPrefix(#"seinhuis_http_requests_refused_total{reason="origin"}"#) }
+        let refused = metrics.split(separator: "\n").first {
+            $0.hasPrefix(#"seinhuis_http_requests_refused_total{reason="origin"}"#)
+        }
         #expect(Int(refused?.split(separator: " ").last ?? "") ?? 0 >= 3, "\(refused ?? "no counter")")
         #expect(site.requests.contains("GET / HTTP/1.1") && site.requests.contains("GET /form HTTP/1.1"))
 
@@ -118,7 +123,8 @@ extension ConsoleBrowserTests {
         try browser.evaluate(
             "document.getElementById('act-measure').value = 'false_alarm'; document.getElementById('act-ok').click();")
         try browser.waitFor("!document.getElementById('row-\(id)')", what: "the closed alert to leave the queue")
-        let after = try Binary.json(Binary.run(["alert", "show", id, "--format", "json", "--db", db])) as? [String: Any]
+        let after =
+            try Binary.json(Binary.run(["alert", "show", id, "--format", "json", "--db", db])) as? [String: Any]
         #expect((after?["alert"] as? [String: Any])?["state"] as? String == "closed")
         let log = (after?["actions"] as? [[String: Any]] ?? []).map {
             "\($0["by"] ?? "?") \($0["action"] ?? "?") \(($0["measure"] as? String) ?? "-")"

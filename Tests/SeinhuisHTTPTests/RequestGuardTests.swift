@@ -31,19 +31,23 @@ struct RequestGuardTests {
         #expect(RequestGuard().refusal(Facts(method: .post, origin: "http://example", host: "example:80")) == nil)
         // The cookie without Origin needs this session's token; a bearer token needs none, nor does a login.
         #expect(g.refusal(Facts(method: .post, sessionCookie: session)) == .missingToken)
-        #expect(g.refusal(Facts(method: .post, sessionCookie: session, csrfToken: "0" + token.dropFirst())) == .wrongToken)
+        #expect(
+            g.refusal(Facts(method: .post, sessionCookie: session, csrfToken: "0" + token.dropFirst())) == .wrongToken)
         #expect(g.refusal(Facts(method: .post, sessionCookie: session, csrfToken: token)) == nil)
         #expect(g.refusal(Facts(method: .post, sessionCookie: session, bearer: true)) == nil)
         #expect(g.refusal(Facts(method: .post, bearer: true)) == nil)
         #expect(g.refusal(Facts(method: .post, path: "/login", sessionCookie: session)) == nil)
         // A body must be JSON, parameters allowed.
-        #expect(g.refusal(Facts(method: .post, bearer: true, contentType: "text/plain", hasBody: true)) == .notJSON("text/plain"))
+        #expect(
+            g.refusal(Facts(method: .post, bearer: true, contentType: "text/plain", hasBody: true))
+                == .notJSON("text/plain"))
         #expect(g.refusal(Facts(method: .post, bearer: true, hasBody: true)) == .notJSON(nil))
         #expect(
             g.refusal(Facts(method: .post, bearer: true, contentType: "application/json; charset=utf-8", hasBody: true))
                 == nil)
         #expect(
-            g.refusal(Facts(method: .post, bearer: true, contentType: "application/x-www-form-urlencoded", hasBody: true))
+            g.refusal(
+                Facts(method: .post, bearer: true, contentType: "application/x-www-form-urlencoded", hasBody: true))
                 == .notJSON("application/x-www-form-urlencoded"))
         #expect(g.refusal(Facts(method: .post, bearer: true, contentType: "text/plain")) == nil)
         #expect(RequestGuard.normalised("null") == nil && RequestGuard.normalised("http://a/b") == nil)
@@ -82,7 +86,8 @@ struct RequestGuardTests {
         let close = "/api/v1/alerts/\(id)/close"
         let falseAlarm = #"{"measure":"false_alarm"}"#
         func refused(_ headers: [String: String], type: String = "application/json", _ status: Int) async throws {
-            let r = try await client.send("POST", close, falseAlarm, cookie: cookie, contentType: type, headers: headers)
+            let r = try await client.send(
+                "POST", close, falseAlarm, cookie: cookie, contentType: type, headers: headers)
             #expect(r.status == status, "\(headers) \(type): \(r.text)")
             #expect(!r.error.isEmpty)
         }
@@ -111,7 +116,8 @@ struct RequestGuardTests {
         #expect(metrics.contains(#"seinhuis_http_requests_refused_total{reason="content_type"} 4"#))
 
         // The console's own requests: same origin, the proxy's origin, the token without Origin; a system's bearer.
-        let ack = try await client.send("POST", "/api/v1/alerts/\(id)/ack", "{}", cookie: cookie, headers: ["Origin": own])
+        let ack = try await client.send(
+            "POST", "/api/v1/alerts/\(id)/ack", "{}", cookie: cookie, headers: ["Origin": own])
         #expect(ack.status == 200 && ack.state == "acknowledged")
         let respond = try await client.send(
             "POST", "/api/v1/alerts/\(id)/respond", #"{"measure":"phone_call"}"#, cookie: cookie,

@@ -76,7 +76,9 @@ struct LoginBackoff: Sendable {
             places[oldest.key] = nil
         }
         known[name] = places
-        if known.count > Self.maxKeys, let oldest = known.min(by: { ($0.value.values.max() ?? 0) < ($1.value.values.max() ?? 0) }) {
+        if known.count > Self.maxKeys,
+            let oldest = known.min(by: { ($0.value.values.max() ?? 0) < ($1.value.values.max() ?? 0) })
+        {
             known[oldest.key] = nil
         }
     }
