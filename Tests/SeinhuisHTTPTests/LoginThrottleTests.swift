@@ -71,6 +71,31 @@ struct LoginThrottleTests {
         #expect(c.wait(source: "10.2.2.2", name: "anna", now: now) == 0)
     }
 
+    @Test func attemptsSideBySideCountBeforeTheirPasswordsAreChecked() {
+        var b = LoginBackoff()
+        let now: UInt64 = 1_000 * s
+        // Ten guesses sent at once, all still waiting on bcrypt: the eleventh is held back already.
+        var pending: [LoginBackoff.Attempt] = []
+        for i in 0..<LoginBackoff.sourceFailures {
+            guard case .admitted(let a) = b.admit(source: "10.0.0.66", name: "user-\(i)", now: now) else {
+                Issue.record("attempt \(i) held back")
+                return
+            }
+            pending.append(a)
+        }
+        #expect(b.admit(source: "10.0.0.66", name: "user-99", now: now) == .wait(s))
+        // A success takes back its own count only: the user signs in as often as they like.
+        var c = LoginBackoff()
+        for i in 0..<50 {
+            guard case .admitted(let a) = c.admit(source: "10.1.1.1", name: "anna", now: now + UInt64(i) * s) else {
+                Issue.record("sign-in \(i) held back")
+                return
+            }
+            c.succeeded(a, now: now + UInt64(i) * s)
+        }
+        #expect(c.sources["10.1.1.1"]?.count == 0 && c.names["anna"]?.count == 0)
+    }
+
     @Test func aKeyIsForgottenAfterFifteenQuietMinutes() {
         var b = LoginBackoff()
         let now: UInt64 = 1_000 * s

@@ -83,10 +83,13 @@ public struct Sessions: Sendable {
     /// throttle holds `source` (the peer's address) back for this name (`LoginBackoff`).
     func login(name: String, password: String, from source: String) async throws -> LoginOutcome {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        if let seconds = throttle.retryAfter(source: source, name: trimmed) {
+        let attempt: LoginBackoff.Attempt
+        switch throttle.admit(source: source, name: trimmed) {
+        case .success(let a): attempt = a
+        case .failure(let wait):
             let now = WallClock.now()
             try await store.with { try $0.auditFailedLogin(name: trimmed, reason: "throttled", at: now) }
-            return .throttled(retryAfter: seconds)
+            return .throttled(retryAfter: wait.seconds)
         }
         let found = try await store.with { try $0.user(name: trimmed) }
         // An unknown user costs the same time as a wrong password: the answer's timing tells nothing.
@@ -96,10 +99,9 @@ public struct Sessions: Sendable {
         guard let user = found, matches, !user.disabled else {
             let reason = found == nil ? "unknown user" : (found!.disabled ? "user disabled" : "wrong password")
             try await store.with { try $0.auditFailedLogin(name: trimmed, reason: reason, at: now) }
-            throttle.failed(source: source, name: trimmed)
-            return .refused
+            return .refused  // the throttle counted the attempt as a failure when it admitted it
         }
-        throttle.succeeded(source: source, name: trimmed)
+        throttle.succeeded(attempt)
         let token = Self.newToken()
         let expires = Timestamp(milliseconds: now.milliseconds + lifetimeSeconds * 1000)
         try await store.with {

@@ -12,7 +12,9 @@ import Synchronization
 ///   their usual place.
 /// - A source or a name with no failure for `quiet` is forgotten; so is a known source after `knownFor`.
 ///
-/// A throttled attempt is answered without a password check and does not count as a failure.
+/// A throttled attempt is answered without a password check and does not count as a failure. An attempt let through
+/// counts as a failure from the moment it is admitted until it succeeds (`admit`, `succeeded`): attempts sent side
+/// by side, each waiting on its password check, cannot all slip through before the first failure is counted.
 struct LoginBackoff: Sendable {
     static let sourceFailures = 10
     static let nameFailures = 5
@@ -29,6 +31,21 @@ struct LoginBackoff: Sendable {
     struct Failures: Sendable, Equatable {
         var count: Int
         var last: UInt64
+    }
+
+    /// An attempt let through, counted as a failure until `succeeded`.
+    struct Attempt: Sendable, Equatable {
+        var source: String
+        var name: String
+        /// Whether it counted for the name too (the source is not a usual place of the name).
+        var countedForName: Bool
+    }
+
+    /// What `admit` decided.
+    enum Admission: Sendable, Equatable {
+        case admitted(Attempt)
+        /// Nanoseconds to wait.
+        case wait(UInt64)
     }
 
     private(set) var sources: [String: Failures] = [:]
@@ -57,18 +74,34 @@ struct LoginBackoff: Sendable {
         return until > now ? until - now : 0
     }
 
-    /// A failed sign-in (wrong password, unknown or disabled user).
-    mutating func failed(source: String, name: String, now: UInt64) {
-        Self.count(&sources[source, default: Failures(count: 0, last: now)], now)
-        if !isKnown(source, as: name, now: now) {
-            Self.count(&names[name, default: Failures(count: 0, last: now)], now)
-        }
-        if sources.count > Self.maxKeys { Self.trim(&sources) }
-        if names.count > Self.maxKeys { Self.trim(&names) }
+    /// Lets an attempt through, counted as a failure until it succeeds, or tells how long to wait.
+    mutating func admit(source: String, name: String, now: UInt64) -> Admission {
+        let wait = wait(source: source, name: name, now: now)
+        guard wait == 0 else { return .wait(wait) }
+        return .admitted(failed(source: source, name: name, now: now))
     }
 
-    /// A successful sign-in: `source` becomes a usual place of `name`. It clears no failures: an insider with an
-    /// account of their own must not reset their address's count between guesses.
+    /// A failure counted outright (what an admitted attempt is until it succeeds).
+    @discardableResult
+    mutating func failed(source: String, name: String, now: UInt64) -> Attempt {
+        Self.count(&sources[source, default: Failures(count: 0, last: now)], now)
+        let forName = !isKnown(source, as: name, now: now)
+        if forName { Self.count(&names[name, default: Failures(count: 0, last: now)], now) }
+        if sources.count > Self.maxKeys { Self.trim(&sources) }
+        if names.count > Self.maxKeys { Self.trim(&names) }
+        return Attempt(source: source, name: name, countedForName: forName)
+    }
+
+    /// An admitted attempt signed in: its own count is taken back, and its source becomes a usual place of the
+    /// name. Earlier failures stay: an insider with an account of their own must not reset their address's count
+    /// between guesses.
+    mutating func succeeded(_ attempt: Attempt, now: UInt64) {
+        sources[attempt.source]?.count -= 1
+        if attempt.countedForName { names[attempt.name]?.count -= 1 }
+        succeeded(source: attempt.source, name: attempt.name, now: now)
+    }
+
+    /// `source` becomes a usual place of `name`.
     mutating func succeeded(source: String, name: String, now: UInt64) {
         var places = known[name, default: [:]]
         places[source] = now
@@ -116,21 +149,24 @@ final class LoginThrottle: Sendable {
         self.clock = clock
     }
 
-    /// Whole seconds (at least 1) until `source` may try `name` again; nil: it may now.
-    func retryAfter(source: String, name: String) -> Int? {
+    /// The attempt to check the password of (counted as a failure until `succeeded`), or the whole seconds (at
+    /// least 1) until `source` may try `name` again.
+    func admit(source: String, name: String) -> Result<LoginBackoff.Attempt, RetryAfter> {
         let now = clock()
-        let wait = state.withLock { $0.wait(source: source, name: name, now: now) }
-        guard wait > 0 else { return nil }
-        return Int((wait + LoginBackoff.second - 1) / LoginBackoff.second)
+        switch state.withLock({ $0.admit(source: source, name: name, now: now) }) {
+        case .admitted(let attempt): return .success(attempt)
+        case .wait(let nanos):
+            return .failure(RetryAfter(seconds: Int((nanos + LoginBackoff.second - 1) / LoginBackoff.second)))
+        }
     }
 
-    func failed(source: String, name: String) {
+    func succeeded(_ attempt: LoginBackoff.Attempt) {
         let now = clock()
-        state.withLock { $0.failed(source: source, name: name, now: now) }
+        state.withLock { $0.succeeded(attempt, now: now) }
     }
 
-    func succeeded(source: String, name: String) {
-        let now = clock()
-        state.withLock { $0.succeeded(source: source, name: name, now: now) }
+    /// A throttled attempt's wait, for `Retry-After`.
+    struct RetryAfter: Error {
+        var seconds: Int
     }
 }
