@@ -67,6 +67,13 @@ extension ConsoleBrowserTests {
         try push.send(event("TAG-0002", 1, 30, #""kind":"strap","state":"opened""#))
 
         let browser = try Chromium()
+        // The login page posts JSON now: a refusal shows the server's reason on the page.
+        try signIn(browser, base, "anna", "not-her-password")
+        try browser.waitFor(
+            "!document.getElementById('login-error').hidden", what: "the login page's refusal")
+        #expect(
+            try browser.evaluate("document.getElementById('login-error').textContent") as? String
+                == "unknown user or wrong password")
         try signIn(browser, base, "anna", anna)
         try browser.waitFor("location.pathname === '/console/queue/vcet'", what: "the vcet queue after signing in")
         try browser.waitFor("document.querySelector('#rows tr[id]')", what: "the strap alert in the queue")

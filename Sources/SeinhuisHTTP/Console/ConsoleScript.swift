@@ -1,5 +1,6 @@
 /// The console's one script, in pieces: the shared helpers and the live queue here, the alert detail in
-/// `ConsoleScriptDetail.swift`, the login form in `ConsoleScriptSignIn.swift`, the review list last. They make one module, `Console`.
+/// `ConsoleScriptDetail.swift`, the login form in `ConsoleScriptSignIn.swift`, the review list last. They make one
+/// module, `Console`.
 extension Assets {
     static let js = scriptCore + scriptQueue + scriptDetail + scriptSignIn + scriptReviews
 
