@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "seinhuis",
             dependencies: [
-                "SeinhuisServer", "SeinhuisPipeline", "SeinhuisApp", "SeinhuisStore", "SeinhuisCore",
+                "SeinhuisServer", "SeinhuisPipeline", "SeinhuisHTTP", "SeinhuisApp", "SeinhuisStore", "SeinhuisCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

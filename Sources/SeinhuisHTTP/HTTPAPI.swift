@@ -10,18 +10,21 @@ public enum HTTPAPI {
     /// Everything `serve` answers on HTTP: the open routes (/metrics, /healthz, login), the alert API behind the
     /// console's sessions and roles (`AccessPolicy`), the live stream, and the console's pages. `metrics` gives the
     /// Prometheus text of /metrics (the pipeline's registry), `isReady` whether the pipeline has loaded its state.
+    /// `requestGuard` stands in front of every route (`RequestGuard`: origin, CSRF token, content type).
     public static func router(
         metrics: @escaping @Sendable () -> String, isReady: @escaping @Sendable () -> Bool = { true },
         changed: @escaping @Sendable () -> Void = {}, store: APIStore, live: LiveAlerts, sessions: Sessions,
-        policy: RoutingPolicy = .v1, reviewScope: ReviewScope = .radex
+        policy: RoutingPolicy = .v1, reviewScope: ReviewScope = .radex, requestGuard: RequestGuard = RequestGuard()
     )
         -> Router<ConsoleContext>
     {
         let router = Router(context: ConsoleContext.self)
+        // First: Hummingbird applies a middleware only to the routes added after it.
+        router.add(middleware: requestGuard)
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(string: metrics())))
+                body: .init(byteBuffer: ByteBuffer(string: metrics() + requestGuard.refusals.text())))
         }
         router.get("/healthz") { _, _ -> String in "ok\n" }
         // Liveness above; readiness here: only once the pipeline has loaded its state (snapshot and journal after it)

@@ -65,7 +65,7 @@ public struct Server {
             metrics: { metrics.text() }, isReady: { metrics.status.isReady }, changed: { metrics.status.poke() },
             store: store, live: live,
             sessions: Sessions(store: store, lifetimeSeconds: config.sessionHours * 3600), policy: config.policy,
-            reviewScope: config.reviewScope)
+            reviewScope: config.reviewScope, requestGuard: RequestGuard(extraOrigins: config.httpOrigins))
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "seinhuis"),

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SeinhuisApp
 import SeinhuisCore
+import SeinhuisHTTP
 import SeinhuisPipeline
 import SeinhuisServer
 import SeinhuisStore
@@ -27,6 +28,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "HTTP listen address.") var httpHost = "127.0.0.1"
     @Option(help: "HTTP port (console, API, /metrics).") var httpPort = 8460
     @Option(help: "Hours a console session lasts from login.") var sessionHours: Int64 = 12
+    @Option(
+        help: """
+            Another origin (scheme://host[:port]) whose pages may send the console's state-changing requests, \
+            such as a reverse proxy's https://console.example; repeatable. serve's own (http:// and the Host) always may.
+            """)
+    var httpOrigin: [String] = []
     @Option(help: "Commit durability: normal survives a process crash, full also power loss.")
     var durability: Database.Durability = .normal
     @Option(
@@ -75,6 +82,10 @@ struct Serve: AsyncParsableCommand {
         config.httpHost = httpHost
         config.httpPort = httpPort
         config.sessionHours = sessionHours
+        for origin in httpOrigin where RequestGuard.normalised(origin) == nil {
+            throw ValidationError("--http-origin must be scheme://host[:port] (http or https, no path), not \(origin)")
+        }
+        config.httpOrigins = httpOrigin
         config.durability = durability
         guard pullCommitDelayMs >= 0 else {
             throw ValidationError("--pull-commit-delay-ms must be 0 or more, not \(pullCommitDelayMs)")

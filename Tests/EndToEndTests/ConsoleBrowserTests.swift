@@ -109,7 +109,7 @@ struct ConsoleBrowserTests {
             """
             document.getElementById('user').value = \(quoted(user));
             document.getElementById('password').value = \(quoted(password));
-            document.getElementById('login').submit();
+            document.getElementById('login').requestSubmit();
             """)
     }
 

@@ -29,4 +29,12 @@ struct CurveCLITests {
         let bad = try Binary.run(["serve", "--db", db, "--curve", db + ".nokeys"], expectFailure: true)
         #expect(bad.contains("no such directory"))
     }
+
+    @Test func serveRefusesAnHTTPOriginThatIsNotSchemeHostAndPort() throws {
+        let db = try Binary.temporaryDatabase()
+        for origin in ["console.example", "null", "https://console.example/console", "ftp://console.example"] {
+            let err = try Binary.run(["serve", "--db", db, "--http-origin", origin], expectFailure: true)
+            #expect(err.contains("--http-origin must be scheme://host[:port]"), "\(origin): \(err)")
+        }
+    }
 }

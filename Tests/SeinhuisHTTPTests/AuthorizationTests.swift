@@ -257,36 +257,23 @@ struct AuthorizationTests {
         #expect(stored == 0)
     }
 
-    @Test func repeatedFailuresThrottleAName() async throws {
+    @Test func repeatedFailuresFromAStrangerThrottleAName() async throws {
         let db = temporaryDatabase()
         try addUser(db, "bert", .operator)
         let server = RunningServer(db: db)
         try await server.start()
         let client = Client(server)
-        for _ in 0..<LoginThrottle.maxFailures {
+        for _ in 0..<LoginBackoff.nameFailures {
             #expect(try await client.login("bert", password: "guess-guess-guess").status == 401)
         }
-        // Even the right password is not checked now.
-        let locked = try await client.login("bert")
-        #expect(locked.status == 429)
-        #expect(locked.error.contains("wait a minute"))
+        // This address never signed in as bert: even the right password is not checked now.
+        let throttled = try await client.login("bert")
+        #expect(throttled.status == 429)
+        #expect(throttled.headers["Retry-After"] as? String == "1")
+        #expect(throttled.error.contains("wait 1 second"))
         try await server.stop()
         let reasons = try Store(path: db).auditTrail(subject: "bert").filter { $0.action == "session.login_failed" }
             .map(\.detail)
-        #expect(reasons == Array(repeating: "wrong password", count: LoginThrottle.maxFailures) + ["throttled"])
-    }
-
-    @Test func theThrottleForgetsAfterAMinuteAndOnSuccess() {
-        let t = LoginThrottle()
-        let s: UInt64 = 1_000_000_000
-        for i in 0..<UInt64(LoginThrottle.maxFailures - 1) { t.failed("x", now: i * s) }
-        #expect(!t.isLocked("x", now: 10 * s))
-        t.failed("x", now: 10 * s)
-        #expect(t.isLocked("x", now: 11 * s))
-        #expect(!t.isLocked("y", now: 11 * s))
-        #expect(!t.isLocked("x", now: (10 + LoginThrottle.lockSeconds) * s))
-        for _ in 0..<LoginThrottle.maxFailures { t.failed("z", now: 0) }
-        t.succeeded("z")
-        #expect(!t.isLocked("z", now: 1))
+        #expect(reasons == Array(repeating: "wrong password", count: LoginBackoff.nameFailures) + ["throttled"])
     }
 }

@@ -72,4 +72,23 @@ struct OpenAPITests {
         }
         #expect(documented["POST /api/v1/dossiers/{id}/reviews"] == .some(names(.recordReviews)))
     }
+
+    /// Every documented `POST` names the request guard's refusals: `403` and `415` (docs/TRUST.md).
+    @Test func everyStateChangingOperationDocumentsTheGuardsRefusals() throws {
+        let text = try String(contentsOf: Self.file, encoding: .utf8)
+        var path = "", method = ""
+        var codes: [String: Set<String>] = [:]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  /"), line.hasSuffix(":") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
+                method = line.trimmingCharacters(in: .whitespaces).dropLast().uppercased()
+            } else if method == "POST", line.hasPrefix("        \""), let code = line.split(separator: "\"").dropFirst().first {
+                codes["POST \(path)", default: []].insert(String(code))
+            }
+        }
+        let posts = try Self.documented().keys.filter { $0.hasPrefix("POST ") }
+        #expect(posts.count >= 8)
+        for op in posts { #expect(codes[op, default: []].isSuperset(of: ["403", "415"]), "\(op)") }
+    }
 }

@@ -170,16 +170,19 @@ public final class Client: @unchecked Sendable {
     }
 
     /// A request as `user` (nil: without any session); `cookie` sends the token as the browser's session cookie.
+    /// A body goes as `contentType`; `headers` are added last (`Origin`, `X-CSRF-Token`).
     public func send(
         _ method: String, _ path: String, _ body: String? = nil, as user: String? = nil, token: String? = nil,
-        cookie: String? = nil
+        cookie: String? = nil, contentType: String = "application/json", headers: [String: String] = [:]
     ) async throws -> Reply {
         var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         r.httpMethod = method
+        r.timeoutInterval = 20
         if let body {
             r.httpBody = Data(body.utf8)
-            r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            r.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
+        for (name, value) in headers { r.setValue(value, forHTTPHeaderField: name) }
         if let user { r.setValue("Bearer \(try await self.token(user))", forHTTPHeaderField: "Authorization") }
         if let token { r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let cookie { r.setValue("seinhuis_session=\(cookie)", forHTTPHeaderField: "Cookie") }

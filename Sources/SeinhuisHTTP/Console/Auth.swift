@@ -1,20 +1,31 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import SeinhuisApp
 import SeinhuisCore
 import SeinhuisStore
 import Synchronization
 
 /// The request context of the console and the API: the signed-in user, once `RequireRole` has checked the session.
-public struct ConsoleContext: RequestContext {
+public struct ConsoleContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `RequireRole`; nil on open routes.
     public var user: SessionUser?
+    /// The peer of the connection (a reverse proxy's address behind one); `X-Forwarded-For` is never read, since
+    /// anyone can send it.
+    public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         user = nil
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The source address the login throttle counts by: the peer's IP address without its port.
+    var sourceAddress: String {
+        guard let remoteAddress else { return "unknown" }
+        return remoteAddress.ipAddress ?? remoteAddress.pathname ?? "unknown"
     }
 
     /// The signed-in user (routes behind `RequireRole` always have one).
@@ -31,11 +42,16 @@ public struct Sessions: Sendable {
     /// How long a session lasts from login (a shift, with margin).
     var lifetimeSeconds: Int64
     static let cookieName = "seinhuis_session"
-    let throttle = LoginThrottle()
+    let throttle: LoginThrottle
 
-    public init(store: APIStore, lifetimeSeconds: Int64 = 12 * 3600) {
+    /// `clock` (monotonic nanoseconds) times the login throttle's back-off; tests give their own.
+    public init(
+        store: APIStore, lifetimeSeconds: Int64 = 12 * 3600,
+        clock: @escaping @Sendable () -> UInt64 = { WallClock.monotonicNanos() }
+    ) {
         self.store = store
         self.lifetimeSeconds = lifetimeSeconds
+        throttle = LoginThrottle(clock: clock)
     }
 
     /// The token a request carries, if any.
@@ -58,18 +74,22 @@ public struct Sessions: Sendable {
     enum LoginOutcome: Sendable {
         case signedIn(token: String, user: SessionUser)
         case refused
-        /// Too many failures for this name lately: not even checked.
-        case throttled
+        /// Too many failures lately from this source, or for this name from places it never signed in from: not
+        /// even checked. Try again after this many seconds.
+        case throttled(retryAfter: Int)
     }
 
-    /// Checks the password (bcrypt, off the event loop) and starts a session (audited either way). After
-    /// `LoginThrottle.maxFailures` failures in a row a name is refused unchecked for a minute.
-    func login(name: String, password: String) async throws -> LoginOutcome {
+    /// Checks the password (bcrypt, off the event loop) and starts a session (audited either way), unless the login
+    /// throttle holds `source` (the peer's address) back for this name (`LoginBackoff`).
+    func login(name: String, password: String, from source: String) async throws -> LoginOutcome {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        if throttle.isLocked(trimmed, now: WallClock.monotonicNanos()) {
+        let attempt: LoginBackoff.Attempt
+        switch throttle.admit(source: source, name: trimmed) {
+        case .success(let a): attempt = a
+        case .failure(let wait):
             let now = WallClock.now()
             try await store.with { try $0.auditFailedLogin(name: trimmed, reason: "throttled", at: now) }
-            return .throttled
+            return .throttled(retryAfter: wait.seconds)
         }
         let found = try await store.with { try $0.user(name: trimmed) }
         // An unknown user costs the same time as a wrong password: the answer's timing tells nothing.
@@ -79,10 +99,9 @@ public struct Sessions: Sendable {
         guard let user = found, matches, !user.disabled else {
             let reason = found == nil ? "unknown user" : (found!.disabled ? "user disabled" : "wrong password")
             try await store.with { try $0.auditFailedLogin(name: trimmed, reason: reason, at: now) }
-            throttle.failed(trimmed, now: WallClock.monotonicNanos())
-            return .refused
+            return .refused  // the throttle counted the attempt as a failure when it admitted it
         }
-        throttle.succeeded(trimmed)
+        throttle.succeeded(attempt)
         let token = Self.newToken()
         let expires = Timestamp(milliseconds: now.milliseconds + lifetimeSeconds * 1000)
         try await store.with {
@@ -181,36 +200,4 @@ extension RouterMethods where Context == ConsoleContext {
     ) -> RouterGroup<ConsoleContext> {
         group(path).add(middleware: RequireRole(roles: roles, sessions: sessions, style: style))
     }
-}
-
-/// Slows password guessing: after `maxFailures` failed logins in a row for one name, that name is refused without
-/// a check for `lockSeconds`. In memory (a restart forgets it); names, not addresses, since everyone is on loopback.
-final class LoginThrottle: Sendable {
-    static let maxFailures = 5
-    static let lockSeconds: UInt64 = 60
-    private struct Record {
-        var failures: Int
-        var last: UInt64
-    }
-    private let records = Mutex<[String: Record]>([:])
-
-    func isLocked(_ name: String, now: UInt64) -> Bool {
-        records.withLock { r in
-            guard let rec = r[name], rec.failures >= Self.maxFailures else { return false }
-            if now - rec.last < Self.lockSeconds * 1_000_000_000 { return true }
-            r[name] = nil  // the minute is over: a fresh start
-            return false
-        }
-    }
-
-    func failed(_ name: String, now: UInt64) {
-        records.withLock { r in
-            // Bounded: a flood of made-up names cannot grow it without limit.
-            if r.count > 10_000 { r.removeAll() }
-            r[name, default: Record(failures: 0, last: now)].failures += 1
-            r[name]!.last = now
-        }
-    }
-
-    func succeeded(_ name: String) { _ = records.withLock { $0.removeValue(forKey: name) } }
 }

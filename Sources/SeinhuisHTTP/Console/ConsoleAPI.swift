@@ -7,33 +7,53 @@ import SeinhuisStore
 /// The console's JSON routes beside the alert API: sessions, the live stream, an alert's context, the dossier
 /// overview and the latency figures. Documented in docs/API.md and docs/openapi.yaml.
 enum ConsoleAPI {
+    /// A login's body, from a program or the login page's script (`next`: where the page goes afterwards).
     struct LoginBody: Decodable {
         var user: String
         var password: String
+        var next: String?
+    }
+
+    /// What a login request came to: a session, or the answer to send (400, 401, or 429 with `Retry-After`).
+    enum SignIn {
+        case signedIn(token: String, user: SessionUser, next: String?)
+        case answer(Response)
+    }
+
+    /// Reads the JSON body and signs in from the connection's address (the login throttle counts by it).
+    static func signIn(_ request: Request, _ context: ConsoleContext, _ sessions: Sessions) async throws -> SignIn {
+        let body: LoginBody
+        do {
+            body = try await request.decode(as: LoginBody.self, context: context)
+        } catch {
+            return .answer(HTTPAPI.error(.badRequest, #"the body must be {"user": NAME, "password": PASSWORD}"#))
+        }
+        switch try await sessions.login(name: body.user, password: body.password, from: context.sourceAddress) {
+        case .refused: return .answer(HTTPAPI.error(.unauthorized, "unknown user or wrong password"))
+        case .throttled(let seconds):
+            var response = HTTPAPI.error(.tooManyRequests, Pages.throttledMessage(seconds))
+            response.headers[.retryAfter] = String(seconds)
+            return .answer(response)
+        case .signedIn(let token, let user): return .signedIn(token: token, user: user, next: body.next)
+        }
     }
 
     static func addSessionRoutes(to router: Router<ConsoleContext>, sessions: Sessions) {
         // JSON login for programs (a CIC's catch-up client): the token comes back for an Authorization header, and
         // as the session cookie.
         router.post("/api/v1/login") { request, context -> Response in
-            let body: LoginBody
-            do {
-                body = try await request.decode(as: LoginBody.self, context: context)
-            } catch {
-                return HTTPAPI.error(.badRequest, #"the body must be {"user": NAME, "password": PASSWORD}"#)
-            }
             let token: String
             let user: SessionUser
-            switch try await sessions.login(name: body.user, password: body.password) {
-            case .refused: return HTTPAPI.error(.unauthorized, "unknown user or wrong password")
-            case .throttled: return HTTPAPI.error(.tooManyRequests, Pages.throttledMessage)
-            case .signedIn(let t, let u): (token, user) = (t, u)
+            switch try await signIn(request, context, sessions) {
+            case .answer(let response): return response
+            case .signedIn(let t, let u, _): (token, user) = (t, u)
             }
             var o = JSONObjectWriter()
             o.string("token", token)
             o.string("user", user.name)
             o.string("role", user.role.rawValue)
             o.string("expires_at", user.expiresAt.rfc3339)
+            o.string("csrf_token", CSRFToken.of(session: token))
             var response = HTTPAPI.json(o.finish())
             response.setCookie(Sessions.cookie(token, maxAge: Int(sessions.lifetimeSeconds)))
             return response
@@ -44,7 +64,7 @@ enum ConsoleAPI {
             response.setCookie(Sessions.cookie("", maxAge: 0))
             return response
         }
-        router.requiring(Set(Role.allCases), sessions).get("/api/v1/me") { _, context -> Response in
+        router.requiring(Set(Role.allCases), sessions).get("/api/v1/me") { request, context -> Response in
             let user = try context.requireUser()
             var o = JSONObjectWriter()
             o.string("user", user.name)
@@ -52,6 +72,8 @@ enum ConsoleAPI {
             o.strings("queues", user.role.queues.map(\.rawValue))
             o.strings("permissions", Permission.allCases.filter { AccessPolicy.allows(user.role, $0) }.map(\.rawValue))
             o.string("expires_at", user.expiresAt.rfc3339)
+            // For the console's script: its mutating requests send it as X-CSRF-Token (RequestGuard).
+            if let token = Sessions.token(request) { o.string("csrf_token", CSRFToken.of(session: token)) }
             return HTTPAPI.json(o.finish())
         }
     }

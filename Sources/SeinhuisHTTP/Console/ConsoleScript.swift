@@ -1,7 +1,8 @@
 /// The console's one script, in pieces: the shared helpers and the live queue here, the alert detail in
-/// `ConsoleScriptDetail.swift`, the review list last. They make one module, `Console`.
+/// `ConsoleScriptDetail.swift`, the login form in `ConsoleScriptSignIn.swift`, the review list last. They make one
+/// module, `Console`.
 extension Assets {
-    static let js = scriptCore + scriptQueue + scriptDetail + scriptReviews
+    static let js = scriptCore + scriptQueue + scriptDetail + scriptSignIn + scriptReviews
 
     static let scriptCore = #"""
         "use strict";
@@ -29,9 +30,19 @@ extension Assets {
             const t = document.createElement("div"); t.className = "toast"; t.textContent = text; t.setAttribute("role", "status");
             document.body.appendChild(t); setTimeout(() => t.remove(), 6000);
           }
+          // The session's CSRF token (docs/TRUST.md): every mutating request sends it as X-CSRF-Token.
+          let csrf = null;
+          async function csrfToken() {
+            if (csrf === null) {
+              const r = await fetch("/api/v1/me", {credentials: "same-origin"});
+              csrf = r.ok ? ((await r.json().catch(() => ({}))).csrf_token || "") : "";
+            }
+            return csrf;
+          }
           async function api(method, path, body) {
-            const r = await fetch(path, {method, credentials: "same-origin",
-              headers: body ? {"Content-Type": "application/json"} : {}, body: body ? JSON.stringify(body) : undefined});
+            const headers = body ? {"Content-Type": "application/json"} : {};
+            if (method !== "GET") headers["X-CSRF-Token"] = await csrfToken();
+            const r = await fetch(path, {method, credentials: "same-origin", headers, body: body ? JSON.stringify(body) : undefined});
             if (r.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname); throw new Error("signed out"); }
             const json = await r.json().catch(() => ({}));
             return {status: r.status, json};
@@ -220,7 +231,7 @@ extension Assets {
               err.textContent = r.json.error || ("Refused (" + r.status + ")"); err.hidden = false;
             });
           }
-          return {queue, detail, ages, reviews};
+          return {queue, detail, ages, reviews, login};
         })();
         """#
 }

@@ -37,22 +37,21 @@ enum Pages {
             return redirect(home(user))
         }
         router.get("/login") { request, _ -> Response in
-            HTML.response(loginPage(next: request.uri.queryParameters.get("next"), failed: nil))
+            HTML.response(loginPage(next: request.uri.queryParameters.get("next")))
         }
+        // The login page's script posts JSON (RequestGuard refuses a form's body) and goes to `location`.
         router.post("/login") { request, context -> Response in
-            let form = try await formFields(request)
-            let next = safeNext(form["next"])
             let token: String
             let user: SessionUser
-            switch try await sessions.login(name: form["user"] ?? "", password: form["password"] ?? "") {
-            case .refused:
-                return HTML.response(
-                    loginPage(next: next, failed: "Unknown user or wrong password."), status: .unauthorized)
-            case .throttled:
-                return HTML.response(loginPage(next: next, failed: throttledMessage), status: .tooManyRequests)
-            case .signedIn(let t, let u): (token, user) = (t, u)
+            let next: String?
+            switch try await ConsoleAPI.signIn(request, context, sessions) {
+            case .answer(let response): return response
+            case .signedIn(let t, let u, let n): (token, user, next) = (t, u, n)
             }
-            var response = redirect(next ?? home(user))
+            var o = JSONObjectWriter()
+            o.string("location", safeNext(next) ?? home(user))
+            o.string("csrf_token", CSRFToken.of(session: token))
+            var response = HTTPAPI.json(o.finish())
             response.setCookie(Sessions.cookie(token, maxAge: Int(sessions.lifetimeSeconds)))
             return response
         }
@@ -138,29 +137,15 @@ enum Pages {
             body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// The fields of an `application/x-www-form-urlencoded` body (at most 16 KiB).
-    static func formFields(_ request: Request) async throws -> [String: String] {
-        var buffer = ByteBuffer()
-        for try await var chunk in request.body {
-            guard buffer.readableBytes + chunk.readableBytes <= 16 * 1024 else { return [:] }
-            buffer.writeBuffer(&chunk)
-        }
-        var out: [String: String] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            if kv.count == 2 { out[kv[0]] = kv[1] } else if kv.count == 1 { out[kv[0]] = "" }
-        }
-        return out
+    static func throttledMessage(_ seconds: Int) -> String {
+        "Too many failed sign-ins: wait \(seconds) second\(seconds == 1 ? "" : "s") and try again."
     }
 
-    static let throttledMessage = "Too many failed sign-ins for this user: wait a minute and try again."
-
-    static func loginPage(next: String?, failed: String?) -> String {
+    /// The login form; its script (`Console.login`) posts it as JSON and shows a refusal in `#login-error`.
+    static func loginPage(next: String?) -> String {
         let body = """
             <section class="login"><h1>Seinhuis</h1><p class="sub">VCET alert console</p>
-            \(failed.map { #"<p class="error" role="alert">\#(HTML.escape($0))</p>"# } ?? "")
+            <p class="error" role="alert" id="login-error" hidden></p>
             <form method="post" action="/login" id="login">
             <label>User <input name="user" id="user" autocomplete="username" required autofocus></label>
             <label>Password <input name="password" id="password" type="password" autocomplete="current-password" required></label>
@@ -168,7 +153,7 @@ enum Pages {
             <button type="submit" class="primary">Sign in</button></form>
             <p class="hint">Accounts are made by an administrator: <code>seinhuis user add NAME --role ROLE</code>.</p></section>
             """
-        return HTML.page(title: "Sign in", user: nil, body: body)
+        return HTML.page(title: "Sign in", user: nil, body: body, script: "Console.login();")
     }
 
     static func message(_ title: String, _ user: SessionUser, _ text: String) -> String {

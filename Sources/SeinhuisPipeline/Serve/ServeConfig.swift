@@ -10,6 +10,9 @@ public struct ServeConfig: Sendable {
     public var alertsEndpoint = "tcp://127.0.0.1:7462"
     public var httpHost = "127.0.0.1"
     public var httpPort = 8460
+    /// `--http-origin`: origins beside serve's own (`http://` and the request's Host) from which the console's
+    /// state-changing requests are accepted, such as a reverse proxy's `https://console.example` (docs/TRUST.md).
+    public var httpOrigins: [String] = []
     /// How long a console session lasts from login.
     public var sessionHours: Int64 = 12
     /// Most frames taken from the sockets before one commit.
