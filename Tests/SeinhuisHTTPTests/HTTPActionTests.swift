@@ -17,15 +17,6 @@ struct HTTPActionTests {
         try await client.send("POST", "/api/v1/alerts/\(id)/\(verb)", body, as: user)
     }
 
-    /// Pushes a strap tamper for `device` over the PULL socket and waits until its alert is stored.
-    func tamper(_ push: ZMQSocket, _ device: String, db: String) async throws -> String {
-        try push.send(frame(device, 1, "strap", #","state":"opened""#))
-        for _ in 0..<200 {
-            if let alert = try Store(path: db).alerts().first(where: { $0.device == device }) { return alert.id }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw AlertActionError("no alert for \(device)")
-    }
 
     @Test func acknowledgeRespondCloseAreRecordedWithWhoAndWhen() async throws {
         let db = temporaryDatabase()

@@ -53,15 +53,6 @@ struct RequestGuardTests {
         #expect(RequestGuard.normalised("null") == nil && RequestGuard.normalised("http://a/b") == nil)
     }
 
-    /// Pushes a strap tamper for `device` and waits until its alert is stored.
-    func tamper(_ push: ZMQSocket, _ device: String, db: String) async throws -> String {
-        try push.send(frame(device, 1, "strap", #","state":"opened""#))
-        for _ in 0..<200 {
-            if let alert = try Store(path: db).alerts().first(where: { $0.device == device }) { return alert.id }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw AlertActionError("no alert for \(device)")
-    }
 
     @Test func aRefusedRequestChangesNothingAndTheConsolesOwnRequestsWork() async throws {
         let db = temporaryDatabase()
