@@ -47,7 +47,9 @@ nonisolated(unsafe) let auditBenchStore = auditDatabase(entries: 1_000_000)
 func auditBenchmarks() {
     Benchmark(
         "Audit.verify1MEntries",
-        configuration: .init(metrics: [.wallClock, .mallocCountTotal], scalingFactor: .one, maxIterations: 5)
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, .mallocCountTotal], scalingFactor: .one, maxDuration: .seconds(60),
+            maxIterations: 5)
     ) { benchmark in
         let store = auditBenchStore
         benchmark.startMeasurement()
