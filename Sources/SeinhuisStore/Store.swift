@@ -91,6 +91,7 @@ public final class Store {
         try s.bind(blob: block.data, at: 5)
         try s.bind(block.format.rawValue, at: 6)
         try s.run()
+        for (device, fix) in block.latestFixes { try saveLatestFix(device: device, fix) }
     }
 
     /// Stores a batch taken by the pipeline's intake: the journal block and the rejected frames (call inside a
