@@ -7,7 +7,8 @@ struct MapScope: Sendable {
     var role: Role
 
     /// Every active dossier (the administrator, and the VCET operators, whose queue every alert reaches), or only
-    /// the dossiers of alerts not closed in one of the role's queues (coordinator, cell, CIC, police).
+    /// the dossiers of a device's alerts not closed in one of the role's queues (coordinator, cell, CIC, police;
+    /// review notices do not count).
     var allDossiers: Bool { role == .admin || role == .operator }
     /// Homes, every zone and every tag of a dossier: roles with the full conditions. Dispatch (CIC, police) sees
     /// only the devices and the zones its own alerts name, and no home (stricter than the alert detail: a map of
@@ -63,7 +64,8 @@ struct LiveMap: Sendable {
             for q in role.queues {
                 var f = Store.AlertFilter(queue: q, limit: maxAlerts)
                 f.activeOnly = true
-                for a in try store.alerts(f) where seen.insert(a.id).inserted { alerts.append(a) }
+                // Breaches of a device only: a review notice (no device) is about paperwork, not a position.
+                for a in try store.alerts(f) where a.device != nil && seen.insert(a.id).inserted { alerts.append(a) }
             }
         }
         let dossiers = try visibleDossiers(scope, alerts, store, at)
