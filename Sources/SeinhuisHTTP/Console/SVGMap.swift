@@ -39,7 +39,7 @@ struct SVGMap {
         breachZones = breachZone.map { [$0] } ?? []
     }
 
-    /// The live map's: framed on the markers and the homes (zones as well when there is nothing else).
+    /// The live map's: framed on the markers and the zones of breaches (homes, or zones, when there is nothing else).
     init(origin: GeoPoint, homes: [GeoCircle], zones: [Zone], breachZones: Set<String>, markers: [Marker]) {
         self.origin = origin
         self.homes = homes
@@ -59,11 +59,12 @@ struct SVGMap {
         return (x, y)
     }
 
-    /// What the view is framed on, as (centre, radius) in local metres: the homes, the fixes, the markers and the
-    /// zones of breaches. Other zones are drawn but may run off the edge (a city-wide inclusion zone would shrink the
+    /// What the view is framed on, as (centre, radius) in local metres: the homes (or the markers), the fixes and
+    /// the zones of breaches. Other zones are drawn but may run off the edge (a city-wide inclusion zone would shrink the
     /// rest to a dot), unless there is nothing else to frame.
     private var extents: [(x: Double, y: Double, r: Double)] {
-        var out: [(Double, Double, Double)] = homes.map {
+        // The live map frames the devices' fixes; homes only when no device has one (the alert page: always).
+        var out: [(Double, Double, Double)] = (markers.isEmpty ? homes : []).map {
             let p = local($0.center)
             return (p.x, p.y, max($0.radiusMetres, 50))
         }
