@@ -3,6 +3,29 @@ import SeinhuisCore
 /// Each device's latest qualifying fix (`device_fix`, schema 10), for the console's map: written with every journal
 /// block, read in one query.
 extension Store {
+    /// Takes a block's fixes; writes every pending one if `fixWriteIntervalMs` has passed (inside the block's
+    /// transaction: if it rolls back, the pending fixes are lost with it, and each device's next fix restores them).
+    func takeLatestFixes(_ fixes: [Int64: LatestFix], at: Timestamp) throws {
+        for (device, fix) in fixes where fix.ts >= pendingFixes[device]?.ts ?? .min { pendingFixes[device] = fix }
+        guard !pendingFixes.isEmpty, fixesDue(at) else { return }
+        for (device, fix) in pendingFixes { try saveLatestFix(device: device, fix) }
+        pendingFixes.removeAll(keepingCapacity: true)
+        fixesWrittenAt = at.milliseconds
+    }
+
+    /// Writes the pending fixes in a transaction of their own once they are due (serve's loop calls it every turn,
+    /// so the last fixes of a burst reach the map within `fixWriteIntervalMs` even if no other block follows).
+    public func writeLatestFixesIfDue(at: Timestamp) throws {
+        guard !pendingFixes.isEmpty, fixesDue(at) else { return }
+        try transaction { try takeLatestFixes([:], at: at) }
+    }
+
+    /// Never written yet, the interval passed, or the clock went back.
+    private func fixesDue(_ at: Timestamp) -> Bool {
+        guard let w = fixesWrittenAt else { return true }
+        return at.milliseconds - w >= fixWriteIntervalMs || at.milliseconds < w
+    }
+
     /// Keeps `fix` if it is newer (by event time) than the one stored (call inside the journal's transaction).
     func saveLatestFix(device: Int64, _ fix: LatestFix) throws {
         try db.cached(

@@ -34,3 +34,28 @@ struct DeviceFixStoreTests {
         #expect(try store.latestFixes(devices: []).isEmpty)
     }
 }
+
+extension DeviceFixStoreTests {
+    /// serve's setting: fixes wait for the interval (one row per device per second under load), and a loop turn
+    /// writes them when no block comes.
+    @Test func fixesAreWrittenAtMostOnceAnInterval() throws {
+        let store = try Store(path: temporaryDatabase())
+        store.fixWriteIntervalMs = 1000
+        let a = try store.deviceID("TAG-A")
+        func block(_ t: Int64) -> JournalBlockBuilder {
+            var b = JournalBlockBuilder()
+            b.append(
+                deviceID: a,
+                DeviceEvent(device: "", seq: UInt64(t), ts: Timestamp(milliseconds: t), reading: .position(lat: 51, lon: 3.7, acc: 5)))
+            return b
+        }
+        try store.transaction { try store.appendJournal(block(10_000), receivedAt: Timestamp(milliseconds: 10_000)) }
+        #expect(try store.latestFixes(devices: ["TAG-A"])["TAG-A"]?.ts == 10_000)  // the first is due at once
+        try store.transaction { try store.appendJournal(block(10_400), receivedAt: Timestamp(milliseconds: 10_400)) }
+        #expect(try store.latestFixes(devices: ["TAG-A"])["TAG-A"]?.ts == 10_000)  // pending
+        try store.writeLatestFixesIfDue(at: Timestamp(milliseconds: 10_900))
+        #expect(try store.latestFixes(devices: ["TAG-A"])["TAG-A"]?.ts == 10_000)  // not yet due
+        try store.writeLatestFixesIfDue(at: Timestamp(milliseconds: 11_000))
+        #expect(try store.latestFixes(devices: ["TAG-A"])["TAG-A"]?.ts == 10_400)
+    }
+}

@@ -51,7 +51,11 @@ struct LiveMap: Sendable {
 
     static let maxAlerts = 10_000
 
-    static func load(role: Role, store: Store, at: Timestamp) throws -> LiveMap {
+    /// `everyDossier`: all dossiers, parsed, with their active periods (`MapPage` keeps them between polls).
+    static func load(
+        role: Role, store: Store, at: Timestamp,
+        everyDossier: () throws -> [(dossier: Dossier, period: (start: Timestamp, end: Timestamp))]
+    ) throws -> LiveMap {
         let scope = MapScope(role: role)
         // The alerts that decide what a scoped role sees, and the open breaches to highlight.
         var alerts: [Alert] = []
@@ -68,7 +72,7 @@ struct LiveMap: Sendable {
                 for a in try store.alerts(f) where a.device != nil && seen.insert(a.id).inserted { alerts.append(a) }
             }
         }
-        let dossiers = try visibleDossiers(scope, alerts, store, at)
+        let dossiers = try visibleDossiers(scope, alerts, store, at, everyDossier)
         var devices: [Device] = []
         var areas: [Area] = []
         var breachZones = Set<String>()
@@ -95,15 +99,17 @@ struct LiveMap: Sendable {
     }
 
     /// The dossiers on the map, active now: all of them, or those the role's alerts name.
-    private static func visibleDossiers(_ scope: MapScope, _ alerts: [Alert], _ store: Store, _ at: Timestamp)
-        throws -> [Dossier]
-    {
-        let records: [DossierRecord]
+    private static func visibleDossiers(
+        _ scope: MapScope, _ alerts: [Alert], _ store: Store, _ at: Timestamp,
+        _ everyDossier: () throws -> [(dossier: Dossier, period: (start: Timestamp, end: Timestamp))]
+    ) throws -> [Dossier] {
         if scope.allDossiers {
-            records = try store.dossiers()
-        } else {
-            var ids = Set<String>()
-            records = try alerts.compactMap { a in ids.insert(a.dossier).inserted ? try store.dossier(id: a.dossier) : nil }
+            return try everyDossier().filter { $0.period.start <= at && at < $0.period.end }.map(\.dossier)
+                .sorted { $0.id < $1.id }
+        }
+        var ids = Set<String>()
+        let records = try alerts.compactMap { a in
+            ids.insert(a.dossier).inserted ? try store.dossier(id: a.dossier) : nil
         }
         return try records.compactMap { try Dossier.parse($0.json).first }.filter { $0.isActive(at: at) }
             .sorted { $0.id < $1.id }

@@ -1,6 +1,7 @@
 import Hummingbird
 import SeinhuisCore
 import SeinhuisStore
+import Synchronization
 
 /// The live map (`/console/map`) and its data (`GET /api/v1/map`): every device the role may see at its latest
 /// qualifying fix, zones and homes as `MapScope` allows, open breaches highlighted. The page polls the API every
@@ -30,11 +31,26 @@ enum MapPage {
         }
     }
 
+    typealias Parsed = [(dossier: Dossier, period: (start: Timestamp, end: Timestamp))]
+
+    /// Every dossier parsed, with its active period, as of the database's dossier change key: parsing thousands of
+    /// dossiers on every poll of every open map would hold up the HTTP side's one connection.
+    static let parsed = Mutex<(key: String, dossiers: Parsed)>(("", []))
+
     static func load(_ role: Role, _ store: APIStore) async throws -> LiveMap {
         let now = WallClock.now()
+        let path = store.path
         return try await store.with { s in
             try s.reloadDevices()
-            return try LiveMap.load(role: role, store: s, at: now)
+            return try LiveMap.load(role: role, store: s, at: now) {
+                let key = path + "|" + (try s.dossierChangeKey())
+                if let hit = parsed.withLock({ $0.key == key ? $0.dossiers : nil }) { return hit }
+                let all: Parsed = try s.dossiers().compactMap { r in
+                    try Dossier.parse(r.json).first.map { ($0, $0.activePeriod) }
+                }
+                parsed.withLock { $0 = (key, all) }
+                return all
+            }
         }
     }
 
