@@ -145,6 +145,8 @@ extension Store {
             }
             progress(counts, after, limit)
         }
+        // The map's latest fixes go with the journal they came from (docs/RETENTION.md).
+        if !dryRun && counts.complete { _ = try transaction { try purgeDeviceFixes(before: cutoff) } }
         counts.eventsRemaining = try journalCount()
         counts.durationMs = Int64((WallClock.monotonicNanos() - started) / 1_000_000)
         return counts

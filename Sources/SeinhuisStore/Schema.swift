@@ -205,10 +205,23 @@ enum Schema {
         CREATE INDEX audit_subject ON audit(subject, id);
         CREATE INDEX audit_at ON audit(at);
         """,
+        // 10: the console's map (docs/CONSOLE.md): each device's latest qualifying fix, written with every journal
+        // block (one row per device per block, `JournalBlockBuilder.latestFixes`), so the map is one query and not
+        // a journal scan. Filled from the journal once (`Store.fillDeviceFixes`); purged with the journal.
+        """
+        CREATE TABLE device_fix (
+            device INTEGER PRIMARY KEY REFERENCES device(id),
+            ts INTEGER NOT NULL,
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            acc REAL NOT NULL
+        );
+        """,
     ]
 
     /// Data migrations in Swift, by the schema version they complete (run after its SQL, in its transaction).
     static let dataMigrations: [Int: @Sendable (Store) throws -> Void] = [
         8: { try $0.migrateHandling() }, 9: { try $0.chainExistingAudit() },
+        10: { try $0.fillDeviceFixes() },
     ]
 }

@@ -15,6 +15,13 @@ public final class Store {
     public var quarantineLimit: Int64 = 10_000
     /// Frames are kept in the quarantine up to this size (the reason and the full size are always kept).
     public var quarantineFrameBytes = 4096
+    /// The map's latest fixes (`device_fix`) are written at most this often, in receive-clock milliseconds: in the
+    /// transaction of the first block that comes due, or by `writeLatestFixesIfDue` when none comes. 0: with every
+    /// block (the command line, tests). `serve` sets 1000: under load one row per device per second, not per commit.
+    public var fixWriteIntervalMs: Int64 = 0
+    /// Fixes of blocks appended since the last write, newest per device; when they were last written.
+    var pendingFixes: [Int64: LatestFix] = [:]
+    var fixesWrittenAt: Int64?
 
     public static let defaultPath = "./seinhuis.sqlite"
 
@@ -91,6 +98,7 @@ public final class Store {
         try s.bind(blob: block.data, at: 5)
         try s.bind(block.format.rawValue, at: 6)
         try s.run()
+        try takeLatestFixes(block.latestFixes, at: receivedAt)
     }
 
     /// Stores a batch taken by the pipeline's intake: the journal block and the rejected frames (call inside a

@@ -23,6 +23,9 @@ public struct JournalBlockBuilder: Sendable {
     /// v2: the receive clock of the latest event, and where its kind byte is (to mark it not evaluated).
     private var lastReceived: Int64 = 0
     private var lastKindAt = -1
+    /// Each device's latest qualifying fix in the block (by `ts`): the store keeps it in `device_fix` for the
+    /// console's map, one row per device per block rather than one per event.
+    public private(set) var latestFixes: [Int64: LatestFix] = [:]
 
     public init(reserve: Int = 1 << 16, format: JournalFormat = .v1) {
         self.format = format
@@ -37,6 +40,7 @@ public struct JournalBlockBuilder: Sendable {
     public mutating func reset() {
         data.removeAll(keepingCapacity: true)
         lastKindAt = -1
+        latestFixes.removeAll(keepingCapacity: true)
         count = 0
         minTs = .max
         maxTs = .min
@@ -88,6 +92,9 @@ public struct JournalBlockBuilder: Sendable {
             }
             switch e.reading {
             case .position(let lat, let lon, let acc):
+                if acc <= LatestFix.qualifyingMetres, ts >= latestFixes[deviceID]?.ts ?? .min {
+                    latestFixes[deviceID] = LatestFix(ts: ts, lat: lat, lon: lon, acc: acc)
+                }
                 double(lat)
                 double(lon)
                 double(acc)

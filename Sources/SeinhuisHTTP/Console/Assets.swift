@@ -75,6 +75,9 @@ enum Assets {
         tr.picked{outline:2px solid var(--radex)}table.reviews{table-layout:fixed}table.reviews .c-id{width:150px}
         table.reviews .c-subject{width:120px}table.reviews .c-radex{width:80px}table.reviews .c-review{width:310px}table.reviews .c-link{width:100px}
         .handling-box{margin-bottom:16px}table.handling td{vertical-align:middle}table.handling tr.mine{background:#eff6ff}
+        .dev-dot{fill:#1d4ed8;stroke:#fff;stroke-width:2}.device .acc{fill:rgba(29,78,216,.12);stroke:rgba(29,78,216,.6)}
+        .device-breach .dev-dot{fill:var(--crit)}.device-breach .acc{fill:rgba(200,30,30,.15);stroke:var(--crit);stroke-width:2}
+        .device-breach .dev-label{fill:var(--crit);font-weight:700}.key-dev{background:#1d4ed8;border:1px solid #fff}.en{color:var(--muted);font-weight:400}
         table.handling time{font-size:12px}.after{color:var(--muted);font-size:12px}.log-queue{color:var(--muted);font-size:12px}
         """
 }

@@ -25,7 +25,41 @@ enum ConsoleText {
         ("none", "—"),
     ]
 
-    static let table: [String: String] = Dictionary(entries.map { ($0.key, $0.text) }, uniquingKeysWith: { a, _ in a })
+    /// Dutch first, the English beside it (the live map; the audit page does the same with its own table). The
+    /// script gets the Dutch under the same keys.
+    static let dutchFirst: [(key: String, nl: String, en: String)] = [
+        ("map", "Kaart", "Map"),
+        ("mapTitle", "Live kaart", "Live map"),
+        ("mapDevice", "Toestel", "Device"),
+        ("mapDossier", "Dossier", "Dossier"),
+        ("mapBreach", "Inbreuk", "Breach"),
+        ("mapFixAge", "Laatste fix", "Latest fix"),
+        ("mapAccuracy", "Nauwkeurigheid", "Accuracy"),
+        ("mapPosition", "Positie", "Position"),
+        ("mapNoFix", "geen bruikbare fix", "no qualifying fix"),
+        ("mapNoDevices", "Geen toestellen in uw zicht.", "No devices in your view."),
+        ("mapAgo", "geleden", "ago"),
+        ("mapLive", "live", "live"),
+        ("mapStale", "verbinding weg…", "reconnecting…"),
+        ("mapHome", "woning", "home"),
+        ("mapExclusion", "verbodszone", "exclusion zone"),
+        ("mapInclusion", "gebodszone", "inclusion zone"),
+        ("mapDeviceKey", "toestel (rood: open inbreuk)", "device (red: open breach)"),
+        ("mapDispatch", "Uw rol ziet wat dispatch nodig heeft: enkel de toestellen en zones van uw open meldingen, geen woningen.",
+            "Your role sees what dispatch needs: only the devices and zones of your open alerts, no homes."),
+        ("mapScoped", "U ziet de dossiers met een open melding in uw wachtrij.",
+            "You see the dossiers with an open alert in your queue."),
+    ]
+
+    /// A Dutch-first label as HTML: the Dutch, then the English in a muted span (once if they are the same).
+    static func label(_ key: String) -> String {
+        guard let l = dutchFirst.first(where: { $0.key == key }) else { return HTML.escape(key) }
+        return l.nl == l.en
+            ? HTML.escape(l.nl) : #"\#(HTML.escape(l.nl)) <span class="en" lang="en">· \#(HTML.escape(l.en))</span>"#
+    }
+
+    static let table: [String: String] = Dictionary(
+        entries.map { ($0.key, $0.text) } + dutchFirst.map { ($0.key, $0.nl) }, uniquingKeysWith: { a, _ in a })
 
     /// The text for `key` (the key itself if it is missing, so a typo shows rather than crashes).
     static func text(_ key: String) -> String { table[key] ?? key }
@@ -34,6 +68,7 @@ enum ConsoleText {
     static var json: String {
         var o = JSONObjectWriter()
         for e in entries { o.string(e.key, e.text) }
+        for e in dutchFirst { o.string(e.key, e.nl) }
         return HTML.scriptJSON(o.finish())
     }
 

@@ -17,6 +17,7 @@ enum HTML {
             var links: [(String, String, String)] = user.role.queues.map {
                 ("/console/queue/\($0.rawValue)", "queue-\($0.rawValue)", "Queue \($0.rawValue)")
             }
+            if AccessPolicy.allows(user.role, .readAlerts) { links.append(("/console/map", "map", "Kaart")) }
             if AccessPolicy.allows(user.role, .readDossiers) {
                 links.append(("/console/dossiers", "dossiers", "Dossiers"))
             }

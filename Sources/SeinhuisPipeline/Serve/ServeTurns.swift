@@ -51,6 +51,7 @@ final class ServeTurns {
         self.config = config
         self.sockets = sockets
         self.store = store
+        store.fixWriteIntervalMs = 1000  // the map's fixes: once a second, not with every commit
         pipeline = outcome.pipeline
         loadID = outcome.loadID
         self.metrics = metrics
@@ -101,6 +102,7 @@ final class ServeTurns {
             if WallClock.monotonicNanos() >= pendingSince + commitDelay { try commitAndPublish(snapshot: false) }
         }
         recordCounts()
+        try store.writeLatestFixesIfDue(at: WallClock.now())
         if let change = try watch.check(store, poked: metrics.status.takePoke()) { try follow(change) }
     }
 
@@ -201,6 +203,8 @@ final class ServeTurns {
     /// A graceful stop: what is held is committed, with a snapshot, so the next start reads no journal.
     func finish() throws {
         try commitAndPublish(snapshot: true)
+        store.fixWriteIntervalMs = 0  // the map's pending fixes too
+        try store.writeLatestFixesIfDue(at: WallClock.now())
         recordCounts()
         logger.info(
             "pipeline stopped",

@@ -1,0 +1,102 @@
+import Hummingbird
+import SeinhuisCore
+import SeinhuisStore
+import Synchronization
+
+/// The live map (`/console/map`) and its data (`GET /api/v1/map`): every device the role may see at its latest
+/// qualifying fix, zones and homes as `MapScope` allows, open breaches highlighted. The page polls the API every
+/// few seconds (`Console.map`): positions do not travel on the alert feed, and one small read is cheaper than a
+/// second fan-out.
+enum MapPage {
+    /// How often the page asks again, in milliseconds.
+    static let pollMs = 3000
+
+    static func addRoutes(page: RouterGroup<ConsoleContext>, api: RouterGroup<ConsoleContext>, store: APIStore) {
+        page.get("/console/map") { _, context -> Response in
+            let user = try context.requireUser()
+            let map = try await load(user.role, store)
+            return HTML.response(render(map, user: user))
+        }
+        // `?svg=1` adds the map drawn on the server (what the page shows), so the browser draws nothing itself.
+        api.get("/api/v1/map") { request, context -> Response in
+            let user = try context.requireUser()
+            let map = try await load(user.role, store)
+            var body = map.json
+            if request.uri.queryParameters.get("svg") == "1" {
+                body = String(body.dropLast()) + #","svg":\#(JSONObjectWriter.quoted(map.svg))}"#
+            }
+            var response = HTTPAPI.json(body)
+            response.headers[.cacheControl] = "no-store"  // positions of people: never kept by a cache
+            return response
+        }
+    }
+
+    typealias Parsed = [(dossier: Dossier, period: (start: Timestamp, end: Timestamp))]
+
+    /// Every dossier parsed, with its active period, as of the database's dossier change key: parsing thousands of
+    /// dossiers on every poll of every open map would hold up the HTTP side's one connection.
+    static let parsed = Mutex<(key: String, dossiers: Parsed)>(("", []))
+
+    static func load(_ role: Role, _ store: APIStore) async throws -> LiveMap {
+        let now = WallClock.now()
+        let path = store.path
+        return try await store.with { s in
+            try s.reloadDevices()
+            return try LiveMap.load(role: role, store: s, at: now) {
+                let key = path + "|" + (try s.dossierChangeKey())
+                if let hit = parsed.withLock({ $0.key == key ? $0.dossiers : nil }) { return hit }
+                let all: Parsed = try s.dossiers().compactMap { r in
+                    try Dossier.parse(r.json).first.map { ($0, $0.activePeriod) }
+                }
+                parsed.withLock { $0 = (key, all) }
+                return all
+            }
+        }
+    }
+
+    static func render(_ map: LiveMap, user: SessionUser) -> String {
+        let l = ConsoleText.label
+        let hint =
+            !map.scope.conditions ? l("mapDispatch") : map.scope.allDossiers ? "" : l("mapScoped")
+        let body = """
+            <header class="queue-head"><h1>\(l("mapTitle"))</h1>
+            <span id="live" class="live off" title="\(ConsoleText.text("mapLive"))">connecting…</span>
+            <span class="counts" id="map-counts"></span></header>
+            \(hint.isEmpty ? "" : #"<p class="hint">\#(hint)</p>"#)
+            <div class="map-wrap" id="map-svg">\(map.svg)</div>
+            <p class="legend-line">\(map.scope.conditions ? #"<span class="key key-home"></span> \#(l("mapHome"))"# : "")
+            <span class="key key-ex"></span> \(l("mapExclusion")) <span class="key key-in"></span> \(l("mapInclusion"))
+            <span class="key key-dev"></span> \(l("mapDeviceKey"))</p>
+            <table class="alerts" id="map-devices"><thead><tr><th>\(l("mapDevice"))</th><th>\(l("mapDossier"))</th>
+            <th>\(l("mapBreach"))</th><th>\(l("mapFixAge"))</th><th class="num">\(l("mapAccuracy"))</th><th>\(l("mapPosition"))</th></tr></thead>
+            <tbody id="map-rows">\(rows(map))</tbody></table>
+            """
+        return HTML.page(
+            title: ConsoleText.dutchFirst.first { $0.key == "mapTitle" }!.nl, user: user, active: "map", body: body,
+            script: "Console.map(\(pollMs));")
+    }
+
+    /// The device table's rows (the script builds the same from the JSON on every poll).
+    static func rows(_ map: LiveMap) -> String {
+        let e = HTML.escape
+        if map.devices.isEmpty {
+            return #"<tr class="empty"><td colspan="6">\#(ConsoleText.label("mapNoDevices"))</td></tr>"#
+        }
+        return map.devices.map { d -> String in
+            let breach =
+                d.breaches.first.map {
+                    #"<a class="alert-link" href="/console/alert/\#(e($0.id))">\#(e($0.id))</a> \#(HTML.severityBadge($0.severity)) \#(e($0.kind.rawValue.replacingOccurrences(of: "_", with: " ")))"#
+                } ?? ""
+            var cells = #"<td class="muted" colspan="3">\#(e(ConsoleText.text("mapNoFix")))</td>"#
+            if let f = d.fix {
+                let ts = Timestamp(milliseconds: f.ts).rfc3339
+                cells =
+                    #"<td><span class="age" data-since="\#(ts)">\#(ConsoleText.duration(ms: map.at.milliseconds - f.ts))</span> \#(e(ConsoleText.text("mapAgo")))</td>"#
+                    + #"<td class="num">±\#(Int(f.acc.rounded())) m</td><td>\#(AlertPage.coord(GeoPoint(lat: f.lat, lon: f.lon)))</td>"#
+            }
+            let cls = d.breaches.first.map { #" class="sev-row-\#($0.severity.rawValue) row-open""# } ?? ""
+            return
+                #"<tr data-device="\#(e(d.device))"\#(cls)><td>\#(e(d.device))</td><td>\#(e(d.dossier))\#(d.radex ? " " + HTML.radexBadge : "")</td><td>\#(breach)</td>\#(cells)</tr>"#
+        }.joined()
+    }
+}
