@@ -46,9 +46,14 @@ extension RuleEngine {
         let rewind = !tags[tag].flagsValid || t < tags[tag].flagsFrom
         if rewind { refresh(tag, at: t) }
 
+        let previousFix = (tags[tag].fixLat, tags[tag].fixLon, tags[tag].fixAt)
         apply(event.reading, tag: tag, at: t)
         tags[tag].lastEvaluated = t
         sync(tag, at: t, into: &changes)
+        if tags[tag].crossings, case .position = event.reading, tags[tag].fixAt == t, previousFix.2 != TagState.none, tags[tag].dossierActive {
+            judgeCrossings(
+                tag, from: GeoPoint(lat: previousFix.0, lon: previousFix.1), at: previousFix.2, into: &changes)
+        }
         var catchingUp = false
         if config.timersFollowDeviceLag {
             // The device's clock is now t: what lies after it waits until the pipeline clock less the lag passes it.
@@ -73,6 +78,9 @@ extension RuleEngine {
         case .position(let lat, let lon, let acc):
             guard acc <= tags[tag].maxAccuracy else { return }  // not qualifying: neither counts nor resets
             let p = GeoPoint(lat: lat, lon: lon)
+            tags[tag].fixLat = lat
+            tags[tag].fixLon = lon
+            tags[tag].fixAt = t
             let n = tags[tag].consecutiveFixes
             if tags[tag].home.contains(p) {
                 tags[tag].away = false

@@ -85,17 +85,20 @@ extension TagState {
     fileprivate func write(to w: inout SnapshotWriter) {
         for v in [
             activeStart, activeEnd, commsTimeout, lastEvaluated, lastContact, gnssLostSince, flagsFrom, nextBoundary,
-            throughKey, queuedKey, lastChangeAt, lag,
+            throughKey, queuedKey, lastChangeAt, lag, fixAt,
         ] { w.int(v) }
         w.varint(UInt64(open))
         for b in [strap, `case`, gnss, power, homeRun, consecutiveFixes] { w.byte(b) }
         for b in [
             flagsValid, dossierActive, curfewActive, away, batteryLow, batteryDepleted, commsLost, gnssLossOpen,
+            crossings,
         ] { w.bool(b) }
         w.double(home.center.lat)
         w.double(home.center.lon)
         w.double(home.radiusMetres)
         w.double(maxAccuracy)
+        w.double(fixLat)
+        w.double(fixLon)
     }
 
     fileprivate mutating func read(from r: inout SnapshotReader) throws {
@@ -111,6 +114,7 @@ extension TagState {
         queuedKey = try r.int()
         lastChangeAt = try r.int()
         lag = try r.int()
+        fixAt = try r.int()
         open = try r.uint16()
         strap = try r.byte()
         `case` = try r.byte()
@@ -126,8 +130,11 @@ extension TagState {
         batteryDepleted = try r.bool()
         commsLost = try r.bool()
         gnssLossOpen = try r.bool()
+        crossings = try r.bool()
         let lat = try r.double(), lon = try r.double(), radius = try r.double()
         home = GeoCircle(center: GeoPoint(lat: lat, lon: lon), radiusMetres: radius)
         maxAccuracy = try r.double()
+        fixLat = try r.double()
+        fixLon = try r.double()
     }
 }

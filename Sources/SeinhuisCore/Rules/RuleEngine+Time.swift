@@ -72,6 +72,7 @@ extension RuleEngine {
         tags[tag].home = r.home
         tags[tag].maxAccuracy = r.maxAccuracy
         tags[tag].consecutiveFixes = UInt8(r.consecutiveFixes)
+        tags[tag].crossings = r.hasCrossingZones
         let active = start <= t && t < end
         var next = active ? end : (t < start ? start : PeriodTable.never)
         var curfew = false

@@ -313,6 +313,8 @@ final class DossierRules: Sendable {
     let commsTimeout: Int64
     let maxAccuracy: Double
     let consecutiveFixes: Int
+    /// (1.1) Some zone has `"crossing": true`.
+    var hasCrossingZones: Bool { dossier.zones.contains { $0.crossing } }
 
     init(_ d: Dossier, clock: LocalClock, config: RuleConfig, curfew: Int32?, zoneBase: Int32) {
         dossier = d

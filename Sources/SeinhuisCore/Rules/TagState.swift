@@ -50,6 +50,12 @@ struct TagState: Sendable {
     var batteryDepleted = false
     var commsLost = false
     var gnssLossOpen = false
+    /// (1.1) The latest qualifying fix (`fixAt` `none` before the first): one end of a zone crossing.
+    var fixLat = 0.0
+    var fixLon = 0.0
+    var fixAt: Int64 = TagState.none
+    /// (1.1) The dossier has a `crossing` zone (set by `refresh`): only then are crossings looked for.
+    var crossings = false
     /// Copies of the dossier's position rules (set by `refresh`), so a position reads no dossier.
     var consecutiveFixes: UInt8 = 1
     var home = GeoCircle(center: GeoPoint(lat: 0, lon: 0), radiusMetres: 0)
