@@ -95,6 +95,25 @@ struct RuleEngineSnapshotTests {
         }
     }
 
+    /// (1.1) The same streams with every exclusion zone a `crossing` zone: a snapshot taken between the two fixes of
+    /// a crossing keeps the first of them.
+    @Test(arguments: ["edge/autumn", "edge/spring"])
+    func aRestoredEngineGoesOnAsTheOriginalWithCrossingZones(_ folder: String) throws {
+        var s = try Self.stream(folder)
+        s.dossiers = s.dossiers.map { d in
+            var d = d
+            for z in d.zones.indices where d.zones[z].kind == .exclusion { d.zones[z].crossing = true }
+            return d
+        }
+        let through = try Self.run(s, restoreEvery: 0)
+        #expect(through.changes.contains { $0.key.kind == .exclusion_zone_crossed }, "the stream should cross a zone")
+        for every in [2, 13, 997] {
+            let restored = try Self.run(s, restoreEvery: every)
+            #expect(restored.changes == through.changes, "restored every \(every) events")
+            #expect(restored.final == through.final, "the final snapshot, restored every \(every) events")
+        }
+    }
+
     /// Thousands of dossiers: indices run far beyond the bytes left at the end of the snapshot (a bug once read an
     /// index as a count and refused every large snapshot).
     @Test func aSnapshotOfThousandsOfDevicesRestores() throws {
