@@ -205,6 +205,10 @@ enum Schema {
         CREATE INDEX audit_subject ON audit(subject, id);
         CREATE INDEX audit_at ON audit(at);
         """,
+        // 11 (1.1): `victim_proximity` alerts name the protected person (PROTOCOL 4.1); null for every other alert.
+        """
+        ALTER TABLE alert ADD COLUMN protected TEXT;
+        """,
     ]
 
     /// Data migrations in Swift, by the schema version they complete (run after its SQL, in its transaction).

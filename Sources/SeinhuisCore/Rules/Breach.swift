@@ -67,16 +67,20 @@ public struct BreachKey: Hashable, Sendable, CustomStringConvertible {
     public var kind: BreachKind
     /// The zone's id for zone breaches, nil otherwise.
     public var zone: String?
+    /// (1.1) `victim_proximity`: the protected person's id (PROTOCOL 4.1: the breach is identified by dossier, tag and
+    /// person); nil otherwise.
+    public var protected: String?
 
-    public init(dossier: String, device: String, kind: BreachKind, zone: String? = nil) {
+    public init(dossier: String, device: String, kind: BreachKind, zone: String? = nil, protected: String? = nil) {
         self.dossier = dossier
         self.device = device
         self.kind = kind
         self.zone = zone
+        self.protected = protected
     }
 
     public var description: String {
-        "\(dossier)/\(device)/\(kind.rawValue)" + (zone.map { "/\($0)" } ?? "")
+        "\(dossier)/\(device)/\(kind.rawValue)" + (zone.map { "/\($0)" } ?? "") + (protected.map { "/\($0)" } ?? "")
     }
 }
 

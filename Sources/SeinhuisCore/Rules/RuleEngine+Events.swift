@@ -27,7 +27,10 @@ extension RuleEngine {
             if tags[sole].activeStart <= t && t < tags[sole].activeEnd { found = sole }
         } else {
             let bound = bindings[d]
-            guard !bound.isEmpty else { return .noDossier }
+            guard !bound.isEmpty else {
+                if let g = guardsOfDevice[Int32(d)] { return processGuarded(event, guards: g, into: &changes) }
+                return .noDossier
+            }
             for tag in bound where tags[Int(tag)].activeStart <= t && t < tags[Int(tag)].activeEnd {
                 found = Int(tag)
                 break
@@ -53,6 +56,9 @@ extension RuleEngine {
         if tags[tag].crossings, case .position = event.reading, tags[tag].fixAt == t, previousFix.2 != TagState.none, tags[tag].dossierActive {
             judgeCrossings(
                 tag, from: GeoPoint(lat: previousFix.0, lon: previousFix.1), at: previousFix.2, into: &changes)
+        }
+        if tags[tag].guarded, case .position = event.reading, tags[tag].fixAt == t, tags[tag].dossierActive {
+            judgeProximity(ofTag: tag, at: t, into: &changes)
         }
         var catchingUp = false
         if config.timersFollowDeviceLag {
