@@ -36,22 +36,26 @@ public enum DossierImport {
             throw DossierImportError(message: "\(source): dossier \(d.id) appears twice")
         }
         try subjects.check(incoming, source: source)
-        // A device may be bound to at most one active dossier: check the file against itself and the store.
+        // A device may be bound to at most one active dossier: check the file against itself and the store. A
+        // protected person's device counts like a tag (PROTOCOL 3, 1.1): it can be neither a tag of another dossier
+        // nor another dossier's protected device in an overlapping period.
         let stored = try store.dossierSet().dossiers.filter { !seen.contains($0.id) }
         let all = stored + incoming
         // Only dossiers that share a device can conflict: index them by device (was a comparison of every pair).
         var byDevice: [String: [Int]] = [:]
-        for (k, d) in all.enumerated() { for dev in Set(d.devices) { byDevice[dev, default: []].append(k) } }
+        for (k, d) in all.enumerated() { for dev in Set(d.boundDevices) { byDevice[dev, default: []].append(k) } }
         for d in incoming {
             var others = Set<Int>()
-            for dev in d.devices { others.formUnion(byDevice[dev] ?? []) }
+            for dev in d.boundDevices { others.formUnion(byDevice[dev] ?? []) }
             for k in others.sorted() where all[k].id != d.id {
                 let other = all[k]
-                let shared = Set(d.devices).intersection(other.devices)
+                let shared = Set(d.boundDevices).intersection(other.boundDevices)
                 if let dev = shared.sorted().first, d.overlapsActivePeriod(of: other) {
+                    let field = d.fieldPath(ofDevice: dev) ?? "devices"
+                    let there = other.fieldPath(ofDevice: dev) ?? "devices"
                     throw DossierImportError(
                         message:
-                            "\(source): dossier \(d.id): device \(dev) is already bound to dossier \(other.id) in an overlapping period"
+                            "\(source): dossier \(d.id): \(field): device \(dev) is already bound to dossier \(other.id) (\(there)) in an overlapping period"
                     )
                 }
             }
@@ -59,7 +63,7 @@ public enum DossierImport {
         let records = incoming.map { d in
             DossierRecord(
                 id: d.id, subject: d.subject, radex: d.radex, mandate: d.mandate.rawValue, start: d.start.description,
-                end: d.end?.description, timezone: d.timezone, devices: d.devices, json: d.canonicalJSON)
+                end: d.end?.description, timezone: d.timezone, devices: d.boundDevices, json: d.canonicalJSON)
         }
         return try store.importDossiers(records, by: actor, role: role, at: at)
     }

@@ -217,6 +217,10 @@ enum Schema {
             acc REAL NOT NULL
         );
         """,
+        // 11 (1.1): `victim_proximity` alerts name the protected person (PROTOCOL 4.1); null for every other alert.
+        """
+        ALTER TABLE alert ADD COLUMN protected TEXT;
+        """,
     ]
 
     /// Data migrations in Swift, by the schema version they complete (run after its SQL, in its transaction).

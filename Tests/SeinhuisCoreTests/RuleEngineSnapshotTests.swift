@@ -95,6 +95,50 @@ struct RuleEngineSnapshotTests {
         }
     }
 
+    /// (1.1) The same streams with every exclusion zone a `crossing` zone: a snapshot taken between the two fixes of
+    /// a crossing keeps the first of them.
+    @Test(arguments: ["edge/autumn", "edge/spring"])
+    func aRestoredEngineGoesOnAsTheOriginalWithCrossingZones(_ folder: String) throws {
+        var s = try Self.stream(folder)
+        s.dossiers = s.dossiers.map { d in
+            var d = d
+            for z in d.zones.indices where d.zones[z].kind == .exclusion { d.zones[z].crossing = true }
+            return d
+        }
+        let through = try Self.run(s, restoreEvery: 0)
+        #expect(through.changes.contains { $0.key.kind == .exclusion_zone_crossed }, "the stream should cross a zone")
+        for every in [2, 13, 997] {
+            let restored = try Self.run(s, restoreEvery: every)
+            #expect(restored.changes == through.changes, "restored every \(every) events")
+            #expect(restored.final == through.final, "the final snapshot, restored every \(every) events")
+        }
+    }
+
+    /// (1.1) The same streams with a protected person in the first dossier whose device reports what that dossier's
+    /// first tag reports (renamed, shifted by 30 s, so they are near whenever the tag reports often): restores between the pair of tag
+    /// fixes, while the person's fix is fresh, and across its staleness timer give the same changes.
+    @Test(arguments: ["edge/autumn", "edge/spring"])
+    func aRestoredEngineGoesOnAsTheOriginalWithAProtectedPerson(_ folder: String) throws {
+        var s = try Self.stream(folder)
+        let source = try #require(s.dossiers.first?.devices.first)
+        s.dossiers[0].protected = [ProtectedPerson(id: "P-01", device: "VIC-X", radiusMetres: 2_000)]
+        var events: [(DeviceEvent, Timestamp)] = []
+        for (e, received) in s.events {
+            events.append((e, received))
+            if e.device == source {
+                events.append((DeviceEvent(device: "VIC-X", seq: e.seq, ts: e.ts + 30_000, reading: e.reading), received))
+            }
+        }
+        s.events = events
+        let through = try Self.run(s, restoreEvery: 0)
+        #expect(through.changes.contains { $0.key.kind == .victim_proximity }, "the stream should come near")
+        for every in [2, 13, 997] {
+            let restored = try Self.run(s, restoreEvery: every)
+            #expect(restored.changes == through.changes, "restored every \(every) events")
+            #expect(restored.final == through.final, "the final snapshot, restored every \(every) events")
+        }
+    }
+
     /// Thousands of dossiers: indices run far beyond the bytes left at the end of the snapshot (a bug once read an
     /// index as a count and refused every large snapshot).
     @Test func aSnapshotOfThousandsOfDevicesRestores() throws {

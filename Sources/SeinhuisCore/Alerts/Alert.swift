@@ -25,6 +25,8 @@ public struct Alert: Sendable, Equatable {
     /// Every queue the alert has reached, in canonical order.
     public var queues: [Queue]
     public var zone: String?
+    /// (1.1) `victim_proximity`: the protected person's id (never their position).
+    public var protected: String?
     public var eventTs: Timestamp
     public var detectedAt: Timestamp
     public var clearedAt: Timestamp?
@@ -48,8 +50,9 @@ public struct Alert: Sendable, Equatable {
         id: String, dossier: String, device: String?, kind: AlertKind, severity: Severity, radex: Bool,
         queues: [Queue], zone: String?, eventTs: Timestamp, detectedAt: Timestamp, clearedAt: Timestamp? = nil,
         handling: Handling? = nil, escalation: Int = 0, policy: String, deadline: String? = nil,
-        queuesAtOnce: [Queue]? = nil, escalatedAt: Timestamp? = nil, rev: Int64 = 0
+        queuesAtOnce: [Queue]? = nil, escalatedAt: Timestamp? = nil, rev: Int64 = 0, protected: String? = nil
     ) {
+        self.protected = protected
         self.id = id
         self.dossier = dossier
         self.device = device
@@ -88,6 +91,7 @@ public struct Alert: Sendable, Equatable {
         o.bool("radex", radex)
         o.strings("queues", queues.map(\.rawValue))
         o.string("zone", zone)
+        if let protected { o.string("protected", protected) }
         o.string("event_ts", eventTs.rfc3339)
         o.string("detected_at", detectedAt.rfc3339)
         if let clearedAt { o.string("cleared_at", clearedAt.rfc3339) }

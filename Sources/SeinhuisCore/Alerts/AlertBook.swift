@@ -106,7 +106,7 @@ public struct AlertBook: Sendable {
             let a = Alert(
                 id: Alert.id(forNumber: nextNumber), dossier: key.dossier, device: key.device, kind: .breach(key.kind),
                 severity: severity, radex: isRadex, queues: route.queues.sorted(), zone: key.zone, eventTs: at,
-                detectedAt: detectedAt, policy: policy.version)
+                detectedAt: detectedAt, policy: policy.version, protected: key.protected)
             nextNumber += 1
             open[key] = a.id
             alerts[a.id] = a

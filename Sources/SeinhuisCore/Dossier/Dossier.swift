@@ -142,12 +142,32 @@ public struct Zone: Sendable, Equatable {
     public var shape: ZoneShape
     /// Empty: always active.
     public var schedule: [TimeWindow]
+    /// (1.1) `"crossing": true`: passing through the zone between two fixes outside it is `exclusion_zone_crossed`.
+    /// Exclusion zones only (the parser refuses it on an inclusion zone).
+    public var crossing: Bool
 
-    public init(id: String, kind: ZoneKind, shape: ZoneShape, schedule: [TimeWindow] = []) {
+    public init(id: String, kind: ZoneKind, shape: ZoneShape, schedule: [TimeWindow] = [], crossing: Bool = false) {
         self.id = id
         self.kind = kind
         self.shape = shape
         self.schedule = schedule
+        self.crossing = crossing
+    }
+}
+
+/// (1.1) A protected person (a victim) who carries a device of their own: a tag of the dossier within `radiusMetres`
+/// of them is `victim_proximity` (PROTOCOL 3, 4.1). Their device's positions count for nothing else.
+public struct ProtectedPerson: Sendable, Equatable {
+    /// The person's id in the dossier (`P-01`): names the breach, never a name.
+    public var id: String
+    /// Their device; bound to one active dossier, like a tag, and never a tag itself.
+    public var device: String
+    public var radiusMetres: Double
+
+    public init(id: String, device: String, radiusMetres: Double) {
+        self.id = id
+        self.device = device
+        self.radiusMetres = radiusMetres
     }
 }
 
@@ -183,6 +203,11 @@ public struct Dossier: Sendable, Equatable {
     public var timezone: String
     /// The devices bound to the dossier; each has its own state.
     public var devices: [String]
+    /// (1.1) Device → the mobile network or gateway it reports through (`{"id": ..., "network": ...}`); a device
+    /// given as a plain string has none and is absent here.
+    public var networks: [String: String]
+    /// (1.1) The protected persons and their devices (`protected`); empty: none.
+    public var protected: [ProtectedPerson]
     public var home: GeoCircle
     /// The curfew windows; together they form the curfew periods.
     public var curfew: [TimeWindow]
@@ -200,7 +225,8 @@ public struct Dossier: Sendable, Equatable {
         id: String, subject: String, radex: Bool, mandate: Mandate, start: LocalDate, end: LocalDate? = nil,
         timezone: String = Dossier.defaultTimeZone, devices: [String], home: GeoCircle, curfew: [TimeWindow] = [],
         zones: [Zone] = [], commsTimeoutSeconds: Int = Dossier.defaultCommsTimeoutSeconds,
-        lastReview: LocalDate? = nil, rules: RuleOverrides? = nil
+        lastReview: LocalDate? = nil, rules: RuleOverrides? = nil, networks: [String: String] = [:],
+        protected: [ProtectedPerson] = []
     ) {
         self.id = id
         self.subject = subject
@@ -216,7 +242,23 @@ public struct Dossier: Sendable, Equatable {
         self.commsTimeoutSeconds = commsTimeoutSeconds
         self.lastReview = lastReview
         self.rules = rules
+        self.networks = networks
+        self.protected = protected
     }
+
+    /// Every device the dossier binds: its tags, then its protected persons' devices (each bound to one active
+    /// dossier: what the import's uniqueness check and the journal's device lists use).
+    public var boundDevices: [String] { devices + protected.map(\.device) }
+
+    /// Where the dossier names a bound device, as a field path of its file (`devices[1]`, `protected[0].device`).
+    public func fieldPath(ofDevice device: String) -> String? {
+        if let i = devices.firstIndex(of: device) { return "devices[\(i)]" }
+        if let i = protected.firstIndex(where: { $0.device == device }) { return "protected[\(i)].device" }
+        return nil
+    }
+
+    /// The network a device reports through (nil: none given).
+    public func network(of device: String) -> String? { networks[device] }
 
     /// The active period as instants, [start, end): 00:00 local on `start` to 24:00 local on `end`
     /// (`end` nil: `Timestamp.distantFuture`). Computed with Foundation's time zone data: not for a hot path.

@@ -11,12 +11,20 @@ extension Dossier {
         o.string("start", start.description)
         if let end { o.string("end", end.description) }
         o.string("timezone", timezone)
-        o.strings("devices", devices)
+        if networks.isEmpty {
+            o.strings("devices", devices)
+        } else {
+            // (1.1) A device with a network as an object, the others as plain ids (as imported).
+            o.raw("devices", "[" + devices.map(deviceJSON).joined(separator: ",") + "]")
+        }
         o.raw("home", Self.circleJSON(home))
         o.raw("curfew", Self.windowsJSON(curfew))
         o.raw("zones", "[" + zones.map(Self.zoneJSON).joined(separator: ",") + "]")
         o.int("comms_timeout_s", commsTimeoutSeconds)
         if let lastReview { o.string("last_review", lastReview.description) }
+        if !protected.isEmpty {
+            o.raw("protected", "[" + protected.map(Self.protectedJSON).joined(separator: ",") + "]")
+        }
         if let rules {
             var r = JSONObjectWriter()
             if let m = rules.maxAccuracyMetres { r.raw("max_acc_m", Self.number(m)) }
@@ -30,6 +38,22 @@ extension Dossier {
     static func number(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
         return String(v)
+    }
+
+    func deviceJSON(_ device: String) -> String {
+        guard let n = networks[device] else { return JSONObjectWriter.quoted(device) }
+        var o = JSONObjectWriter()
+        o.string("id", device)
+        o.string("network", n)
+        return o.finish()
+    }
+
+    static func protectedJSON(_ p: ProtectedPerson) -> String {
+        var o = JSONObjectWriter()
+        o.string("id", p.id)
+        o.string("device", p.device)
+        o.raw("radius_m", number(p.radiusMetres))
+        return o.finish()
     }
 
     static func circleJSON(_ c: GeoCircle) -> String {
@@ -63,6 +87,7 @@ extension Dossier {
             )
         }
         if !z.schedule.isEmpty { o.raw("schedule", windowsJSON(z.schedule)) }
+        if z.crossing { o.bool("crossing", true) }
         return o.finish()
     }
 }

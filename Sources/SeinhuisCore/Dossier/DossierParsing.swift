@@ -144,17 +144,7 @@ extension Dossier {
         guard TimeZone(identifier: timezone) != nil else {
             throw r.error("timezone", "unknown IANA time zone \"\(timezone)\"")
         }
-        let deviceValues = try r.array(o, "devices", path: "devices")
-        var devices: [String] = []
-        var seenDevices = Set<String>()
-        for (i, v) in deviceValues.enumerated() {
-            let d = try r.string(v, path: "devices[\(i)]")
-            guard Dossier.isValidDeviceID(d) else {
-                throw r.error("devices[\(i)]", "must be 1-64 characters of [A-Za-z0-9._-]")
-            }
-            guard seenDevices.insert(d).inserted else { throw r.error("devices[\(i)]", "\(d) appears twice") }
-            devices.append(d)
-        }
+        let (devices, networks) = try r.devices(try r.array(o, "devices", path: "devices"))
         guard let homeValue = o["home"], homeValue.isPresent else { throw r.error("home", "missing") }
         let home = try r.circle(homeValue, path: "home")
         let curfew =
@@ -175,10 +165,14 @@ extension Dossier {
             try r.date(v, path: "last_review")
         }
         let rules = try r.optional(o, "rules") { (v) throws(DossierError) in try r.overrides(v, path: "rules") }
+        let protected =
+            try r.optional(o, "protected") { (v) throws(DossierError) in
+                try r.protectedPersons(v, tags: Set(devices))
+            } ?? []
         return Dossier(
             id: id, subject: subject, radex: radex, mandate: mandate, start: start, end: end, timezone: timezone,
             devices: devices, home: home, curfew: curfew, zones: zones, commsTimeoutSeconds: Int(timeout),
-            lastReview: lastReview, rules: rules)
+            lastReview: lastReview, rules: rules, networks: networks, protected: protected)
     }
 
     /// The contract's device id: 1-64 characters of `[A-Za-z0-9._-]`.
@@ -200,7 +194,7 @@ extension JSONValue {
 }
 
 /// Reads typed fields with their path, throwing `DossierError`s that name the dossier.
-private struct FieldReader {
+struct FieldReader {
     var dossier: String
 
     func error(_ path: String, _ message: String) -> DossierError {
@@ -360,7 +354,8 @@ private struct FieldReader {
         let schedule =
             try optional(o, "schedule") { (s) throws(DossierError) in try windows(s, path: path + ".schedule") }
             ?? []
-        return Zone(id: id, kind: kind, shape: shape, schedule: schedule)
+        let crossing = try self.crossing(o, kind: kind, path: path)
+        return Zone(id: id, kind: kind, shape: shape, schedule: schedule, crossing: crossing)
     }
 
     func overrides(_ v: JSONValue, path: String) throws(DossierError) -> RuleOverrides {

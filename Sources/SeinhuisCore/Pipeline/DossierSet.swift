@@ -12,7 +12,7 @@ public struct DossierSet: Sendable, Equatable {
         self.versions = versions ?? [Int64](repeating: 0, count: dossiers.count)
         precondition(self.versions.count == dossiers.count, "one version per dossier")
         radexByDossier = Dictionary(dossiers.map { ($0.id, $0.radex) }, uniquingKeysWith: { $1 })
-        devices = Set(dossiers.flatMap(\.devices))
+        devices = Set(dossiers.flatMap(\.boundDevices))
     }
 
     public static let empty = DossierSet([])

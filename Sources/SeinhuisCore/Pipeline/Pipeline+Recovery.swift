@@ -111,6 +111,6 @@ extension Alert {
     /// The breach an alert is of (nil for review notices and kinds the rules do not raise).
     public var breachKey: BreachKey? {
         guard let device, let kind = self.kind.breachKind else { return nil }
-        return BreachKey(dossier: dossier, device: device, kind: kind, zone: zone)
+        return BreachKey(dossier: dossier, device: device, kind: kind, zone: zone, protected: protected)
     }
 }

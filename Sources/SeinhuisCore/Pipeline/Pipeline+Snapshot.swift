@@ -6,7 +6,7 @@
 /// refused (`SnapshotError`), never misread: start-up then falls back to an older snapshot or to the journal.
 public struct PipelineSnapshot: Sendable {
     /// The format this build writes and reads. Bump it whenever anything written changes.
-    public static let format: Int64 = 1
+    public static let format: Int64 = 2
     static let magic = Array("SEINHUIS-PIPELINE-SNAPSHOT".utf8)
 
     /// The pipeline clock when it was taken.

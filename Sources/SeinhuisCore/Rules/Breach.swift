@@ -20,11 +20,15 @@ public enum BreachKind: String, Sendable, CaseIterable {
     case gnss_loss
     case gnss_jamming
     case home_power_loss
+    /// (1.1) Two consecutive qualifying fixes outside a `crossing` zone whose path passes through it.
+    case exclusion_zone_crossed
+    /// (1.1) A tag near a protected person; keyed by the person (`BreachKey.protected`), no zone.
+    case victim_proximity
 
     /// The contract's default severity.
     public var severity: Severity {
         switch self {
-        case .exclusion_zone_entry, .strap_tamper, .gnss_jamming: .critical
+        case .exclusion_zone_entry, .strap_tamper, .gnss_jamming, .exclusion_zone_crossed, .victim_proximity: .critical
         case .inclusion_zone_exit, .curfew_absence, .case_tamper, .battery_depleted, .communication_loss: .high
         case .gnss_loss: .medium
         case .battery_low, .home_power_loss: .low
@@ -32,7 +36,9 @@ public enum BreachKind: String, Sendable, CaseIterable {
     }
 
     /// Whether the breach belongs to a zone (and its key names the zone).
-    public var isZoneBreach: Bool { self == .exclusion_zone_entry || self == .inclusion_zone_exit }
+    public var isZoneBreach: Bool {
+        self == .exclusion_zone_entry || self == .inclusion_zone_exit || self == .exclusion_zone_crossed
+    }
 
     /// A small stable number (bit position in a device's open-breach mask).
     @usableFromInline var bit: UInt16 {
@@ -48,6 +54,8 @@ public enum BreachKind: String, Sendable, CaseIterable {
         case .gnss_loss: 1 << 8
         case .gnss_jamming: 1 << 9
         case .home_power_loss: 1 << 10
+        case .exclusion_zone_crossed: 1 << 11
+        case .victim_proximity: 1 << 12
         }
     }
 }
@@ -59,16 +67,20 @@ public struct BreachKey: Hashable, Sendable, CustomStringConvertible {
     public var kind: BreachKind
     /// The zone's id for zone breaches, nil otherwise.
     public var zone: String?
+    /// (1.1) `victim_proximity`: the protected person's id (PROTOCOL 4.1: the breach is identified by dossier, tag and
+    /// person); nil otherwise.
+    public var protected: String?
 
-    public init(dossier: String, device: String, kind: BreachKind, zone: String? = nil) {
+    public init(dossier: String, device: String, kind: BreachKind, zone: String? = nil, protected: String? = nil) {
         self.dossier = dossier
         self.device = device
         self.kind = kind
         self.zone = zone
+        self.protected = protected
     }
 
     public var description: String {
-        "\(dossier)/\(device)/\(kind.rawValue)" + (zone.map { "/\($0)" } ?? "")
+        "\(dossier)/\(device)/\(kind.rawValue)" + (zone.map { "/\($0)" } ?? "") + (protected.map { "/\($0)" } ?? "")
     }
 }
 
@@ -125,6 +137,8 @@ public struct RuleConfig: Sendable, Equatable {
     public var batteryDepletedLevel: Double = 0.05
     /// Both battery breaches clear above this level (or when charging).
     public var batteryRecoveredLevel: Double = 0.20
+    /// (1.1) `exclusion_zone_crossed` only at an implied speed of at most this (km/h) between the two fixes.
+    public var maxCrossingSpeedKmh: Double = 200
     /// Each device's timers and period boundaries run on the pipeline clock less that device's reporting lag
     /// (`now - ts` of its latest evaluated event, at least 0), so a store-and-forward backlog is judged in its own
     /// event time (docs/RULES.md, "Timers in serve: per-device lag"). For `serve`; off (the default) for `replay`,

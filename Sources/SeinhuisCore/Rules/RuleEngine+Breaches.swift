@@ -5,6 +5,7 @@ extension RuleEngine {
     mutating func sync(_ tag: Int, at t: Int64, into changes: inout [BreachChange]) {
         let di = Int(tags[tag].dossier)
         let active = tags[tag].dossierActive
+        if tags[tag].guarded, !active { endProximity(ofTag: tag, at: t, into: &changes) }
         var want: UInt16 = 0
         if active {
             let s = TagFlags(tags[tag])

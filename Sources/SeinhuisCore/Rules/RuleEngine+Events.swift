@@ -27,7 +27,10 @@ extension RuleEngine {
             if tags[sole].activeStart <= t && t < tags[sole].activeEnd { found = sole }
         } else {
             let bound = bindings[d]
-            guard !bound.isEmpty else { return .noDossier }
+            guard !bound.isEmpty else {
+                if let g = guardsOfDevice[Int32(d)] { return processGuarded(event, guards: g, into: &changes) }
+                return .noDossier
+            }
             for tag in bound where tags[Int(tag)].activeStart <= t && t < tags[Int(tag)].activeEnd {
                 found = Int(tag)
                 break
@@ -46,9 +49,17 @@ extension RuleEngine {
         let rewind = !tags[tag].flagsValid || t < tags[tag].flagsFrom
         if rewind { refresh(tag, at: t) }
 
+        let previousFix = (tags[tag].fixLat, tags[tag].fixLon, tags[tag].fixAt)
         apply(event.reading, tag: tag, at: t)
         tags[tag].lastEvaluated = t
         sync(tag, at: t, into: &changes)
+        if tags[tag].crossings, case .position = event.reading, tags[tag].fixAt == t, previousFix.2 != TagState.none, tags[tag].dossierActive {
+            judgeCrossings(
+                tag, from: GeoPoint(lat: previousFix.0, lon: previousFix.1), at: previousFix.2, into: &changes)
+        }
+        if tags[tag].guarded, case .position = event.reading, tags[tag].fixAt == t, tags[tag].dossierActive {
+            judgeProximity(ofTag: tag, at: t, into: &changes)
+        }
         var catchingUp = false
         if config.timersFollowDeviceLag {
             // The device's clock is now t: what lies after it waits until the pipeline clock less the lag passes it.
@@ -73,6 +84,9 @@ extension RuleEngine {
         case .position(let lat, let lon, let acc):
             guard acc <= tags[tag].maxAccuracy else { return }  // not qualifying: neither counts nor resets
             let p = GeoPoint(lat: lat, lon: lon)
+            tags[tag].fixLat = lat
+            tags[tag].fixLon = lon
+            tags[tag].fixAt = t
             let n = tags[tag].consecutiveFixes
             if tags[tag].home.contains(p) {
                 tags[tag].away = false

@@ -31,6 +31,82 @@ extension RuleEngine {
             let base = Int(tag.zoneFlagBase)
             w.raw(zoneFlags[base..<(base + Int(tag.zoneCount))])
         }
+        writeGuards(into: &w, compactDossiers: compact)
+    }
+
+    /// (1.1) The live guards in order (dossier, person, device and what they remember), then every tag and guard's
+    /// proximity state, by their places among the live tags and guards.
+    private func writeGuards(into w: inout SnapshotWriter, compactDossiers compact: [Int]) {
+        var compactTag = [Int](repeating: -1, count: tags.count)
+        var n = 0
+        for (k, tag) in tags.enumerated() where tag.dossier >= 0 {
+            compactTag[k] = n
+            n += 1
+        }
+        var compactGuard = [Int](repeating: -1, count: guards.count)
+        let live = guards.indices.filter { guards[$0].dossier >= 0 }
+        for (n, g) in live.enumerated() { compactGuard[g] = n }
+        w.count(live.count)
+        for g in live {
+            let s = guards[g]
+            w.varint(UInt64(compact[Int(s.dossier)]))
+            w.string(s.person)
+            w.string(devices[Int(s.device)])
+            for v in [s.fixAt, s.lastEvaluated, s.lag, s.queuedKey] { w.int(v) }
+            w.double(s.fixLat)
+            w.double(s.fixLon)
+            w.bool(s.stale)
+        }
+        let entries = proximity.filter { compactTag[Int($0.key.tag)] >= 0 && compactGuard[Int($0.key.guardIndex)] >= 0 }
+            .sorted { $0.key < $1.key }
+        w.count(entries.count)
+        for (k, p) in entries {
+            w.varint(UInt64(compactTag[Int(k.tag)]))
+            w.varint(UInt64(compactGuard[Int(k.guardIndex)]))
+            w.byte(p.runBefore)
+            w.bool(p.lastNear)
+            w.bool(p.open)
+        }
+    }
+
+    /// Reads what `writeGuards` wrote into a restored engine whose tags and dossiers are in place.
+    private mutating func readGuards(from r: inout SnapshotReader, dossiers list: [Dossier]) throws {
+        let count = try r.count()
+        for _ in 0..<count {
+            let index = try r.varint()
+            guard index < UInt64(list.count) else { throw SnapshotError("a protected device names no dossier") }
+            let di = Int(index)
+            let person = try r.string()
+            let device = try r.string()
+            guard let p = list[di].protected.first(where: { $0.id == person && $0.device == device }) else {
+                throw SnapshotError("dossier \(list[di].id) does not name protected person \(person) of the snapshot")
+            }
+            let g = Int(addGuard(p, dossier: di, rules: dossiers[di]!))
+            guards[g].fixAt = try r.int()
+            guards[g].lastEvaluated = try r.int()
+            guards[g].lag = try r.int()
+            guards[g].queuedKey = try r.int()
+            guards[g].fixLat = try r.double()
+            guards[g].fixLon = try r.double()
+            guards[g].stale = try r.bool()
+        }
+        let entries = try r.count()
+        for _ in 0..<entries {
+            let tag = try r.varint()
+            let g = try r.varint()
+            guard tag < UInt64(tags.count), g < UInt64(guards.count) else {
+                throw SnapshotError("a proximity of the snapshot names no device")
+            }
+            var p = Proximity()
+            p.runBefore = try r.byte()
+            p.lastNear = try r.bool()
+            p.open = try r.bool()
+            proximity[ProximityKey(tag: Int32(tag), guardIndex: Int32(g))] = p
+        }
+        rebuildGuardIndex()
+        for (g, s) in guards.enumerated() where s.queuedKey != TagState.none {
+            heap.insert(Deadline(key: s.queuedKey, tag: -1 - Int32(g)))
+        }
     }
 
     /// The engine `snapshot` wrote, judging by `dossiers` (by id: each must be the version that was in force when
@@ -76,6 +152,7 @@ extension RuleEngine {
         for (k, tag) in e.tags.enumerated() where tag.queuedKey != TagState.none {
             e.heap.insert(Deadline(key: tag.queuedKey, tag: Int32(k)))
         }
+        try e.readGuards(from: &r, dossiers: list)
         return e
     }
 }
@@ -85,17 +162,20 @@ extension TagState {
     fileprivate func write(to w: inout SnapshotWriter) {
         for v in [
             activeStart, activeEnd, commsTimeout, lastEvaluated, lastContact, gnssLostSince, flagsFrom, nextBoundary,
-            throughKey, queuedKey, lastChangeAt, lag,
+            throughKey, queuedKey, lastChangeAt, lag, fixAt,
         ] { w.int(v) }
         w.varint(UInt64(open))
         for b in [strap, `case`, gnss, power, homeRun, consecutiveFixes] { w.byte(b) }
         for b in [
             flagsValid, dossierActive, curfewActive, away, batteryLow, batteryDepleted, commsLost, gnssLossOpen,
+            crossings, guarded,
         ] { w.bool(b) }
         w.double(home.center.lat)
         w.double(home.center.lon)
         w.double(home.radiusMetres)
         w.double(maxAccuracy)
+        w.double(fixLat)
+        w.double(fixLon)
     }
 
     fileprivate mutating func read(from r: inout SnapshotReader) throws {
@@ -111,6 +191,7 @@ extension TagState {
         queuedKey = try r.int()
         lastChangeAt = try r.int()
         lag = try r.int()
+        fixAt = try r.int()
         open = try r.uint16()
         strap = try r.byte()
         `case` = try r.byte()
@@ -126,8 +207,12 @@ extension TagState {
         batteryDepleted = try r.bool()
         commsLost = try r.bool()
         gnssLossOpen = try r.bool()
+        crossings = try r.bool()
+        guarded = try r.bool()
         let lat = try r.double(), lon = try r.double(), radius = try r.double()
         home = GeoCircle(center: GeoPoint(lat: lat, lon: lon), radiusMetres: radius)
         maxAccuracy = try r.double()
+        fixLat = try r.double()
+        fixLon = try r.double()
     }
 }

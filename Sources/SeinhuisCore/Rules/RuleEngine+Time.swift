@@ -11,6 +11,10 @@ extension RuleEngine {
         let limit = 2 &* now.milliseconds
         while let top = heap.min, top.key <= limit {
             heap.removeMin()
+            if top.tag < 0 {
+                fireGuard(Int(-1 - top.tag), key: top.key, into: &changes)
+                continue
+            }
             let tag = Int(top.tag)
             guard tags[tag].dossier >= 0, tags[tag].queuedKey == top.key else { continue }  // superseded
             tags[tag].queuedKey = TagState.none
@@ -72,6 +76,8 @@ extension RuleEngine {
         tags[tag].home = r.home
         tags[tag].maxAccuracy = r.maxAccuracy
         tags[tag].consecutiveFixes = UInt8(r.consecutiveFixes)
+        tags[tag].crossings = r.hasCrossingZones
+        tags[tag].guarded = r.hasProtected
         let active = start <= t && t < end
         var next = active ? end : (t < start ? start : PeriodTable.never)
         var curfew = false

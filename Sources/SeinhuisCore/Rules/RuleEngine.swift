@@ -42,6 +42,14 @@ public struct RuleEngine: Sendable {
     /// array allocated per device).
     var soleTag: [Int32] = []
     var heap = Heap<Deadline>()
+    /// (1.1) Protected persons' devices, per dossier (`RuleEngine+Proximity`); heap entries of a guard have the tag
+    /// index `-1 - guard`.
+    var guards: [GuardState] = []
+    var guardsOfDevice: [Int32: [Int32]] = [:]
+    var guardsOfDossier: [Int32: [Int32]] = [:]
+    /// The tags of each dossier that has protected persons.
+    var guardedTags: [Int32: [Int32]] = [:]
+    var proximity: [ProximityKey: Proximity] = [:]
     /// The highest time `advance(to:)` was given.
     public internal(set) var now: Timestamp = .distantPast
 
@@ -64,13 +72,15 @@ public struct RuleEngine: Sendable {
     /// Whether any loaded dossier names the device (whatever its period): events of other devices are rejected.
     public func isKnownDevice(_ device: String) -> Bool {
         guard let d = devices.index(of: device) else { return false }
-        return soleTag[d] >= 0 || !bindings[d].isEmpty
+        return soleTag[d] >= 0 || !bindings[d].isEmpty || guardsOfDevice[Int32(d)] != nil
     }
 
     /// A small stable number for a device named by some dossier, for callers that keep per-device arrays
     /// (`ReplaySequencer`) and for `process(_:deviceIndex:into:)`, which then skips the lookup by name.
     public func deviceIndex(of device: String) -> Int? {
-        guard let d = devices.index(of: device), soleTag[d] >= 0 || !bindings[d].isEmpty else { return nil }
+        guard let d = devices.index(of: device),
+            soleTag[d] >= 0 || !bindings[d].isEmpty || guardsOfDevice[Int32(d)] != nil
+        else { return nil }
         return d
     }
 
@@ -97,6 +107,9 @@ public struct RuleEngine: Sendable {
                 let zone = r.dossier.zones[z]
                 out.append(BreachKey(dossier: r.id, device: device, kind: zone.breach, zone: zone.id))
             }
+        }
+        for (k, p) in proximity.sorted(by: { $0.key < $1.key }) where p.open {
+            out.append(proximityKey(k))
         }
         return out
     }
@@ -139,6 +152,7 @@ public struct RuleEngine: Sendable {
         }
         compactZones()
         rebuildBindings(dossierTags)
+        rebuildGuards(at: t, into: &changes)
     }
 
     /// Room for the new dossiers' tags, zones and flags: exactly on the first load (array growth by doubling would
@@ -313,6 +327,10 @@ final class DossierRules: Sendable {
     let commsTimeout: Int64
     let maxAccuracy: Double
     let consecutiveFixes: Int
+    /// (1.1) The dossier names protected persons.
+    var hasProtected: Bool { !dossier.protected.isEmpty }
+    /// (1.1) Some zone has `"crossing": true`.
+    var hasCrossingZones: Bool { dossier.zones.contains { $0.crossing } }
 
     init(_ d: Dossier, clock: LocalClock, config: RuleConfig, curfew: Int32?, zoneBase: Int32) {
         dossier = d

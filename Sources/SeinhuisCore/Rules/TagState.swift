@@ -1,4 +1,4 @@
-/// One device of one dossier: everything the rules remember about it (168 bytes plus a byte per zone).
+/// One device of one dossier: everything the rules remember about it (200 bytes plus a byte per zone).
 struct TagState: Sendable {
     static let none = Int64.max
 
@@ -50,6 +50,14 @@ struct TagState: Sendable {
     var batteryDepleted = false
     var commsLost = false
     var gnssLossOpen = false
+    /// (1.1) The latest qualifying fix (`fixAt` `none` before the first): one end of a zone crossing.
+    var fixLat = 0.0
+    var fixLon = 0.0
+    var fixAt: Int64 = TagState.none
+    /// (1.1) The dossier has a `crossing` zone (set by `refresh`): only then are crossings looked for.
+    var crossings = false
+    /// (1.1) The dossier has protected persons (set by `refresh`): only then is proximity judged.
+    var guarded = false
     /// Copies of the dossier's position rules (set by `refresh`), so a position reads no dossier.
     var consecutiveFixes: UInt8 = 1
     var home = GeoCircle(center: GeoPoint(lat: 0, lon: 0), radiusMetres: 0)

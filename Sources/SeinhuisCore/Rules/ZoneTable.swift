@@ -19,6 +19,8 @@ struct ZoneTable: Sendable {
         /// Index of the schedule's period table in the engine; -1: always active.
         var schedule: Int32
         var exclusion: Bool
+        /// (1.1) `"crossing": true`.
+        var crossing: Bool
     }
 
     private(set) var records: [Record] = []
@@ -39,7 +41,8 @@ struct ZoneTable: Sendable {
                     start: Int32(vertices.count), count: Int32(g.vertices.count))
                 vertices.append(contentsOf: g.vertices)
             }
-            records.append(Record(area: area, schedule: schedule, exclusion: z.kind == .exclusion))
+            records.append(
+                Record(area: area, schedule: schedule, exclusion: z.kind == .exclusion, crossing: z.crossing))
         }
         return base
     }
@@ -68,6 +71,20 @@ struct ZoneTable: Sendable {
         }
         return inside == r.exclusion
     }
+
+    /// (1.1) Whether the segment `a`-`b` meets zone `z` (`Zone.shape.meetsSegment` on the table's copy).
+    func meetsSegment(_ z: Int, _ a: GeoPoint, _ b: GeoPoint) -> Bool {
+        switch records[z].area {
+        case .circle(let c):
+            return c.meetsSegment(a, b)
+        case .polygon(_, _, _, _, let start, let count):
+            return vertices.withUnsafeBufferPointer {
+                GeoPolygon.ringMeetsSegment(a, b, UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(start + count)]))
+            }
+        }
+    }
+
+    func isCrossing(_ z: Int) -> Bool { records[z].crossing }
 
     func schedule(_ z: Int) -> Int32? {
         let s = records[z].schedule

@@ -22,7 +22,9 @@ struct AlertContext: Sendable {
         let record = try store.dossier(id: alert.dossier)
         let dossier = try record.flatMap { try Dossier.parse($0.json).first }
         var events: [DeviceEvent] = []
-        if let device = alert.device {
+        // (1.1) A protected person's position is never shown beyond the alert itself (PROTOCOL 4.1): only the tag's
+        // events are read, and never those of a device the dossier names as a protected person's, whoever asks.
+        if let device = alert.device, dossier?.protected.contains(where: { $0.device == device }) != true {
             try store.reloadDevices()
             let from = Timestamp(milliseconds: alert.eventTs.milliseconds - before)
             let to = Timestamp(milliseconds: alert.eventTs.milliseconds + after)
