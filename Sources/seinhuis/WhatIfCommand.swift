@@ -53,7 +53,9 @@ struct WhatIfCommand: ParsableCommand {
             (role, p, WhatIfReport.rows(WhatIfModel.run(breaches, under: p, samples: samples, seed: seed), days: days))
         }
         let honesty = WhatIfHonesty(
-            recorded: WhatIfReport.recorded(breaches), modelled: sides[0].2.first?.response ?? .empty)
+            recorded: WhatIfReport.recorded(breaches), modelled: sides[0].2.first?.response ?? .empty,
+            recordedEscalations: breaches.reduce(0) { $0 + $1.escalation },
+            modelledEscalations: sides[0].2.first?.escalations ?? 0)
         switch format {
         case .json:
             print(json(sides, honesty, breaches: breaches.count, days: days))
@@ -92,14 +94,17 @@ struct WhatIfCommand: ParsableCommand {
         let head =
             "honesty check (model under the current policy \(version) vs recorded, same breaches; tolerance "
             + "±\(Int(WhatIfHonesty.toleranceShare * 100))% or ±\(WhatIfHonesty.toleranceMs / 1000)s): "
-        guard h.recorded.count > 0 else { return head + "no recorded responses in the period, nothing to compare" }
+        let escalations = "; escalations modelled \(h.modelledEscalations) recorded \(h.recordedEscalations)"
+        guard h.recorded.count > 0 else {
+            return head + "no recorded responses in the period, nothing to compare" + escalations
+        }
         func part(_ name: String, _ m: Int64, _ r: Int64, _ off: Int64) -> String {
             let pct = WhatIfHonesty.share(off, of: r).map { String(format: "%+.1f%%", $0 * 100) } ?? "-"
             return "\(name) modelled \(human(m)) recorded \(human(r)) off \(off < 0 ? "-" : "+")\(human(abs(off))) (\(pct))"
         }
         return head + part("p50", h.modelled.p50Ms, h.recorded.p50Ms, h.p50OffMs) + "; "
             + part("p90", h.modelled.p90Ms, h.recorded.p90Ms, h.p90OffMs) + "; "
-            + (h.withinTolerance ? "within tolerance" : "OUTSIDE tolerance: treat the comparison with care")
+            + (h.withinTolerance ? "within tolerance" : "OUTSIDE tolerance: treat the comparison with care") + escalations
     }
 
     func json(_ sides: [(String, RoutingPolicy, [WhatIfRow])], _ h: WhatIfHonesty, breaches: Int, days: Double)
@@ -148,6 +153,8 @@ struct WhatIfCommand: ParsableCommand {
         c.double("tolerance_share", WhatIfHonesty.toleranceShare)
         c.double("tolerance_s", Double(WhatIfHonesty.toleranceMs) / 1000)
         c.bool("within_tolerance", h.withinTolerance)
+        c.int("recorded_escalations", h.recordedEscalations)
+        c.int("modelled_escalations", h.modelledEscalations)
         o.raw("honesty", c.finish())
         return o.finish()
     }

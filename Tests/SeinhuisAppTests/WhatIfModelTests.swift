@@ -88,3 +88,17 @@ struct WhatIfModelTests {
         #expect(rng.next() == 0x6E78_9E6A_A1B9_65F4)
     }
 }
+
+@Suite("whatif: the policy in force")
+struct WhatIfPolicyInForceTests {
+    @Test func theFingerprintIsTheOneServeRecords() throws {
+        let store = try WhatIfModelTests.history(count: 1)
+        #expect(try store.policyInForce() == nil)
+        let v2 = WhatIfModelTests.faster(300)
+        try store.recordPolicyInForce(
+            version: v2.version, canonicalJSON: v2.canonicalJSON, builtIn: false, at: WhatIfModelTests.start,
+            authorize: { ("admin", "admin") })
+        #expect(try store.policyInForce() == Store.policyFingerprint(v2))
+        #expect(Store.policyFingerprint(v2) != Store.policyFingerprint(.v1))
+    }
+}

@@ -24,9 +24,16 @@ public struct WhatIfHonesty: Sendable, Equatable {
     public var recorded: LatencySummary
     public var modelled: LatencySummary
 
-    public init(recorded: LatencySummary, modelled: LatencySummary) {
+    /// Escalations recorded for the same breaches, and modelled (the model lets every escalation run to its end;
+    /// a history cut off at the period's end, or a replay that stopped, records fewer).
+    public var recordedEscalations: Int
+    public var modelledEscalations: Int
+
+    public init(recorded: LatencySummary, modelled: LatencySummary, recordedEscalations: Int = 0, modelledEscalations: Int = 0) {
         self.recorded = recorded
         self.modelled = modelled
+        self.recordedEscalations = recordedEscalations
+        self.modelledEscalations = modelledEscalations
     }
 
     public static func allowed(_ recordedMs: Int64) -> Int64 {
