@@ -77,7 +77,8 @@ struct WhatIfCommand: ParsableCommand {
             for r in policyRows {
                 let s = r.response
                 let none = s.count == 0
-                let durations: [String] = none ? ["-", "-", "-", "-"] : [d(Int64(s.meanMs)), d(s.p50Ms), d(s.p90Ms), d(s.p99Ms)]
+                let durations: [String] =
+                    none ? ["-", "-", "-", "-"] : [d(Int64(s.meanMs)), d(s.p50Ms), d(s.p90Ms), d(s.p99Ms)]
                 let share: String = r.withinTarget.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
                 let head: [String] = [role, p.version, r.group, String(r.alerts), String(format: "%.2f", r.perDay)]
                 rows.append(head + [String(r.escalations), String(s.count)] + durations + [share])
@@ -100,11 +101,13 @@ struct WhatIfCommand: ParsableCommand {
         }
         func part(_ name: String, _ m: Int64, _ r: Int64, _ off: Int64) -> String {
             let pct = WhatIfHonesty.share(off, of: r).map { String(format: "%+.1f%%", $0 * 100) } ?? "-"
-            return "\(name) modelled \(human(m)) recorded \(human(r)) off \(off < 0 ? "-" : "+")\(human(abs(off))) (\(pct))"
+            return
+                "\(name) modelled \(human(m)) recorded \(human(r)) off \(off < 0 ? "-" : "+")\(human(abs(off))) (\(pct))"
         }
         return head + part("p50", h.modelled.p50Ms, h.recorded.p50Ms, h.p50OffMs) + "; "
             + part("p90", h.modelled.p90Ms, h.recorded.p90Ms, h.p90OffMs) + "; "
-            + (h.withinTolerance ? "within tolerance" : "OUTSIDE tolerance: treat the comparison with care") + escalations
+            + (h.withinTolerance ? "within tolerance" : "OUTSIDE tolerance: treat the comparison with care")
+            + escalations
     }
 
     func json(_ sides: [(String, RoutingPolicy, [WhatIfRow])], _ h: WhatIfHonesty, breaches: Int, days: Double)
@@ -140,7 +143,11 @@ struct WhatIfCommand: ParsableCommand {
                                 w.double("per_day", r.perDay)
                                 w.int("escalations", r.escalations)
                                 w.raw("response", summary(r.response))
-                                if let t = r.withinTarget { w.double("within_target", t) } else { w.raw("within_target", "null") }
+                                if let t = r.withinTarget {
+                                    w.double("within_target", t)
+                                } else {
+                                    w.raw("within_target", "null")
+                                }
                                 return w.finish()
                             }.joined(separator: ",") + "]")
                     return s.finish()

@@ -59,7 +59,8 @@ struct WhatIfModelTests {
         #expect(fast > v1)
         // Never more than the policy's maximum per alert; the escalation reaches the police under v2.
         #expect(fast <= 200 * RoutingPolicy.v1.maxEscalations)
-        let rows = WhatIfReport.rows(WhatIfModel.run(breaches, under: Self.faster(300), samples: samples, seed: 1), days: 1)
+        let rows = WhatIfReport.rows(
+            WhatIfModel.run(breaches, under: Self.faster(300), samples: samples, seed: 1), days: 1)
         #expect(rows.contains { $0.group == "police" })
     }
 

@@ -57,7 +57,9 @@ public enum WhatIfModel {
     }
 
     /// Every breach of `breaches` under `policy`.
-    public static func run(_ breaches: [StoredBreach], under policy: RoutingPolicy, samples: ResponseSamples, seed: UInt64)
+    public static func run(
+        _ breaches: [StoredBreach], under policy: RoutingPolicy, samples: ResponseSamples, seed: UInt64
+    )
         -> [ModelledAlert]
     {
         breaches.enumerated().compactMap { i, b in

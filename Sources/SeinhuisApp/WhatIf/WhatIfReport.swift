@@ -29,7 +29,9 @@ public struct WhatIfHonesty: Sendable, Equatable {
     public var recordedEscalations: Int
     public var modelledEscalations: Int
 
-    public init(recorded: LatencySummary, modelled: LatencySummary, recordedEscalations: Int = 0, modelledEscalations: Int = 0) {
+    public init(
+        recorded: LatencySummary, modelled: LatencySummary, recordedEscalations: Int = 0, modelledEscalations: Int = 0
+    ) {
         self.recorded = recorded
         self.modelled = modelled
         self.recordedEscalations = recordedEscalations
@@ -92,8 +94,10 @@ public enum WhatIfReport {
     /// of the last's (at least one day).
     public static func days(from: Timestamp?, to: Timestamp?, _ breaches: [StoredBreach]) -> Double {
         let day: Int64 = 86_400_000
-        let first = from ?? breaches.map(\.detectedAt).min().map { Timestamp(milliseconds: $0.milliseconds / day * day) }
-        let last = to ?? breaches.map(\.detectedAt).max().map { Timestamp(milliseconds: ($0.milliseconds / day + 1) * day) }
+        let first =
+            from ?? breaches.map(\.detectedAt).min().map { Timestamp(milliseconds: $0.milliseconds / day * day) }
+        let last =
+            to ?? breaches.map(\.detectedAt).max().map { Timestamp(milliseconds: ($0.milliseconds / day + 1) * day) }
         guard let first, let last, last > first else { return 1 }
         return max(1, Double(last - first) / Double(day))
     }
