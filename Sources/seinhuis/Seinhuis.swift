@@ -29,6 +29,7 @@ struct Seinhuis: AsyncParsableCommand {
             AuditCommand.self,
             RetentionCommand.self,
             KeysCommand.self,
+            WhatIfCommand.self,
         ])
 }
 

@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+import SeinhuisApp
+import SeinhuisCore
+import SeinhuisStore
+
+/// `seinhuis whatif`: the period's stored breaches under the current and a proposed routing policy (docs/WHATIF.md).
+struct WhatIfCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whatif",
+        abstract: "Model a proposed routing policy on the stored breaches of a period, beside the current one.",
+        discussion: """
+            Each stored breach is routed and escalated by the pipeline's own alert book under the policy in force and
+            under the proposed one; each queue it reaches answers with a delay drawn (seeded, reproducible) from the
+            delays that queue recorded in the period for that severity (docs/WHATIF.md). The honesty check compares
+            the model under the current policy with the recorded p50/p90 of the same breaches.
+              seinhuis policy show > v2.json        # edit it
+              seinhuis whatif --policy v2.json --from 2026-10-01 --to 2026-11-01
+            Read-only: nothing is written, nothing audited. Durations in the table are h/m/s; in JSON and CSV, seconds.
+            """)
+    @OptionGroup var database: DatabaseOptions
+    @Option(
+        help: ArgumentHelp("The proposed routing policy file (docs/POLICY.md).", valueName: "file"),
+        transform: { try PolicyFile.load($0, namingFile: false) })
+    var policy: RoutingPolicy
+    @Option(
+        help: ArgumentHelp(
+            "The policy file in force, when serve runs with --policy (checked against the database's record); "
+                + "default: the built-in v1.", valueName: "file"),
+        transform: { try PolicyFile.load($0, namingFile: false) })
+    var current: RoutingPolicy?
+    @Option(help: "Breaches detected from (YYYY-MM-DD, UTC midnight, or RFC 3339).") var from: String?
+    @Option(help: "Breaches detected before (YYYY-MM-DD or RFC 3339).") var to: String?
+    @Option(help: "Seed of the drawn responses: the same seed gives the same figures.") var seed: UInt64 = 1
+    @Option(help: "Output format.") var format: OutputFormat = .table
+
+    func run() throws {
+        let store = try database.open()
+        let currentPolicy = current ?? .v1
+        if let inForce = try store.policyInForce(), inForce != Store.policyFingerprint(currentPolicy) {
+            throw ValidationError(
+                "the policy in force is \(inForce.prefix { $0 != " " }) (\(inForce)), not "
+                    + "\(Store.policyFingerprint(currentPolicy)); give its file with --current FILE")
+        }
+        let fromT = try ReportCommand.Latency.time(from, "from")
+        let toT = try ReportCommand.Latency.time(to, "to")
+        let breaches = try store.storedBreaches(from: fromT ?? .distantPast, to: toT ?? .distantFuture)
+        var versions = [RoutingPolicy.v1.version: RoutingPolicy.v1]
+        versions[currentPolicy.version] = currentPolicy
+        let samples = ResponseSamples(breaches, policies: versions)
+        let days = WhatIfReport.days(from: fromT, to: toT, breaches)
+        let sides = [("current", currentPolicy), ("proposed", policy)].map { role, p in
+            (role, p, WhatIfReport.rows(WhatIfModel.run(breaches, under: p, samples: samples, seed: seed), days: days))
+        }
+        let honesty = WhatIfHonesty(
+            recorded: WhatIfReport.recorded(breaches), modelled: sides[0].2.first?.response ?? .empty,
+            recordedEscalations: breaches.reduce(0) { $0 + $1.escalation },
+            modelledEscalations: sides[0].2.first?.escalations ?? 0)
+        switch format {
+        case .json:
+            print(json(sides, honesty, breaches: breaches.count, days: days))
+        case .csv, .table:
+            let table = format == .table
+            if table {
+                print("\(breaches.count) breaches over \(String(format: "%.1f", days)) day(s), seed \(seed)")
+            }
+            print(listing(sides, table: table).render(format) { [] })
+            let check = Self.honestyLine(honesty, version: currentPolicy.version)
+            if table { print(check) } else { FileHandle.standardError.write(Data((check + "\n").utf8)) }
+        }
+    }
+
+    func listing(_ sides: [(String, RoutingPolicy, [WhatIfRow])], table: Bool) -> Listing {
+        func d(_ ms: Int64) -> String { table ? Self.human(ms) : String(format: "%.3f", Double(ms) / 1000) }
+        var rows: [[String]] = []
+        for (role, p, policyRows) in sides {
+            for r in policyRows {
+                let s = r.response
+                let none = s.count == 0
+                let durations: [String] =
+                    none ? ["-", "-", "-", "-"] : [d(Int64(s.meanMs)), d(s.p50Ms), d(s.p90Ms), d(s.p99Ms)]
+                let share: String = r.withinTarget.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
+                let head: [String] = [role, p.version, r.group, String(r.alerts), String(format: "%.2f", r.perDay)]
+                rows.append(head + [String(r.escalations), String(s.count)] + durations + [share])
+            }
+        }
+        return Listing(
+            headers: [
+                "policy", "version", "queue", "alerts", "per_day", "escalations", "responded", "mean", "p50", "p90",
+                "p99", "within_target",
+            ], rows: rows)
+    }
+
+    static func honestyLine(_ h: WhatIfHonesty, version: String) -> String {
+        let head =
+            "honesty check (model under the current policy \(version) vs recorded, same breaches; tolerance "
+            + "±\(Int(WhatIfHonesty.toleranceShare * 100))% or ±\(WhatIfHonesty.toleranceMs / 1000)s): "
+        let escalations = "; escalations modelled \(h.modelledEscalations) recorded \(h.recordedEscalations)"
+        guard h.recorded.count > 0 else {
+            return head + "no recorded responses in the period, nothing to compare" + escalations
+        }
+        func part(_ name: String, _ m: Int64, _ r: Int64, _ off: Int64) -> String {
+            let pct = WhatIfHonesty.share(off, of: r).map { String(format: "%+.1f%%", $0 * 100) } ?? "-"
+            return
+                "\(name) modelled \(human(m)) recorded \(human(r)) off \(off < 0 ? "-" : "+")\(human(abs(off))) (\(pct))"
+        }
+        return head + part("p50", h.modelled.p50Ms, h.recorded.p50Ms, h.p50OffMs) + "; "
+            + part("p90", h.modelled.p90Ms, h.recorded.p90Ms, h.p90OffMs) + "; "
+            + (h.withinTolerance ? "within tolerance" : "OUTSIDE tolerance: treat the comparison with care")
+            + escalations
+    }
+
+    func json(_ sides: [(String, RoutingPolicy, [WhatIfRow])], _ h: WhatIfHonesty, breaches: Int, days: Double)
+        -> String
+    {
+        func summary(_ s: LatencySummary) -> String {
+            var o = JSONObjectWriter()
+            o.int("count", s.count)
+            o.double("mean_s", s.meanMs / 1000)
+            o.double("p50_s", Double(s.p50Ms) / 1000)
+            o.double("p90_s", Double(s.p90Ms) / 1000)
+            o.double("p99_s", Double(s.p99Ms) / 1000)
+            return o.finish()
+        }
+        var o = JSONObjectWriter()
+        o.int("breaches", breaches)
+        o.double("days", days)
+        o.string("seed", String(seed))
+        o.raw(
+            "policies",
+            "["
+                + sides.map { role, p, rows in
+                    var s = JSONObjectWriter()
+                    s.string("role", role)
+                    s.string("version", p.version)
+                    s.raw(
+                        "rows",
+                        "["
+                            + rows.map { r in
+                                var w = JSONObjectWriter()
+                                w.string("queue", r.group)
+                                w.int("alerts", r.alerts)
+                                w.double("per_day", r.perDay)
+                                w.int("escalations", r.escalations)
+                                w.raw("response", summary(r.response))
+                                if let t = r.withinTarget {
+                                    w.double("within_target", t)
+                                } else {
+                                    w.raw("within_target", "null")
+                                }
+                                return w.finish()
+                            }.joined(separator: ",") + "]")
+                    return s.finish()
+                }.joined(separator: ",") + "]")
+        var c = JSONObjectWriter()
+        c.raw("recorded", summary(h.recorded))
+        c.raw("modelled", summary(h.modelled))
+        c.double("p50_off_s", Double(h.p50OffMs) / 1000)
+        c.double("p90_off_s", Double(h.p90OffMs) / 1000)
+        c.double("tolerance_share", WhatIfHonesty.toleranceShare)
+        c.double("tolerance_s", Double(WhatIfHonesty.toleranceMs) / 1000)
+        c.bool("within_tolerance", h.withinTolerance)
+        c.int("recorded_escalations", h.recordedEscalations)
+        c.int("modelled_escalations", h.modelledEscalations)
+        o.raw("honesty", c.finish())
+        return o.finish()
+    }
+
+    static func human(_ ms: Int64) -> String {
+        let s = ms / 1000
+        if s < 60 { return String(format: "%.1fs", Double(ms) / 1000) }
+        if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
+    }
+}
