@@ -44,6 +44,9 @@ struct WhatIfCommand: ParsableCommand {
         }
         let fromT = try ReportCommand.Latency.time(from, "from")
         let toT = try ReportCommand.Latency.time(to, "to")
+        if let f = fromT, let t = toT, f.milliseconds >= t.milliseconds {
+            throw ValidationError("--from (\(from ?? "")) must be before --to (\(to ?? ""))")
+        }
         let breaches = try store.storedBreaches(from: fromT ?? .distantPast, to: toT ?? .distantFuture)
         var versions = [RoutingPolicy.v1.version: RoutingPolicy.v1]
         versions[currentPolicy.version] = currentPolicy

@@ -39,6 +39,10 @@ struct WhatIfCLITests {
 
         let table = try Binary.run(["whatif", "--policy", v2, "--db", db])
         #expect(table.contains("honesty check") && table.contains("PER_DAY") && table.contains("proposed"))
+        // A period that ends before it starts is an error, not an empty comparison.
+        let reversed = try Binary.run(
+            ["whatif", "--policy", v2, "--db", db, "--from", "2026-11-01", "--to", "2026-10-01"], expectFailure: true)
+        #expect(reversed.contains("must be before --to"))
         // A database whose policy in force (as serve records it) is not the one given is refused.
         _ = try RetentionCLITests.sql(db, "INSERT INTO meta VALUES ('policy.in_force', 'v7 00ff')")
         let refused = try Binary.run(["whatif", "--policy", v2, "--db", db], expectFailure: true)
