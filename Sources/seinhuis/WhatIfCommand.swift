@@ -116,15 +116,7 @@ struct WhatIfCommand: ParsableCommand {
     func json(_ sides: [(String, RoutingPolicy, [WhatIfRow])], _ h: WhatIfHonesty, breaches: Int, days: Double)
         -> String
     {
-        func summary(_ s: LatencySummary) -> String {
-            var o = JSONObjectWriter()
-            o.int("count", s.count)
-            o.double("mean_s", s.meanMs / 1000)
-            o.double("p50_s", Double(s.p50Ms) / 1000)
-            o.double("p90_s", Double(s.p90Ms) / 1000)
-            o.double("p99_s", Double(s.p99Ms) / 1000)
-            return o.finish()
-        }
+        func summary(_ s: LatencySummary) -> String { s.json(max: false) }
         var o = JSONObjectWriter()
         o.int("breaches", breaches)
         o.double("days", days)

@@ -50,6 +50,19 @@ public struct LatencyRecord: Sendable, Equatable {
 
 /// Count, mean and percentiles of one latency, in milliseconds (HdrHistogram, 3 significant digits).
 public struct LatencySummary: Sendable, Equatable {
+    /// The summary as JSON, durations in seconds (the latency report, the API and `whatif`; `max` only where the
+    /// figure is recorded rather than modelled).
+    public func json(max: Bool = true) -> String {
+        var o = JSONObjectWriter()
+        o.int("count", count)
+        o.double("mean_s", meanMs / 1000)
+        o.double("p50_s", Double(p50Ms) / 1000)
+        o.double("p90_s", Double(p90Ms) / 1000)
+        o.double("p99_s", Double(p99Ms) / 1000)
+        if max { o.double("max_s", Double(maxMs) / 1000) }
+        return o.finish()
+    }
+
     public var count: Int
     public var meanMs: Double
     public var p50Ms: Int64
@@ -108,16 +121,7 @@ public struct LatencyRow: Sendable, Equatable {
     /// The row as JSON (durations in seconds): `report latency --format json` and `GET /api/v1/latency` alike;
     /// `by` names the grouping when given.
     public func json(by: String? = nil) -> String {
-        func summary(_ s: LatencySummary) -> String {
-            var o = JSONObjectWriter()
-            o.int("count", s.count)
-            o.double("mean_s", s.meanMs / 1000)
-            o.double("p50_s", Double(s.p50Ms) / 1000)
-            o.double("p90_s", Double(s.p90Ms) / 1000)
-            o.double("p99_s", Double(s.p99Ms) / 1000)
-            o.double("max_s", Double(s.maxMs) / 1000)
-            return o.finish()
-        }
+        func summary(_ s: LatencySummary) -> String { s.json() }
         var o = JSONObjectWriter()
         o.string("group", group)
         if let by { o.string("by", by) }
