@@ -21,7 +21,7 @@ extension Store {
     /// The columns an `Alert` is read from (`Store.alert(_:)`), in order.
     static let alertColumns = """
         id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at, cleared_at, state,
-        escalation, policy, deadline, queues_at_once, escalated_at, rev, handling, protected
+        escalation, policy, deadline, queues_at_once, escalated_at, rev, handling, protected, incident, network, devices
         """
 
     /// The highest rev given so far (0: none).
@@ -42,12 +42,13 @@ extension Store {
             """
             INSERT INTO alert(number, id, dossier, device, breach, severity, radex, queues, zone, event_ts, detected_at,
                 cleared_at, state, escalation, policy, deadline, updated_at, queues_at_once, escalated_at, rev,
-                handling, acknowledged_at, responded_at, closed_at, protected)
+                handling, acknowledged_at, responded_at, closed_at, protected, incident, network, devices)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-                ?22, ?23, ?24, ?25)
+                ?22, ?23, ?24, ?25, ?26, ?27, ?28)
             ON CONFLICT(id) DO UPDATE SET queues = excluded.queues, cleared_at = excluded.cleared_at,
                 escalation = excluded.escalation, escalated_at = excluded.escalated_at, updated_at = excluded.updated_at,
-                rev = excluded.rev, handling = excluded.handling, state = excluded.state
+                rev = excluded.rev, handling = excluded.handling, state = excluded.state,
+                incident = excluded.incident, devices = excluded.devices
             """)
         try s.bind([
             .integer(number), .text(a.id), .text(a.dossier), SQLValue(a.device), .text(a.kind.rawValue),
@@ -59,7 +60,8 @@ extension Store {
             .text(a.queuesAtOnce.map(\.rawValue).joined(separator: ",")), SQLValue(a.escalatedAt?.milliseconds),
             .integer(a.rev), .text(a.handling.stored), SQLValue(a.handling.firstAcknowledged?.milliseconds),
             SQLValue(a.handling.firstMeasure?.milliseconds), SQLValue(a.handling.closedAt?.milliseconds),
-            SQLValue(a.protected),
+            SQLValue(a.protected), SQLValue(a.incident), SQLValue(a.network),
+            SQLValue(a.devices?.joined(separator: ",")),
         ])
         try s.run()
         try db.cached("DELETE FROM alert_pending WHERE alert_id = ?").run([.text(a.id)])
@@ -184,7 +186,9 @@ extension Store {
             queuesAtOnce: r.optionalText(15).map {
                 $0.split(separator: ",").compactMap { Queue(rawValue: String($0)) }
             },
-            escalatedAt: r.optionalInt(16).map(Timestamp.init), rev: r.int(17), protected: r.optionalText(19))
+            escalatedAt: r.optionalInt(16).map(Timestamp.init), rev: r.int(17), protected: r.optionalText(19),
+            incident: r.optionalText(20), network: r.optionalText(21),
+            devices: r.optionalText(22).map { $0.split(separator: ",").map(String.init) })
     }
 }
 

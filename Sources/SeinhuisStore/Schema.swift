@@ -221,6 +221,14 @@ enum Schema {
         """
         ALTER TABLE alert ADD COLUMN protected TEXT;
         """,
+        // 12 (1.1): network outages (PROTOCOL 4.5). A `communication_loss` member names its incident; a
+        // `network_outage` incident its network and its devices still lost (comma-separated), and `dossier` ''.
+        """
+        ALTER TABLE alert ADD COLUMN incident TEXT;
+        ALTER TABLE alert ADD COLUMN network TEXT;
+        ALTER TABLE alert ADD COLUMN devices TEXT;
+        CREATE INDEX alert_incident ON alert(incident) WHERE incident IS NOT NULL;
+        """,
     ]
 
     /// Data migrations in Swift, by the schema version they complete (run after its SQL, in its transaction).

@@ -2,17 +2,18 @@ import Testing
 
 @testable import SeinhuisCore
 
-/// Alert kinds by the contract's names: every breach kind and both review notices, each name once.
+/// Alert kinds by the contract's names: every breach kind, both review notices and the network incident, each name once.
 @Suite("alert kinds and their contract names")
 struct AlertKindTests {
     @Test func everyNameReadsBackToItsKindAndNamesAreUnique() {
         let names = AlertKind.allCases.map(\.rawValue)
         #expect(Set(names).count == names.count)
-        #expect(names.count == BreachKind.allCases.count + ReviewNotice.Kind.allCases.count)
+        #expect(names.count == BreachKind.allCases.count + ReviewNotice.Kind.allCases.count + IncidentKind.allCases.count)
         for kind in AlertKind.allCases { #expect(AlertKind(rawValue: kind.rawValue) == kind) }
         #expect(AlertKind(rawValue: "strap_tamper") == .breach(.strap_tamper))
         #expect(AlertKind(rawValue: "review_overdue") == .reviewNotice(.overdue))
-        #expect(AlertKind(rawValue: "network_outage") == nil)
+        #expect(AlertKind(rawValue: "network_outage") == .incident(.network_outage))
+        #expect(AlertKind(rawValue: "network_down") == nil)
         #expect(AlertKind(rawValue: "") == nil)
     }
 

@@ -15,6 +15,7 @@ public enum Queue: String, Sendable, CaseIterable, Comparable {
 /// An alert: a breach occurrence (or a review notice) as routed to queues (PROTOCOL 4.3).
 public struct Alert: Sendable, Equatable {
     public var id: String
+    /// Empty for incidents (PROTOCOL 4.5: `dossier` null), which are about no one dossier.
     public var dossier: String
     /// Nil for review notices.
     public var device: String?
@@ -27,6 +28,11 @@ public struct Alert: Sendable, Equatable {
     public var zone: String?
     /// (1.1) `victim_proximity`: the protected person's id (never their position).
     public var protected: String?
+    /// (1.1) A `communication_loss` of a network in outage: the incident's id (PROTOCOL 4.5).
+    public var incident: String?
+    /// (1.1) A `network_outage` incident: the network, and its devices still lost (PROTOCOL 4.5).
+    public var network: String?
+    public var devices: [String]?
     public var eventTs: Timestamp
     public var detectedAt: Timestamp
     public var clearedAt: Timestamp?
@@ -50,9 +56,13 @@ public struct Alert: Sendable, Equatable {
         id: String, dossier: String, device: String?, kind: AlertKind, severity: Severity, radex: Bool,
         queues: [Queue], zone: String?, eventTs: Timestamp, detectedAt: Timestamp, clearedAt: Timestamp? = nil,
         handling: Handling? = nil, escalation: Int = 0, policy: String, deadline: String? = nil,
-        queuesAtOnce: [Queue]? = nil, escalatedAt: Timestamp? = nil, rev: Int64 = 0, protected: String? = nil
+        queuesAtOnce: [Queue]? = nil, escalatedAt: Timestamp? = nil, rev: Int64 = 0, protected: String? = nil,
+        incident: String? = nil, network: String? = nil, devices: [String]? = nil
     ) {
         self.protected = protected
+        self.incident = incident
+        self.network = network
+        self.devices = devices
         self.id = id
         self.dossier = dossier
         self.device = device
@@ -84,7 +94,7 @@ public struct Alert: Sendable, Equatable {
         var o = JSONObjectWriter()
         o.int("v", 1)
         o.string("id", id)
-        o.string("dossier", dossier)
+        o.string("dossier", dossier.isEmpty ? nil : dossier)
         o.string("device", device)
         o.string("breach", kind.rawValue)
         o.string("severity", severity.rawValue)
@@ -92,6 +102,9 @@ public struct Alert: Sendable, Equatable {
         o.strings("queues", queues.map(\.rawValue))
         o.string("zone", zone)
         if let protected { o.string("protected", protected) }
+        if let incident { o.string("incident", incident) }
+        if let network { o.string("network", network) }
+        if let devices { o.strings("devices", devices) }
         o.string("event_ts", eventTs.rfc3339)
         o.string("detected_at", detectedAt.rfc3339)
         if let clearedAt { o.string("cleared_at", clearedAt.rfc3339) }

@@ -18,6 +18,8 @@ public struct AlertBook: Sendable {
     private var escalations = Heap<Due>()
     /// Dossier id → radex.
     public var radex: [String: Bool] = [:]
+    /// (1.1) The networks' lost devices and open incidents (PROTOCOL 4.5).
+    var outages = NetworkOutages()
 
     struct Due: Comparable, Sendable {
         var at: Int64
@@ -65,7 +67,10 @@ public struct AlertBook: Sendable {
     /// Whether the alert may escalate again: no measure that stops it (PROTOCOL 4.4: any queue's, or one of the
     /// route's `stops_on`), not closed, and below the policy's maximum.
     private func canEscalate(_ a: Alert) -> Bool {
-        !a.handling.stopsEscalation(stopsOn: route(of: a).stopsOn) && a.escalation < maxEscalations(of: a)
+        // PROTOCOL 4.5: an incident is for vcet alone; a non-Radex member of one does not escalate.
+        if case .incident = a.kind { return false }
+        if a.incident != nil && !a.radex { return false }
+        return !a.handling.stopsEscalation(stopsOn: route(of: a).stopsOn) && a.escalation < maxEscalations(of: a)
     }
 
     /// Schedules the alert's next escalation, if it can still escalate.
@@ -90,35 +95,143 @@ public struct AlertBook: Sendable {
     /// and its pending escalation.
     public mutating func adopt(_ a: Alert, key: BreachKey?) {
         alerts[a.id] = a
-        if let key { open[key] = a.id }
+        if let key {
+            open[key] = a.id
+            if key.kind == .communication_loss, let network = outages.networkOf[key.device] {
+                _ = outages.lose(key.device, network: network, alert: a.id, eventTs: a.eventTs.milliseconds)
+            }
+        }
         schedule(a)
         forgetIfDone(a.id)
     }
 
-    /// Applies one breach change detected at `detectedAt` (pipeline clock); returns the alert to store and publish.
+    /// Start-up, after the breach alerts were adopted: the incidents open in the database (PROTOCOL 4.5). Each keeps
+    /// its members still lost; one whose members changed while the server was down is republished, and one left
+    /// under `min_devices` is cleared at the latest recovery among its members (`recoveredAt`, device → the clearing
+    /// of its `communication_loss`), else at `startedAt`. Returns the alerts to store and publish.
+    public mutating func adoptIncidents(
+        _ incidents: [Alert], recoveredAt: [String: Timestamp], at startedAt: Timestamp
+    ) -> [Alert] {
+        var out: [Alert] = []
+        for var a in incidents {
+            guard let network = a.network, a.clearedAt == nil else { continue }
+            let before = a.devices ?? []
+            let still = before.filter { outages.lostAlert($0, network: network) != nil }
+            if still.count >= outages.settings.minDevices {
+                outages.adoptIncident(a.id, network: network, devices: still)
+                a.devices = still
+                alerts[a.id] = a
+                if still != before { out.append(a) }
+            } else {
+                a.devices = still
+                a.clearedAt = before.filter { !still.contains($0) }.compactMap { recoveredAt[$0] }.max() ?? startedAt
+                out.append(a)
+            }
+        }
+        return out
+    }
+
+    /// The dossiers in force: their radex flags, and their devices' networks (PROTOCOL 4.5).
+    public mutating func use(_ set: DossierSet) {
+        radex = set.radexByDossier
+        outages.networkOf = set.networkByDevice
+    }
+
+    /// Applies one breach change detected at `detectedAt` (pipeline clock); returns the alert to store and publish
+    /// (the breach's own; `apply(_:detectedAt:into:)` gives the incidents it changes too).
     public mutating func apply(_ change: BreachChange, detectedAt: Timestamp) -> Alert? {
+        var out: [Alert] = []
+        apply(change, detectedAt: detectedAt, into: &out)
+        return out.first
+    }
+
+    /// Applies one breach change detected at `detectedAt` (pipeline clock): appends the alerts to store and publish,
+    /// the breach's own first, then any network incident it raises, changes or clears and the members it links
+    /// (PROTOCOL 4.5).
+    public mutating func apply(_ change: BreachChange, detectedAt: Timestamp, into out: inout [Alert]) {
         switch change {
         case .raised(let key, let at):
-            guard open[key] == nil else { return nil }
-            let severity = key.kind.severity
-            let isRadex = radex[key.dossier] ?? false
-            let route = policy.route(radex: isRadex, severity: severity)
-            let a = Alert(
-                id: Alert.id(forNumber: nextNumber), dossier: key.dossier, device: key.device, kind: .breach(key.kind),
-                severity: severity, radex: isRadex, queues: route.queues.sorted(), zone: key.zone, eventTs: at,
-                detectedAt: detectedAt, policy: policy.version, protected: key.protected)
-            nextNumber += 1
-            open[key] = a.id
-            alerts[a.id] = a
-            schedule(a)
-            return a
+            guard open[key] == nil else { return }
+            raise(key, at: at, detectedAt: detectedAt, into: &out)
         case .cleared(let key, let at):
-            guard let id = open.removeValue(forKey: key), alerts[id] != nil else { return nil }
+            guard let id = open.removeValue(forKey: key), alerts[id] != nil else { return }
             alerts[id]?.clearedAt = at
-            let a = alerts[id]!
+            out.append(alerts[id]!)
             forgetIfDone(id)
-            return a
+            if key.kind == .communication_loss { recovered(key.device, alert: id, at: at, into: &out) }
         }
+    }
+
+    private mutating func raise(_ key: BreachKey, at: Timestamp, detectedAt: Timestamp, into out: inout [Alert]) {
+        let severity = key.kind.severity
+        let isRadex = radex[key.dossier] ?? false
+        var queues = policy.route(radex: isRadex, severity: severity).queues.sorted()
+        let id = issueID()
+        let network = key.kind == .communication_loss ? outages.networkOf[key.device] : nil
+        var incident: String?
+        var outbreak: (devices: [String], eventTs: Int64)?
+        if let network {
+            incident = outages.lose(key.device, network: network, alert: id, eventTs: at.milliseconds)
+            if incident == nil { outbreak = outages.outbreak(of: network) }
+        }
+        let newIncident = outbreak.map { _ in issueID() }
+        if let newIncident, outbreak!.devices.contains(key.device) { incident = newIncident }
+        if incident != nil && !isRadex { queues = [.vcet] }
+        let a = Alert(
+            id: id, dossier: key.dossier, device: key.device, kind: .breach(key.kind), severity: severity,
+            radex: isRadex, queues: queues, zone: key.zone, eventTs: at, detectedAt: detectedAt,
+            policy: policy.version, protected: key.protected, incident: incident)
+        open[key] = a.id
+        alerts[a.id] = a
+        schedule(a)
+        out.append(a)
+        if let network, let newIncident, let outbreak {
+            begin(newIncident, network: network, outbreak: outbreak, detectedAt: detectedAt, into: &out)
+        } else if let network, let incident {
+            republish(incident, network: network, into: &out)
+        }
+    }
+
+    /// A new `network_outage` incident over `outbreak`'s devices; their open alerts are linked to it.
+    private mutating func begin(
+        _ id: String, network: String, outbreak: (devices: [String], eventTs: Int64), detectedAt: Timestamp,
+        into out: inout [Alert]
+    ) {
+        outages.begin(id, network: network, devices: outbreak.devices)
+        let kind = IncidentKind.network_outage
+        let incident = Alert(
+            id: id, dossier: "", device: nil, kind: .incident(kind), severity: kind.severity, radex: false,
+            queues: [.vcet], zone: nil, eventTs: Timestamp(milliseconds: outbreak.eventTs), detectedAt: detectedAt,
+            policy: policy.version, network: network, devices: outbreak.devices)
+        alerts[id] = incident
+        out.append(incident)
+        for device in outbreak.devices {
+            guard let member = outages.lostAlert(device, network: network), alerts[member]?.incident != id else {
+                continue
+            }
+            alerts[member]?.incident = id
+            out.append(alerts[member]!)
+            forgetIfDone(member)
+        }
+    }
+
+    /// The incident with its devices as they are now (PROTOCOL 4.5: republished as devices join or recover).
+    private mutating func republish(_ incident: String, network: String, into out: inout [Alert]) {
+        guard alerts[incident] != nil else { return }
+        alerts[incident]?.devices = outages.members(of: network)
+        out.append(alerts[incident]!)
+    }
+
+    /// A lost device of a network recovered at `at`: its incident is republished, and cleared when fewer than
+    /// `min_devices` of its devices are still lost.
+    private mutating func recovered(_ device: String, alert: String, at: Timestamp, into out: inout [Alert]) {
+        guard let network = outages.network(ofLost: device), outages.lostAlert(device, network: network) == alert,
+            let (incident, ended) = outages.recover(device, network: network), var a = alerts[incident]
+        else { return }
+        a.devices = (a.devices ?? []).filter { $0 != device }
+        if ended { a.clearedAt = at }
+        alerts[incident] = ended ? nil : a
+        out.append(a)
     }
 
     /// Escalations due at or before `now`: each is one more escalation of a live alert whose handling has no

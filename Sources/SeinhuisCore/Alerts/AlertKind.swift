@@ -11,9 +11,12 @@ public enum AlertKind: Hashable, Sendable, CaseIterable, RawRepresentable, Custo
     case breach(BreachKind)
     /// A dossier's six-monthly review is due or overdue (no device).
     case reviewNotice(ReviewNotice.Kind)
+    /// (1.1) An incident of the monitoring network itself, about many devices and no one dossier (PROTOCOL 4.5).
+    case incident(IncidentKind)
 
     public static var allCases: [AlertKind] {
         BreachKind.allCases.map(AlertKind.breach) + ReviewNotice.Kind.allCases.map(AlertKind.reviewNotice)
+            + IncidentKind.allCases.map(AlertKind.incident)
     }
 
     /// The kind of a contract name; nil for a name no family knows.
@@ -22,6 +25,8 @@ public enum AlertKind: Hashable, Sendable, CaseIterable, RawRepresentable, Custo
             self = .breach(b)
         } else if let n = ReviewNotice.Kind(rawValue: rawValue) {
             self = .reviewNotice(n)
+        } else if let i = IncidentKind(rawValue: rawValue) {
+            self = .incident(i)
         } else {
             return nil
         }
@@ -32,6 +37,7 @@ public enum AlertKind: Hashable, Sendable, CaseIterable, RawRepresentable, Custo
         switch self {
         case .breach(let b): b.rawValue
         case .reviewNotice(let n): n.rawValue
+        case .incident(let i): i.rawValue
         }
     }
 
@@ -48,6 +54,15 @@ public enum AlertKind: Hashable, Sendable, CaseIterable, RawRepresentable, Custo
         switch self {
         case .breach(let b): b.severity
         case .reviewNotice(let n): n.severity
+        case .incident(let i): i.severity
         }
     }
+}
+
+/// (1.1) The incidents of the monitoring network (PROTOCOL 4.5).
+public enum IncidentKind: String, Sendable, CaseIterable {
+    /// At least `min_devices` devices of one network lost within `window_s`.
+    case network_outage
+
+    public var severity: Severity { .high }
 }

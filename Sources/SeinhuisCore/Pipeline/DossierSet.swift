@@ -6,6 +6,8 @@ public struct DossierSet: Sendable, Equatable {
     public let versions: [Int64]
     public let radexByDossier: [String: Bool]
     public let devices: Set<String>
+    /// (1.1) Device → the network it reports through, for the devices that name one (PROTOCOL 3, 4.5).
+    public let networkByDevice: [String: String]
 
     public init(_ dossiers: [Dossier], versions: [Int64]? = nil) {
         self.dossiers = dossiers
@@ -13,6 +15,7 @@ public struct DossierSet: Sendable, Equatable {
         precondition(self.versions.count == dossiers.count, "one version per dossier")
         radexByDossier = Dictionary(dossiers.map { ($0.id, $0.radex) }, uniquingKeysWith: { $1 })
         devices = Set(dossiers.flatMap(\.boundDevices))
+        networkByDevice = Dictionary(dossiers.flatMap(\.networks), uniquingKeysWith: { a, _ in a })
     }
 
     public static let empty = DossierSet([])

@@ -74,7 +74,7 @@ extension Pipeline where Order == LiveOrder {
         recovery = nil
         var summary = RecoverySummary(events: log.events, notEvaluated: log.notEvaluated)
         book = AlertBook(policy: settings.policy, nextNumber: max(nextAlertNumber, book.nextNumber))
-        book.radex = dossiers.radexByDossier
+        book.use(dossiers)
         var openNow = Set(order.engine.openBreaches)
         var out: [Alert] = []
         // Newest first: should the store hold two open alerts of one breach, the newest is the one re-attached.
@@ -94,16 +94,23 @@ extension Pipeline where Order == LiveOrder {
                 summary.cleared += 1
             }
         }
+        let recovered = Dictionary(
+            out.filter { $0.kind == .breach(.communication_loss) }.compactMap { a in a.clearedAt.map { (a.device!, $0) } },
+            uniquingKeysWith: { a, b in max(a, b) })
+        let incidents = stored.filter { if case .incident = $0.kind { true } else { false } }
+        out += book.adoptIncidents(incidents, recoveredAt: recovered, at: startedAt)
         let toRaise = openNow.map { ($0, log.raised[$0] ?? startedAt) }.sorted {
             ($0.1, $0.0.description) < ($1.1, $1.0.description)
         }
         for (key, at) in toRaise {
-            if let a = book.apply(.raised(key, at: at), detectedAt: startedAt) {
-                out.append(a)
-                summary.raised += 1
-            }
+            let before = out.count
+            book.apply(.raised(key, at: at), detectedAt: startedAt, into: &out)
+            if out.count > before { summary.raised += 1 }
         }
-        return (out.sorted { $0.id < $1.id }, summary)
+        // One publication per alert, its latest (an incident may change more than once here).
+        var latest: [String: Alert] = [:]
+        for a in out { latest[a.id] = a }
+        return (latest.values.sorted { $0.id < $1.id }, summary)
     }
 }
 

@@ -98,7 +98,7 @@ extension Pipeline where Order == LiveOrder {
         p.order.restore(engine)
         p.dossiers = dossiers
         p.intake.useDevices(journalIDs)
-        p.book.radex = p.dossiers.radexByDossier
+        p.book.use(p.dossiers)
         p.eventsSinceSnapshot = 0
         return p
     }

@@ -99,9 +99,10 @@ public final class Pipeline<Order: EventOrder> {
         } else {
             for c in changes {
                 if Order.escalatesOnItsOwn { escalate(dueBy: c.detectedAt - 1) }
-                guard let a = book.apply(c.change, detectedAt: c.detectedAt) else { continue }
+                let before = alerts.count
+                book.apply(c.change, detectedAt: c.detectedAt, into: &alerts)
+                guard alerts.count > before else { continue }
                 if c.change.isRaised { tally.raised += 1 } else { tally.cleared += 1 }
-                alerts.append(a)
             }
         }
         changes.removeAll(keepingCapacity: true)
@@ -138,7 +139,7 @@ public final class Pipeline<Order: EventOrder> {
     func load(_ set: DossierSet, journalIDs: [String: Int64], at: Timestamp) {
         dossiers = set
         intake.useDevices(journalIDs)
-        book.radex = set.radexByDossier
+        book.use(set)
         order.load(set.dossiers, at: at, into: &changes)
         if !changes.isEmpty { collect() }
     }
