@@ -130,14 +130,14 @@ struct StoreTests {
             severity: .critical, radex: false, queues: [.vcet], zone: nil, eventTs: ts, detectedAt: ts, policy: "v1")
         try store.transaction { try store.save(a, at: ts) }
         // As a newer version would have written it.
-        try store.db.execute("UPDATE alert SET breach = 'network_outage' WHERE id = 'A-000000001'")
-        let unknownKind = StoredAlertError(alertID: "A-000000001", column: "breach", value: "network_outage")
+        try store.db.execute("UPDATE alert SET breach = 'network_storm' WHERE id = 'A-000000001'")
+        let unknownKind = StoredAlertError(alertID: "A-000000001", column: "breach", value: "network_storm")
         #expect(throws: unknownKind) { try store.alerts() }
         #expect(throws: unknownKind) { try store.alert(id: "A-000000001") }
         #expect(throws: unknownKind) {
             try store.latencyRecords(from: .distantPast, to: .distantFuture) { _, _, _ in nil }
         }
-        #expect(unknownKind.description.hasPrefix(#"alert A-000000001 in the database has breach "network_outage""#))
+        #expect(unknownKind.description.hasPrefix(#"alert A-000000001 in the database has breach "network_storm""#))
         try store.db.execute("UPDATE alert SET breach = 'strap_tamper', severity = 'urgent' WHERE id = 'A-000000001'")
         #expect(throws: StoredAlertError(alertID: "A-000000001", column: "severity", value: "urgent")) {
             try store.alerts()
