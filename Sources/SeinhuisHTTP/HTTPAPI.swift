@@ -38,6 +38,7 @@ public enum HTTPAPI {
         ConsoleAPI.addSessionRoutes(to: router, sessions: sessions)
         addAlertRoutes(to: router.requiring(.readAlerts, sessions), store: store, live: live)
         addActionRoutes(to: router.requiring(.actOnAlerts, sessions), store: store, live: live, changed: changed)
+        addIncidentRoutes(to: router.requiring(.actOnAlerts, sessions), store: store, live: live, changed: changed)
         addChangeFeedRoute(to: router.requiring(.readAlerts, sessions), store: store)
         ConsoleAPI.addRoutes(
             to: router, store: store, live: live, sessions: sessions, policy: policy, reviewScope: reviewScope)

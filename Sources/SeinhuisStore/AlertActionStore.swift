@@ -50,7 +50,35 @@ extension Store {
     public func act(_ action: AlertAction, on alertID: String, as actor: ActingUser, at: Timestamp) throws
         -> (Alert, [ActionRecord])
     {
+        try db.transaction { try actWithin(action, on: alertID, as: actor, at: at) }
+    }
+
+    /// (1.1) One action for a whole network incident (PROTOCOL 4.5; docs/API.md): the action on the incident and on
+    /// each of its member alerts of a non-Radex dossier that the actor's queue has reached and not closed, in one
+    /// transaction, each recorded and audited as if taken on its own. Radex members are left to be handled one by
+    /// one. Returns the incident and the members acted on, each with what was recorded.
+    public func actOnIncident(_ action: AlertAction, incident id: String, as actor: ActingUser, at: Timestamp) throws
+        -> [(Alert, [ActionRecord])]
+    {
         try db.transaction {
+            guard let incident = try alert(id: id), case .incident = incident.kind else {
+                throw AlertActionError("\(id) is no network incident")
+            }
+            var out = [try actWithin(action, on: id, as: actor, at: at)]
+            var f = AlertFilter()
+            f.incident = id
+            for m in try alerts(f) where !m.radex && m.handling.queues.contains(actor.queue) {
+                guard m.handling.byQueue[actor.queue]?.state != .closed else { continue }
+                out.append(try actWithin(action, on: m.id, as: actor, at: at))
+            }
+            return out
+        }
+    }
+
+    private func actWithin(_ action: AlertAction, on alertID: String, as actor: ActingUser, at: Timestamp) throws
+        -> (Alert, [ActionRecord])
+    {
+        do {
             guard let before = try storedHandling(alertID: alertID) else {
                 throw AlertActionError("no alert \(alertID)")
             }

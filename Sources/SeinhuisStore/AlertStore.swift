@@ -105,6 +105,8 @@ extension Store {
         public var afterID: String?
         public var limit: Int?
         public var openBreachesOnly = false
+        /// (1.1) Only the members of this network incident (PROTOCOL 4.5).
+        public var incident: String?
         /// Only alerts not yet closed (the console's working list); with `queue`, not closed by that queue.
         public var activeOnly = false
         /// Newest first (the console) instead of oldest first (catch-up).
@@ -142,6 +144,10 @@ extension Store {
             b.append(.integer(Int64(a.drop(while: { !$0.isNumber })) ?? 0))
         }
         if f.openBreachesOnly { sql += " AND cleared_at IS NULL" }
+        if let i = f.incident {
+            sql += " AND incident = ?"
+            b.append(.text(i))
+        }
         if f.activeOnly {
             // With a queue: not closed by that queue (its own handling, PROTOCOL 4.4), whatever the others did.
             if let q = f.queue {
