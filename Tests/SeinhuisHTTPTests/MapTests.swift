@@ -134,6 +134,83 @@ struct MapTests {
         try await server.stop()
     }
 
+    /// (1.1) A protected person's position: on the map of the roles with the full conditions, never on dispatch's
+    /// (CIC, police), not even in the alert about them. And the networks in outage, for the roles that see vcet.
+    @Test func protectedPersonsOnlyForConditionsRolesAndOutagesOnlyForVcet() async throws {
+        let db = temporaryDatabase()
+        try ReviewFixtures.importDossiers(
+            db,
+            """
+            [{"id":"D-P-1","subject":"S-P1","radex":true,"mandate":"pretrial","start":"2020-01-01",
+              "devices":[{"id":"TAG-P1","network":"carrier-a"}],"home":{"lat":51.0,"lon":3.7,"radius_m":100},
+              "protected":[{"id":"P-01","device":"VIC-P1","radius_m":1000}],"comms_timeout_s":86400},
+             {"id":"D-P-2","subject":"S-P2","radex":false,"mandate":"sentence","start":"2020-01-01",
+              "devices":[{"id":"TAG-P2","network":"carrier-a"}],"home":{"lat":51.1,"lon":3.8,"radius_m":100},
+              "comms_timeout_s":86400}]
+            """)
+        for role in Role.allCases { try addUser(db, "u-\(role.rawValue)", role) }
+        let server = RunningServer(db: db)
+        try await server.start()
+        let client = Client(server)
+        let ctx = try ZMQContext()
+        let push = try ZMQSocket(ctx, .push)
+        try push.connect(server.config.ingestEndpoint)
+        // The person at 51.0333, 3.7333; the tag twice within 300 m and 120 s of it: victim_proximity (Radex: all four).
+        try push.send(Self.position("VIC-P1", 1, 51.0333, 3.7333, acc: 10, ago: 6))
+        try push.send(Self.position("TAG-P1", 1, 51.0340, 3.7340, acc: 10, ago: 5))
+        try push.send(Self.position("TAG-P1", 2, 51.0341, 3.7341, acc: 10, ago: 4))
+        var alert: Alert?
+        for _ in 0..<200 where alert == nil {
+            alert = try Store(path: db).alerts().first { $0.kind == .breach(.victim_proximity) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let a = try #require(alert)
+        #expect(a.queues.contains(.police) && a.protected == "P-01")
+        // An open network incident of carrier-a over TAG-P2 (written once serve has stored its own alerts:
+        // at its start serve would find no member lost and clear it).
+        let now = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        let store = try Store(path: db)
+        try store.transaction {
+            try store.save(
+                Alert(
+                    id: Alert.id(forNumber: 900), dossier: "", device: nil, kind: .incident(.network_outage),
+                    severity: .high, radex: false, queues: [.vcet], zone: nil, eventTs: now, detectedAt: now,
+                    policy: "v1", network: "carrier-a", devices: ["TAG-P2"]), at: now)
+        }
+        var admin = try await client.send("GET", "/api/v1/map", as: "u-admin")
+        for _ in 0..<100 where ((admin.object["protected"] as? [[String: Any]])?.first?["fix"] is NSNull) {
+            try await Task.sleep(for: .milliseconds(50))
+            admin = try await client.send("GET", "/api/v1/map", as: "u-admin")
+        }
+        for user in ["u-admin", "u-operator", "u-coordinator"] {
+            let r = try await client.send("GET", "/api/v1/map?svg=1", as: user)
+            let persons = r.object["protected"] as? [[String: Any]] ?? []
+            #expect(persons.map { $0["id"] as? String } == ["P-01"], "\(user)")
+            #expect((persons.first?["fix"] as? [String: Any])?["lat"] as? Double == 51.0333, "\(user)")
+            let svg = r.object["svg"] as? String ?? ""
+            #expect(svg.contains(#"data-protected="P-01""#), "\(user)")
+            // The person's device is no tag of the map.
+            #expect(devices(r)["VIC-P1"] == nil)
+        }
+        // Dispatch sees the tag of its alert, never the person: no key, no device, no coordinate, not in the SVG.
+        for user in ["u-police", "u-cic"] {
+            let r = try await client.send("GET", "/api/v1/map?svg=1", as: user)
+            #expect(Set(devices(r).keys) == ["TAG-P1"], "\(user)")
+            #expect(r.object["protected"] == nil, "\(user)")
+            #expect(!r.text.contains("VIC-P1") && !r.text.contains("51.0333") && !r.text.contains("P-01"), "\(user)")
+            let page = try await client.send("GET", "/console/map", as: user)
+            #expect(!page.text.contains("VIC-P1") && !page.text.contains("51.0333"), "\(user)")
+            #expect((r.object["networks_down"] as? [Any])?.isEmpty == true, "\(user): the incident is vcet's")
+        }
+        // The outage: on the operator's map, with the lost device marked and linked to the incident.
+        let op = try await client.send("GET", "/api/v1/map?svg=1", as: "u-operator")
+        let down = op.object["networks_down"] as? [[String: Any]] ?? []
+        #expect(down.count == 1 && down.first?["network"] as? String == "carrier-a")
+        #expect(down.first?["devices"] as? [String] == ["TAG-P2"] && down.first?["incident"] as? String == "A-000000900")
+        #expect(devices(op)["TAG-P2"]?["outage"] as? String == "A-000000900" && devices(op)["TAG-P1"]?["outage"] == nil)
+        try await server.stop()
+    }
+
     @Test func theMapDrawsMarkersZonesAndTheBreach() throws {
         let home = GeoCircle(center: GeoPoint(lat: 51.05, lon: 3.72), radiusMetres: 60)
         let zone = Zone(

@@ -43,11 +43,24 @@ struct LiveMap: Sendable {
     var areas: [Area]
     /// Zones of open breaches, as `dossier/zone`.
     var breachZones: Set<String>
-    // Extension points, filled by nothing yet (no invented data): protected persons (only when
-    // `scope.showsProtectedPersons`) and networks in outage (PROTOCOL 1.1, 4.5) come with the dossier model's 1.1
-    // fields. The JSON carries them as empty lists so consumers can rely on the keys.
-    var protectedPersons: [String] = []
-    var networksDown: [String] = []
+    /// (1.1) Protected persons at their latest fix: only for roles with the full conditions
+    /// (`scope.showsProtectedPersons`), never for CIC or police.
+    var protectedPersons: [Person] = []
+    /// (1.1) The networks with an open `network_outage` incident (PROTOCOL 4.5): only for roles that see `vcet`.
+    var networksDown: [Outage] = []
+
+    struct Person: Sendable {
+        var id: String
+        var dossier: String
+        var device: String
+        var fix: LatestFix?
+    }
+
+    struct Outage: Sendable {
+        var incident: String
+        var network: String
+        var devices: [String]
+    }
 
     static let maxAlerts = 10_000
 
@@ -88,14 +101,32 @@ struct LiveMap: Sendable {
                 devices.append(Device(device: t, dossier: d.id, radex: d.radex, fix: nil, breaches: b))
             }
         }
-        let fixes = try store.latestFixes(devices: devices.map(\.device))
+        var persons: [Person] = []
+        if scope.showsProtectedPersons {
+            for d in dossiers { for p in d.protected { persons.append(Person(id: p.id, dossier: d.id, device: p.device)) } }
+        }
+        let fixes = try store.latestFixes(devices: devices.map(\.device) + persons.map(\.device))
+        for i in persons.indices { persons[i].fix = fixes[persons[i].device] }
         let limits = Dictionary(dossiers.map { ($0.id, $0.rules?.maxAccuracyMetres) }, uniquingKeysWith: { a, _ in a })
         for i in devices.indices {
             guard let fix = fixes[devices[i].device] else { continue }
             if let limit = limits[devices[i].dossier] ?? nil, fix.acc > limit { continue }
             devices[i].fix = fix
         }
-        return LiveMap(scope: scope, at: at, devices: devices, areas: areas, breachZones: breachZones)
+        return LiveMap(
+            scope: scope, at: at, devices: devices, areas: areas, breachZones: breachZones, protectedPersons: persons,
+            networksDown: try outages(scope, store))
+    }
+
+    /// The open network incidents, for roles that see the `vcet` queue (the only queue an incident reaches).
+    private static func outages(_ scope: MapScope, _ store: Store) throws -> [Outage] {
+        guard AccessPolicy.allows(scope.role, alertQueues: [.vcet]) else { return [] }
+        var f = Store.AlertFilter(queue: .vcet, limit: maxAlerts)
+        f.openBreachesOnly = true
+        return try store.alerts(f).compactMap { a in
+            guard case .incident = a.kind, let network = a.network else { return nil }
+            return Outage(incident: a.id, network: network, devices: a.devices ?? [])
+        }
     }
 
     /// The dossiers on the map, active now: all of them, or those the role's alerts name.
@@ -122,7 +153,12 @@ struct LiveMap: Sendable {
             return SVGMap.Marker(
                 device: d.device, dossier: d.dossier, point: GeoPoint(lat: f.lat, lon: f.lon), acc: f.acc,
                 ts: Timestamp(milliseconds: f.ts), breach: d.breaches.first?.kind.rawValue,
-                alertID: d.breaches.first?.id)
+                alertID: d.breaches.first?.id, outage: outage(of: d.device))
+        } + protectedPersons.compactMap { p -> SVGMap.Marker? in
+            guard let f = p.fix else { return nil }
+            return SVGMap.Marker(
+                device: p.device, dossier: p.dossier, point: GeoPoint(lat: f.lat, lon: f.lon), acc: f.acc,
+                ts: Timestamp(milliseconds: f.ts), protected: p.id)
         }
         let zones = areas.flatMap { a in a.zones.map { z in Zone(id: a.dossier + "/" + z.id, kind: z.kind, shape: z.shape) } }
         let homes = areas.compactMap(\.home)
@@ -137,8 +173,41 @@ struct LiveMap: Sendable {
         o.string("view", scope.role.dossierView.rawValue)
         o.raw("devices", "[" + devices.map { deviceJSON($0) }.joined(separator: ",") + "]")
         o.raw("dossiers", "[" + areas.map(Self.areaJSON).joined(separator: ",") + "]")
-        if scope.showsProtectedPersons { o.raw("protected", "[]") }
-        o.raw("networks_down", "[]")
+        if scope.showsProtectedPersons {
+            o.raw("protected", "[" + protectedPersons.map { personJSON($0) }.joined(separator: ",") + "]")
+        }
+        o.raw("networks_down", "[" + networksDown.map(Self.outageJSON).joined(separator: ",") + "]")
+        return o.finish()
+    }
+
+    /// The open incident a device is lost in, if any.
+    func outage(of device: String) -> String? { networksDown.first { $0.devices.contains(device) }?.incident }
+
+    private func fixJSON(_ fix: LatestFix?) -> String {
+        guard let f = fix else { return "null" }
+        var p = JSONObjectWriter()
+        p.string("ts", Timestamp(milliseconds: f.ts).rfc3339)
+        p.double("lat", f.lat)
+        p.double("lon", f.lon)
+        p.double("acc", f.acc)
+        p.raw("age_s", "\(max(0, (at.milliseconds - f.ts) / 1000))")
+        return p.finish()
+    }
+
+    private func personJSON(_ p: Person) -> String {
+        var o = JSONObjectWriter()
+        o.string("id", p.id)
+        o.string("dossier", p.dossier)
+        o.string("device", p.device)
+        o.raw("fix", fixJSON(p.fix))
+        return o.finish()
+    }
+
+    private static func outageJSON(_ n: Outage) -> String {
+        var o = JSONObjectWriter()
+        o.string("incident", n.incident)
+        o.string("network", n.network)
+        o.strings("devices", n.devices)
         return o.finish()
     }
 
@@ -147,17 +216,8 @@ struct LiveMap: Sendable {
         o.string("device", d.device)
         o.string("dossier", d.dossier)
         o.bool("radex", d.radex)
-        if let f = d.fix {
-            var p = JSONObjectWriter()
-            p.string("ts", Timestamp(milliseconds: f.ts).rfc3339)
-            p.double("lat", f.lat)
-            p.double("lon", f.lon)
-            p.double("acc", f.acc)
-            p.raw("age_s", "\(max(0, (at.milliseconds - f.ts) / 1000))")
-            o.raw("fix", p.finish())
-        } else {
-            o.raw("fix", "null")
-        }
+        o.raw("fix", fixJSON(d.fix))
+        if let incident = outage(of: d.device) { o.string("outage", incident) }
         let breaches = d.breaches.map { a -> String in
             var b = JSONObjectWriter()
             b.string("alert", a.id)

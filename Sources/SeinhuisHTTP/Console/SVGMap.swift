@@ -15,6 +15,10 @@ struct SVGMap {
         /// The open breach to show (kind), and the alert it links to; nil: none.
         var breach: String?
         var alertID: String?
+        /// (1.1) Lost in this open network incident (drawn muted, linked to it).
+        var outage: String?
+        /// (1.1) A protected person's device: the person's id (drawn as a diamond, never linked).
+        var protected: String?
     }
 
     /// The centre of the projection.
@@ -187,17 +191,33 @@ struct SVGMap {
     private func renderMarkers(_ fr: Frame) -> String {
         let e = HTML.escape
         return markers.map { m in
+            if let person = m.protected { return protectedMarker(m, person, fr) }
             let p = local(m.point)
             let x = f(fr.x(p.x)), y = f(fr.y(p.y))
-            let cls = "device" + (m.breach == nil ? "" : " device-breach")
-            let title = "\(m.device) · \(m.dossier) · \(m.ts.rfc3339) ±\(f(m.acc)) m" + (m.breach.map { " · " + $0 } ?? "")
+            let cls = "device" + (m.breach == nil ? "" : " device-breach") + (m.outage == nil ? "" : " device-outage")
+            let title =
+                "\(m.device) · \(m.dossier) · \(m.ts.rfc3339) ±\(f(m.acc)) m" + (m.breach.map { " · " + $0 } ?? "")
+                + (m.outage.map { " · network_outage " + $0 } ?? "")
             var dot =
                 #"<circle class="acc" cx="\#(x)" cy="\#(y)" r="\#(r(m.acc, fr))"/><circle class="dev-dot" cx="\#(x)" cy="\#(y)" r="6"><title>\#(e(title))</title></circle>"#
-            if let id = m.alertID { dot = #"<a href="/console/alert/\#(e(id))">\#(dot)</a>"# }
+            if let id = m.alertID ?? m.outage { dot = #"<a href="/console/alert/\#(e(id))">\#(dot)</a>"# }
             return
                 #"<g class="\#(cls)" data-device="\#(e(m.device))" data-dossier="\#(e(m.dossier))" data-lat="\#(m.point.lat)" data-lon="\#(m.point.lon)">\#(dot)"#
                 + #"<text class="map-label dev-label" x="\#(x)" y="\#(f(fr.y(p.y) - 10))">\#(e(m.device))</text></g>"#
         }.joined()
+    }
+
+    /// A protected person: a diamond and their id (`P-01`), never their dossier's subject.
+    private func protectedMarker(_ m: Marker, _ person: String, _ fr: Frame) -> String {
+        let e = HTML.escape
+        let p = local(m.point)
+        let x = fr.x(p.x), y = fr.y(p.y)
+        let title = "\(person) · \(m.dossier) · \(m.ts.rfc3339) ±\(f(m.acc)) m"
+        return
+            #"<g class="protected" data-protected="\#(e(person))" data-dossier="\#(e(m.dossier))" data-lat="\#(m.point.lat)" data-lon="\#(m.point.lon)">"#
+            + #"<circle class="acc" cx="\#(f(x))" cy="\#(f(y))" r="\#(r(m.acc, fr))"/>"#
+            + #"<path class="prot-mark" d="M\#(f(x)) \#(f(y - 8)) l8 8 l-8 8 l-8 -8 z"><title>\#(e(title))</title></path>"#
+            + #"<text class="map-label prot-label" x="\#(f(x))" y="\#(f(y - 12))">\#(e(person))</text></g>"#
     }
 
     /// A round number of metres about a fifth of the width.
