@@ -11,6 +11,8 @@ struct AlertContext: Sendable {
     var events: [DeviceEvent]
     /// The position events of `events`, oldest first, at most `maxFixes`.
     var fixes: [DeviceEvent]
+    /// (1.1) A network incident's member alerts (PROTOCOL 4.5); empty for other alerts.
+    var members: [Alert] = []
 
     /// The window of events shown around the moment of the breach.
     static let before: Int64 = 30 * 60_000
@@ -37,9 +39,15 @@ struct AlertContext: Sendable {
             }
         }
         let fixes = Array(events.filter { $0.kind == .position }.suffix(maxFixes))
+        var members: [Alert] = []
+        if case .incident = alert.kind {
+            var f = Store.AlertFilter()
+            f.incident = alert.id
+            members = try store.alerts(f)
+        }
         return AlertContext(
             alert: alert, actions: try store.actions(alertID: alert.id), view: role.dossierView, dossier: dossier,
-            events: events, fixes: fixes)
+            events: events, fixes: fixes, members: members)
     }
 
     /// The zones the role sees: all of them, or (dispatch) only the zone of the breach.

@@ -31,6 +31,7 @@ enum AlertPage {
             \(HTML.severityBadge(a.severity)) \(a.radex ? HTML.radexBadge : "") \(summary)
             <span id="live" class="live off">connecting…</span></header>
             \(HandlingTable.render(a, actions: c.actions, role: user.role))
+            \(IncidentPanel.render(a, members: c.members, user: user, lang: .standard))
             <div class="grid">
             <section><h2>Alert</h2><table class="facts">\(factRows(a))</table>
             <h2>Action log</h2><ol class="log" id="log">\(log(c.actions))</ol></section>
@@ -47,6 +48,7 @@ enum AlertPage {
             title: a.id, user: user, active: "queue-\(follow.rawValue)", body: body,
             script:
                 "Console.detail(\(HTML.scriptJSON(a.json)), \(JSONObjectWriter.quoted(follow.rawValue)), \(mine), \(actions));"
+                + "Console.incident(\(JSONObjectWriter.quoted(a.id)), \(JSONObjectWriter.quoted(follow.rawValue)));"
         )
     }
 

@@ -79,7 +79,9 @@ enum Assets {
         .device-breach .dev-dot{fill:var(--crit)}.device-breach .acc{fill:rgba(200,30,30,.15);stroke:var(--crit);stroke-width:2}
         .device-breach .dev-label{fill:var(--crit);font-weight:700}.device-outage .dev-dot{fill:#9ca3af;stroke-dasharray:2 2}
         .prot-mark{fill:#7c3aed;stroke:#fff;stroke-width:2}.protected .acc{fill:rgba(124,58,237,.10);stroke:rgba(124,58,237,.5)}
-        .prot-label{fill:#7c3aed;font-weight:700}.key-dev{background:#1d4ed8;border:1px solid #fff}.en{color:var(--muted);font-weight:400}
+        .prot-label{fill:#7c3aed;font-weight:700}
+        .incident{border:1px solid var(--line,#ccc);border-radius:6px;padding:.5rem 1rem;margin:1rem 0}.incident-form label{margin-right:1rem}
+        .members tr.radex td{background:rgba(200,30,30,.06)}.incident-link{margin:.5rem 0}.key-dev{background:#1d4ed8;border:1px solid #fff}.en{color:var(--muted);font-weight:400}
         table.handling time{font-size:12px}.after{color:var(--muted);font-size:12px}.log-queue{color:var(--muted);font-size:12px}
         """
 }
