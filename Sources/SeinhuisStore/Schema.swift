@@ -221,6 +221,10 @@ enum Schema {
         """
         ALTER TABLE alert ADD COLUMN protected TEXT;
         """,
+        // 12: each console user's language (`nl`, `fr`, `en`; null: the browser's Accept-Language, else Dutch).
+        """
+        ALTER TABLE user ADD COLUMN language TEXT;
+        """,
     ]
 
     /// Data migrations in Swift, by the schema version they complete (run after its SQL, in its transaction).
