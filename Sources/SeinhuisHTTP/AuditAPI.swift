@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SeinhuisApp
 import SeinhuisCore
 import SeinhuisStore
 
@@ -25,13 +26,17 @@ enum AuditAPI {
             let params = request.uri.queryParameters
             switch parse(params, defaultLimit: AuditPage.pageSize, newestByDefault: true) {
             case .failure(let f):
-                return HTML.response(Pages.message("Audittrail", user, f.message), status: f.status)
+                let lang = ConsoleLanguage.of(request, user: user)
+                return HTML.response(
+                    Pages.message(Catalogue.text("console.audit", lang), user, lang, f.message), status: f.status)
             case .success(let query):
                 let verify = params.get("verify") == "1"
                 let (entries, result) = try await store.with { s in
                     (try s.auditRecords(query), verify ? try s.verifyAudit() : nil)
                 }
-                return HTML.response(AuditPage.render(entries, query: query, verification: result, user: user))
+                return HTML.response(AuditPage.render(
+                        entries, query: query, verification: result, user: user,
+                        lang: ConsoleLanguage.of(request, user: user)))
             }
         }
     }

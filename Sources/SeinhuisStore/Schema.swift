@@ -221,7 +221,11 @@ enum Schema {
         """
         ALTER TABLE alert ADD COLUMN protected TEXT;
         """,
-        // 12 (1.1): network outages (PROTOCOL 4.5). A `communication_loss` member names its incident; a
+        // 12: each console user's language (`nl`, `fr`, `en`; null: the browser's Accept-Language, else Dutch).
+        """
+        ALTER TABLE user ADD COLUMN language TEXT;
+        """,
+        // 13 (1.1): network outages (PROTOCOL 4.5). A `communication_loss` member names its incident; a
         // `network_outage` incident its network and its devices still lost (comma-separated), and `dossier` ''.
         """
         ALTER TABLE alert ADD COLUMN incident TEXT;

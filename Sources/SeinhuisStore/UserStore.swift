@@ -8,6 +8,8 @@ public struct ConsoleUser: Sendable, Equatable {
     public var createdAt: Timestamp
     public var passwordChangedAt: Timestamp
     public var disabled: Bool
+    /// The language the user chose for the console (`nl`, `fr`, `en`); nil: the browser's, else Dutch.
+    public var language: String?
 }
 
 /// A user's session as the server sees it after looking up a token.
@@ -15,11 +17,14 @@ public struct SessionUser: Sendable, Equatable {
     public var name: String
     public var role: Role
     public var expiresAt: Timestamp
+    /// The account's stored language preference (`nl`, `fr`, `en`), nil when none is set.
+    public var language: String?
 
-    public init(name: String, role: Role, expiresAt: Timestamp) {
+    public init(name: String, role: Role, expiresAt: Timestamp, language: String? = nil) {
         self.name = name
         self.role = role
         self.expiresAt = expiresAt
+        self.language = language
     }
 }
 
@@ -82,16 +87,28 @@ extension Store {
         }
     }
 
+    /// Sets (or with nil clears) a user's language preference. Audited as `user.language` by `actor`.
+    public func setLanguage(
+        name: String, _ language: String?, by actor: String, actorRole: String? = nil, at: Timestamp
+    ) throws {
+        try db.transaction {
+            guard try user(name: name) != nil else { throw UserError("no user \(name)") }
+            try db.cached("UPDATE user SET language = ? WHERE name = ?")
+                .run([language.map { .text($0) } ?? .null, .text(name)])
+            try audit(
+                actor: actor, action: "user.language", subject: name, detail: language ?? "none", at: at,
+                role: actorRole)
+        }
+    }
+
+    static let userColumns = "name, role, password_hash, created_at, password_changed_at, disabled, language"
+
     public func users() throws -> [ConsoleUser] {
-        try loadUsers(
-            "SELECT name, role, password_hash, created_at, password_changed_at, disabled FROM user ORDER BY name", [])
+        try loadUsers("SELECT \(Self.userColumns) FROM user ORDER BY name", [])
     }
 
     public func user(name: String) throws -> ConsoleUser? {
-        try loadUsers(
-            "SELECT name, role, password_hash, created_at, password_changed_at, disabled FROM user WHERE name = ?",
-            [.text(name)]
-        ).first
+        try loadUsers("SELECT \(Self.userColumns) FROM user WHERE name = ?", [.text(name)]).first
     }
 
     private func loadUsers(_ sql: String, _ b: [SQLValue]) throws -> [ConsoleUser] {
@@ -104,7 +121,7 @@ extension Store {
                 ConsoleUser(
                     name: r.text(0), role: Role(rawValue: r.text(1)) ?? .police, passwordHash: r.text(2),
                     createdAt: Timestamp(milliseconds: r.int(3)), passwordChangedAt: Timestamp(milliseconds: r.int(4)),
-                    disabled: r.int(5) != 0))
+                    disabled: r.int(5) != 0, language: r.optionalText(6)))
         }
         return out
     }
@@ -129,14 +146,16 @@ extension Store {
     public func sessionUser(tokenHash: String, at: Timestamp) throws -> SessionUser? {
         let s = try db.cached(
             """
-            SELECT u.name, u.role, s.expires_at FROM session s JOIN user u ON u.name = s.user
+            SELECT u.name, u.role, s.expires_at, u.language FROM session s JOIN user u ON u.name = s.user
             WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0
             """)
         try s.bind([.text(tokenHash), .integer(at.milliseconds)])
         var found: SessionUser?
         try s.forEach { r in
             if let role = Role(rawValue: r.text(1)) {
-                found = SessionUser(name: r.text(0), role: role, expiresAt: Timestamp(milliseconds: r.int(2)))
+                found = SessionUser(
+                    name: r.text(0), role: role, expiresAt: Timestamp(milliseconds: r.int(2)),
+                    language: r.optionalText(3))
             }
         }
         return found

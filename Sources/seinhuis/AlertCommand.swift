@@ -28,7 +28,8 @@ struct AlertCommand: ParsableCommand {
     static let measures = Measure.allCases.map(\.rawValue).joined(separator: ", ")
 
     static func perform(
-        _ action: AlertAction, _ id: String, _ database: DatabaseOptions, _ actor: ActorOption, _ queue: QueueOption
+        _ action: AlertAction, _ id: String, _ database: DatabaseOptions, _ actor: ActorOption, _ queue: QueueOption,
+        _ lang: Language
     ) throws {
         let store = try database.open()
         let role = try store.user(name: actor.name)?.role ?? .operator
@@ -37,16 +38,19 @@ struct AlertCommand: ParsableCommand {
         do {
             let who = ActingUser(name: account.name, role: account.role.rawValue, queue: q)
             let (alert, log) = try store.act(action, on: id, as: who, at: now())
-            let own = alert.handling[q]?.state.rawValue ?? "?"
+            let own = alert.handling[q].map { Catalogue.name("state", $0.state.rawValue, lang) } ?? "?"
+            let queueName = Catalogue.name("queue", q.rawValue, lang)
             if log.isEmpty {
-                print("\(alert.id): \(q.rawValue) already \(own); nothing recorded")
+                print(Catalogue.format("cli.alreadyDone", lang, alert.id, queueName, own))
             } else {
+                let done = log.map { Catalogue.name("action", $0.kind.rawValue, lang) }.joined(separator: ", ")
                 print(
-                    "\(alert.id): \(q.rawValue) \(own), alert \(alert.state.rawValue) (\(log.map(\.kind.rawValue).joined(separator: ", ")) by \(account.name))"
-                )
+                    Catalogue.format(
+                        "cli.acted", lang, alert.id, queueName, own, Catalogue.name("state", alert.state.rawValue, lang),
+                        done, account.name))
             }
         } catch let e as AlertActionError {
-            throw ValidationError("\(id): \(e.description)")
+            throw ValidationError(Catalogue.format("cli.refused", lang, id, e.description))
         }
     }
 
@@ -57,7 +61,8 @@ struct AlertCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actor: ActorOption
         @OptionGroup var queue: QueueOption
-        func run() throws { try AlertCommand.perform(.acknowledge, id, database, actor, queue) }
+        @OptionGroup var lang: LanguageOption
+        func run() throws { try AlertCommand.perform(.acknowledge, id, database, actor, queue, lang.language) }
     }
 
     struct Respond: ParsableCommand {
@@ -70,7 +75,10 @@ struct AlertCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actor: ActorOption
         @OptionGroup var queue: QueueOption
-        func run() throws { try AlertCommand.perform(.respond(measure, note: note), id, database, actor, queue) }
+        @OptionGroup var lang: LanguageOption
+        func run() throws {
+            try AlertCommand.perform(.respond(measure, note: note), id, database, actor, queue, lang.language)
+        }
     }
 
     struct Close: ParsableCommand {
@@ -82,7 +90,10 @@ struct AlertCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actor: ActorOption
         @OptionGroup var queue: QueueOption
-        func run() throws { try AlertCommand.perform(.close(measure, note: note), id, database, actor, queue) }
+        @OptionGroup var lang: LanguageOption
+        func run() throws {
+            try AlertCommand.perform(.close(measure, note: note), id, database, actor, queue, lang.language)
+        }
     }
 
     struct Show: ParsableCommand {

@@ -75,6 +75,7 @@ struct ReviewCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actor: ActorOption
         @Option(help: "Output format of the confirmation.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
 
         func run() throws {
             let store = try database.open()
@@ -87,8 +88,9 @@ struct ReviewCommand: ParsableCommand {
                     print(r.json)
                 } else {
                     print(
-                        "\(dossier): review of \(r.review.date) by \(r.review.reviewer) recorded (\(r.review.decision.rawValue)); next deadline \(ReviewCalendar.deadline(from: r.review.date))"
-                    )
+                        Catalogue.format(
+                            "cli.reviewRecorded", lang.language, dossier, r.review.date.description, r.review.reviewer,
+                            r.review.decision.rawValue, ReviewCalendar.deadline(from: r.review.date).description))
                 }
             } catch let e as ReviewError {
                 throw ValidationError(e.description)

@@ -6,7 +6,7 @@ import SeinhuisStore
 
 extension Role: ExpressibleByArgument {}
 
-/// `seinhuis user add|passwd|list|disable|enable`: the console's accounts (docs/CONSOLE.md).
+/// `seinhuis user add|passwd|list|disable|enable|set-language`: the console's accounts (docs/CONSOLE.md).
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
@@ -18,7 +18,7 @@ struct UserCommand: ParsableCommand {
             Then open http://127.0.0.1:8460/ while serve runs and sign in. Every later change is done --by an admin
             account (default $SEINHUIS_USER, else $USER), recorded in the audit trail with its role.
             """,
-        subcommands: [Add.self, Passwd.self, List.self, Disable.self, Enable.self])
+        subcommands: [Add.self, Passwd.self, List.self, Disable.self, Enable.self, SetLanguage.self])
 
     /// The password from standard input (one line), or a generated one that is printed once.
     static func password(fromStdin: Bool) throws -> (password: String, generated: Bool) {
@@ -164,4 +164,40 @@ struct PasswordOption: ParsableArguments {
             "Read the password from standard input (one line). Without it, a strong one is generated and printed once."
     )
     var passwordStdin = false
+}
+
+/// `seinhuis user set-language NAME nl|fr|en|none --by ADMIN`.
+extension UserCommand {
+    struct SetLanguage: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-language",
+            abstract: "Set a user's console language (nl, fr, en; none: the browser's, else Dutch). Audited.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "The user name.") var name: String
+        @Argument(help: "nl, fr, en, or none.") var language: String
+
+        func validate() throws {
+            guard language == "none" || Language(rawValue: language) != nil else {
+                throw ValidationError("the language must be nl, fr, en or none, not \(language)")
+            }
+        }
+
+        func run() throws {
+            let store = try database.open()
+            let account = try actor.account(.manageUsers, in: store)
+            let chosen = Language(rawValue: language)
+            do {
+                try store.setLanguage(
+                    name: name, chosen?.rawValue, by: account.name, actorRole: account.role.rawValue, at: now())
+            } catch let e as UserError {
+                throw ValidationError(e.description)
+            }
+            // Said in the language just chosen (the account's own words from now on).
+            let lang = chosen ?? .standard
+            print(
+                chosen.map { Catalogue.format("cli.languageSet", lang, name, $0.name) }
+                    ?? Catalogue.format("cli.languageCleared", lang, name))
+        }
+    }
 }

@@ -26,10 +26,14 @@ enum Binary {
     /// `temporaryDatabase()` creates in every database it makes.
     static let admin = "e2e-admin"
 
-    /// The test process's environment with `SEINHUIS_USER` set to `admin`, for every `seinhuis` the tests start.
+    /// The test process's environment with `SEINHUIS_USER` set to `admin` and `SEINHUIS_LANG` to `en`, for every
+    /// `seinhuis` the tests start.
     static var environment: [String: String] {
         var env = ProcessInfo.processInfo.environment
         env["SEINHUIS_USER"] = admin
+        // What commands say to operators in English, unless a test is about the language (`--lang`, or this
+        // variable given as "" for the Dutch default).
+        env["SEINHUIS_LANG"] = "en"
         return env
     }
 

@@ -27,7 +27,9 @@ final class Chromium {
         return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    init(width: Int = 1400, height: Int = 900) throws {
+    /// `language`: the browser's language (its `--lang`, and what it sends as `Accept-Language`); English unless a
+    /// test is about another.
+    init(width: Int = 1400, height: Int = 900, language: String = "en-GB") throws {
         guard let exe = Self.executable() else {
             throw Failure(
                 description:
@@ -50,13 +52,14 @@ final class Chromium {
         var args = [
             exe, "--headless", "--disable-gpu", "--remote-debugging-pipe", "--user-data-dir=\(profile)",
             "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--mute-audio",
-            "--disable-dev-shm-usage",
+            "--disable-dev-shm-usage", "--lang=\(language)", "--accept-lang=\(Self.acceptLanguage(language))",
             "--window-size=\(width),\(height)", "about:blank",
         ]
         if getuid() == 0 { args.insert("--no-sandbox", at: 1) }
         let cargs = args.map { strdup($0) } + [nil]
         defer { for a in cargs { free(a) } }
-        let cenv = Self.browserEnvironment().map { strdup($0) } + [nil]
+        let env = Self.browserEnvironment() + ["LANGUAGE=\(language.replacingOccurrences(of: "-", with: "_"))"]
+        let cenv = env.map { strdup($0) } + [nil]
         defer { for e in cenv { free(e) } }
         var child: pid_t = 0
         let rc = posix_spawn(&child, exe, &actions, nil, cargs, cenv)
@@ -74,7 +77,18 @@ final class Chromium {
         session = try Self.string(attached["sessionId"])
         _ = try call("Page.enable")
         _ = try call("Runtime.enable")
+        // The flags set the language on start; the override makes sure every request of this page says it too.
+        let agent = try Self.string(try call("Browser.getVersion", toPage: false)["userAgent"])
+        _ = try call(
+            "Emulation.setUserAgentOverride",
+            ["userAgent": agent, "acceptLanguage": Self.acceptLanguage(language)])
         try resize(width: width, height: height)
+    }
+
+    /// `fr-BE` → `fr-BE,fr`: the tag, then its language alone.
+    static func acceptLanguage(_ tag: String) -> String {
+        let primary = tag.split(separator: "-").first.map(String.init) ?? tag
+        return primary == tag ? tag : "\(tag),\(primary)"
     }
 
     /// The test process's environment for the browser, without a fake clock: when the suite runs at another time
@@ -83,7 +97,7 @@ final class Chromium {
     /// the browser's clock to tick the alerts' ages.
     static func browserEnvironment() -> [String] {
         ProcessInfo.processInfo.environment.compactMap { key, value in
-            if key.hasPrefix("FAKETIME") || key == "WALLCLOCK_OFFSET_S" { return nil }
+            if key.hasPrefix("FAKETIME") || key == "WALLCLOCK_OFFSET_S" || key == "LANGUAGE" { return nil }
             if key == "LD_PRELOAD" {
                 let kept = value.split(whereSeparator: { $0 == ":" || $0 == " " }).filter {
                     !$0.contains("faketime") && !$0.contains("fakewallclock")

@@ -21,6 +21,8 @@ extension ConsoleBrowserTests {
         try Self.outageDossiers.write(toFile: db + ".json", atomically: true, encoding: .utf8)
         try Binary.run(["dossier", "import", db + ".json", "--db", db])
         let anna = try password(Binary.run(["user", "add", "anna", "--role", "operator", "--db", db]))
+        // Anna reads the console in Dutch, whatever the browser asks for.
+        try Binary.run(["user", "set-language", "anna", "nl", "--db", db])
         let (server, port) = try startServer(db: db)
         defer {
             server.terminate()

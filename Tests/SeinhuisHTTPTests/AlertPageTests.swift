@@ -80,8 +80,8 @@ struct AlertPageTests {
         // The police closing leaves the alert open for vcet: the summary is still `responded`.
         #expect(root.contains(#"class="state state-responded""#))
         // The action log says who, in which role, for which queue.
-        #expect(root.contains(#"<strong>root</strong> <span class="muted">(admin)</span> close <span class="log-queue">for police</span>"#))
-        #expect(root.contains(#"<strong>piet</strong> <span class="muted">(police)</span> respond"#))
+        #expect(root.contains(#"<strong>root</strong> <span class="muted">(administrator)</span> closed <span class="log-queue">for police</span>"#))
+        #expect(root.contains(#"<strong>piet</strong> <span class="muted">(police)</span> measure <span class="log-queue">for police</span>: phone call"#))
         try await server.stop()
     }
 

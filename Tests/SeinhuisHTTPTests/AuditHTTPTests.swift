@@ -67,12 +67,13 @@ struct AuditHTTPTests {
         let logins = try await client.send("GET", "/api/v1/audit?action=session.login", as: "root").array
         #expect(Set(logins.compactMap { $0["actor"] as? String }) == ["anna", "cel", "root"])
 
-        // The page: filters, newest first, paging, the verification on request.
-        let page = try await client.send("GET", "/console/audit?actor=anna&action=dossier.view", as: "root").text
+        // The page (in Dutch, as a Flemish browser asks): filters, newest first, paging, the verification on request.
+        let nl = ["Accept-Language": "nl-BE,nl;q=0.9"]
+        let page = try await client.send("GET", "/console/audit?actor=anna&action=dossier.view", as: "root", headers: nl).text
         #expect(page.contains("Audittrail") && page.contains(#"name="actor" value="anna""#))
         #expect(page.components(separatedBy: "<tr data-id=").count - 1 == 2)
         #expect(page.contains(#"href="/console/audit""#))  // the navigation names the page for the admin
-        let verified = try await client.send("GET", "/console/audit?verify=1", as: "root").text
+        let verified = try await client.send("GET", "/console/audit?verify=1", as: "root", headers: nl).text
         #expect(verified.contains(#"id="audit-status""#) && verified.contains("Keten intact"))
         let v = try await client.send("GET", "/api/v1/audit/verify", as: "root").object
         #expect(v["intact"] as? Bool == true)
@@ -86,7 +87,7 @@ struct AuditHTTPTests {
         #expect(broken["intact"] as? Bool == false)
         let problem = try #require((broken["problems"] as? [[String: Any]])?.first)
         #expect(problem["id"] as? Int == Int(target) && problem["kind"] as? String == "changed")
-        let brokenPage = try await client.send("GET", "/console/audit?verify=1", as: "root").text
+        let brokenPage = try await client.send("GET", "/console/audit?verify=1", as: "root", headers: nl).text
         #expect(brokenPage.contains("Keten gebroken") && brokenPage.contains("#\(target) changed"))
         try await server.stop()
     }

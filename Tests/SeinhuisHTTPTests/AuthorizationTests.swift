@@ -270,7 +270,7 @@ struct AuthorizationTests {
         let throttled = try await client.login("bert")
         #expect(throttled.status == 429)
         #expect(throttled.headers["Retry-After"] as? String == "1")
-        #expect(throttled.error.contains("wait 1 second"))
+        #expect(throttled.error.contains("wait 1 s "))
         try await server.stop()
         let reasons = try Store(path: db).auditTrail(subject: "bert").filter { $0.action == "session.login_failed" }
             .map(\.detail)

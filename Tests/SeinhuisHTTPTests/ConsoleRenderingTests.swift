@@ -12,7 +12,7 @@ struct ConsoleRenderingTests {
                 == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;")
         #expect(HTML.scriptJSON(#"{"a":"</script>"}"#) == #"{"a":"\u003c/script\u003e"}"#)
         // Pages carry no external asset and a content security policy that forbids loading any.
-        let page = HTML.page(title: "<x>", user: nil, body: "")
+        let page = HTML.page(title: "<x>", user: nil, lang: .nl, body: "")
         #expect(page.contains("&lt;x&gt;") && !page.contains("http://") && !page.contains("https://"))
         let csp = HTML.response(page).headers[.contentSecurityPolicy] ?? ""
         #expect(csp.contains("default-src 'self'"))

@@ -119,7 +119,9 @@ struct MapTests {
         // The cell: only the Radex dossier's review notice in its queue (no device, no position): nothing at all.
         let cell = try await client.send("GET", "/api/v1/map", as: "u-cell")
         #expect(devices(cell).isEmpty && dossiers(cell).isEmpty)
-        #expect(try await client.send("GET", "/console/map", as: "u-cell").text.contains("Geen toestellen"))
+        #expect(try await client.send("GET", "/console/map", as: "u-cell").text.contains("No devices in your view."))
+        let dutch = try await client.send("GET", "/console/map", as: "u-cell", headers: ["Accept-Language": "nl"]).text
+        #expect(dutch.contains("Geen toestellen in uw zicht.") && dutch.contains(#"<html lang="nl">"#))
 
         // Once the police close it, their map is empty again (least privilege follows the queue's own handling).
         let closed = try await client.send(

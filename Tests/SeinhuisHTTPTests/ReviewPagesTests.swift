@@ -116,7 +116,7 @@ struct ReviewPagesTests {
             ReviewCell.status(
                 ReviewPosition(
                     dossier: "D", radex: true, timezone: "Europe/Brussels", basis: start,
-                    today: try #require(LocalDate(today))))
+                    today: try #require(LocalDate(today))), .en)
         }
         // Deadline: 31 July 2025 (six calendar months on).
         #expect(try cell("2025-03-01").contains(#"review-ok">ok<"#) && cell("2025-03-01").contains("152 days left"))
@@ -124,7 +124,13 @@ struct ReviewPagesTests {
         #expect(try cell("2025-07-31").contains("2025-07-31 · deadline today"))
         #expect(
             try cell("2025-08-02").contains(#"review-overdue">overdue<"#) && cell("2025-08-02").contains("2 days over"))
-        #expect(ReviewCell.status(nil).contains("not in review"))
+        #expect(ReviewCell.status(nil, .en).contains("not in review"))
+        // The same cell in Dutch (the default) and French.
+        let due = ReviewPosition(
+            dossier: "D", radex: true, timezone: "Europe/Brussels", basis: start,
+            today: try #require(LocalDate("2025-07-30")))
+        #expect(ReviewCell.status(due, .nl).contains(#"review-due">nodig<"#) && ReviewCell.status(due, .nl).contains("nog 1 dag"))
+        #expect(ReviewCell.status(due, .fr).contains(#"review-due">à faire<"#) && ReviewCell.status(due, .fr).contains("encore 1 jour"))
         #expect(ReviewCell.reportPath("D 1/é") == "/api/v1/dossiers/D%201%2F%C3%A9/review-report")
     }
 }

@@ -170,7 +170,8 @@ public final class Client: @unchecked Sendable {
     }
 
     /// A request as `user` (nil: without any session); `cookie` sends the token as the browser's session cookie.
-    /// A body goes as `contentType`; `headers` are added last (`Origin`, `X-CSRF-Token`).
+    /// A body goes as `contentType`; `headers` are added last (`Origin`, `X-CSRF-Token`, `Accept-Language`: `en`
+    /// unless given).
     public func send(
         _ method: String, _ path: String, _ body: String? = nil, as user: String? = nil, token: String? = nil,
         cookie: String? = nil, contentType: String = "application/json", headers: [String: String] = [:]
@@ -182,6 +183,8 @@ public final class Client: @unchecked Sendable {
             r.httpBody = Data(body.utf8)
             r.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
+        // English unless a test asks for a language: URLSession would otherwise send the machine's own.
+        r.setValue("en", forHTTPHeaderField: "Accept-Language")
         for (name, value) in headers { r.setValue(value, forHTTPHeaderField: name) }
         if let user { r.setValue("Bearer \(try await self.token(user))", forHTTPHeaderField: "Authorization") }
         if let token { r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }

@@ -27,7 +27,7 @@ public struct Message: Sendable {
 /// `format`; every language of a message has the same placeholders (CatalogueTests checks this and that every key
 /// used in the sources exists).
 public enum Catalogue {
-    public static let all: [Message] = common + incident
+    public static let all: [Message] = common + names + console + alertPage + pages + cli + incident
 
     static let index: [String: Message] = Dictionary(all.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -38,6 +38,11 @@ public enum Catalogue {
 
     /// The message with `{1}`, `{2}`, … replaced by `args` in order.
     public static func format(_ key: String, _ lang: Language, _ args: String...) -> String {
+        fill(text(key, lang), args)
+    }
+
+    /// The message with `{1}`, `{2}`, … replaced by `args` in order (for callers that hold the arguments as an array).
+    public static func format(_ key: String, _ lang: Language, args: [String]) -> String {
         fill(text(key, lang), args)
     }
 
@@ -58,5 +63,7 @@ public enum Catalogue {
         Message("common.none", nl: "—", fr: "—", en: "—"),
         Message("common.yes", nl: "ja", fr: "oui", en: "yes"),
         Message("common.no", nl: "nee", fr: "non", en: "no"),
+        Message("common.day", nl: "1 dag", fr: "1 jour", en: "1 day"),
+        Message("common.days", nl: "{1} dagen", fr: "{1} jours", en: "{1} days"),
     ]
 }

@@ -1,51 +1,49 @@
+import SeinhuisApp
 import SeinhuisCore
 import SeinhuisStore
 
 /// An alert's detail: what happened, the dossier as the role may see it, a map, the events around the breach, the
 /// action log, and the actions. It follows the alert's queue live (Assets.js, `Console.detail`).
 enum AlertPage {
-    static func render(_ c: AlertContext, user: SessionUser) -> String {
+    static func render(_ c: AlertContext, user: SessionUser, lang: Language) -> String {
         let a = c.alert
         let e = HTML.escape
+        let t = { (key: String) in tr(key, lang) }
         let follow = a.queues.first { user.role.queues.contains($0) } ?? user.role.queues[0]
-        var dossier = "<p class=\"muted\">The dossier is not in the database.</p>"
+        var dossier = "<p class=\"muted\">\(t("alert.noDossier"))</p>"
         var map = ""
         if let d = c.dossier {
-            dossier = dossierFacts(d, c)
+            dossier = dossierFacts(d, c, lang)
             map = mapSVG(d, c)
         }
         let events = eventRows(c)
-        let summary = HTML.stateBadge(a.state)
-            .replacingOccurrences(of: "<span ", with: #"<span title="\#(ConsoleText.text("summary"))" "#)
+        let summary = HTML.stateBadge(a.state, lang)
+            .replacingOccurrences(of: "<span ", with: #"<span title="\#(t("console.summary"))" "#)
         // The queues the user acts for, and the action log (each queue's latest measure), for the script.
         let mine = HTML.scriptJSON(
             "[" + user.role.queues.map { JSONObjectWriter.quoted($0.rawValue) }.joined(separator: ",") + "]")
         let actions = HTML.scriptJSON("[" + c.actions.map(\.json).joined(separator: ",") + "]")
-        let measures = Measure.allCases.map {
-            #"<option value="\#($0.rawValue)">\#($0.rawValue.replacingOccurrences(of: "_", with: " "))</option>"#
-        }
-        .joined()
         let body = """
             <div id="banner" class="banner" hidden role="alert"></div>
-            <header class="alert-head sev-border-\(e(a.severity.rawValue))"><h1>\(e(a.id)) · \(e(a.kind.rawValue.replacingOccurrences(of: "_", with: " ")))</h1>
-            \(HTML.severityBadge(a.severity)) \(a.radex ? HTML.radexBadge : "") \(summary)
-            <span id="live" class="live off">connecting…</span></header>
-            \(HandlingTable.render(a, actions: c.actions, role: user.role))
-            \(IncidentPanel.render(a, members: c.members, user: user, lang: .standard))
+            <header class="alert-head sev-border-\(e(a.severity.rawValue))"><h1>\(e(a.id)) · \(ConsoleText.name("kind", a.kind.rawValue, lang))</h1>
+            \(HTML.severityBadge(a.severity, lang)) \(a.radex ? HTML.radexBadge(lang) : "") \(summary)
+            <span id="live" class="live off">\(t("console.connecting"))</span></header>
+            \(HandlingTable.render(a, actions: c.actions, role: user.role, lang: lang))
+            \(IncidentPanel.render(a, members: c.members, user: user, lang: lang))
             <div class="grid">
-            <section><h2>Alert</h2><table class="facts">\(factRows(a))</table>
-            <h2>Action log</h2><ol class="log" id="log">\(log(c.actions))</ol></section>
-            <section><h2>Map</h2>\(map.isEmpty ? "<p class=\"muted\">No map: no dossier.</p>" : map)
-            <p class="legend-line"><span class="key key-home"></span> home <span class="key key-ex"></span> exclusion zone
-            <span class="key key-in"></span> inclusion zone <span class="key key-fix"></span> fix with accuracy (latest filled)</p>
-            <h2>Dossier</h2>\(dossier)</section></div>
-            <section><h2>Events around the breach <span class="muted">(±30 min, device \(e(a.device ?? "—")))</span></h2>
-            <table class="events"><thead><tr><th>Time</th><th>Seq</th><th>Kind</th><th>Reading</th></tr></thead>
-            <tbody>\(events.isEmpty ? #"<tr class="empty"><td colspan="4">No events in the journal for this window.</td></tr>"# : events)</tbody></table></section>
-            \(QueuePage.actionDialog(measures))
+            <section><h2>\(t("alert.alert"))</h2><table class="facts">\(factRows(a, lang))</table>
+            <h2>\(t("alert.log"))</h2><ol class="log" id="log">\(log(c.actions, lang))</ol></section>
+            <section><h2>\(t("alert.map"))</h2>\(map.isEmpty ? "<p class=\"muted\">\(t("alert.noMap"))</p>" : map)
+            <p class="legend-line"><span class="key key-home"></span> \(t("map.home")) <span class="key key-ex"></span> \(t("map.exclusion"))
+            <span class="key key-in"></span> \(t("map.inclusion")) <span class="key key-fix"></span> \(t("alert.fixKey"))</p>
+            <h2>\(t("alert.dossier"))</h2>\(dossier)</section></div>
+            <section><h2>\(t("alert.events")) <span class="muted">(\(trf("alert.eventsWindow", lang, e(a.device ?? "—"))))</span></h2>
+            <table class="events"><thead><tr><th>\(t("alert.time"))</th><th>\(t("alert.seq"))</th><th>\(t("alert.kind"))</th><th>\(t("alert.reading"))</th></tr></thead>
+            <tbody>\(events.isEmpty ? #"<tr class="empty"><td colspan="4">\#(t("alert.noEvents"))</td></tr>"# : events)</tbody></table></section>
+            \(QueuePage.actionDialog(lang))
             """
         return HTML.page(
-            title: a.id, user: user, active: "queue-\(follow.rawValue)", body: body,
+            title: a.id, user: user, lang: lang, active: "queue-\(follow.rawValue)", body: body,
             script:
                 "Console.detail(\(HTML.scriptJSON(a.json)), \(JSONObjectWriter.quoted(follow.rawValue)), \(mine), \(actions));"
                 + "Console.incident(\(JSONObjectWriter.quoted(a.id)), \(JSONObjectWriter.quoted(follow.rawValue)));"
@@ -53,65 +51,72 @@ enum AlertPage {
     }
 
     /// The alert's facts, as table rows.
-    static func factRows(_ a: Alert) -> String {
+    static func factRows(_ a: Alert, _ lang: Language) -> String {
         let e = HTML.escape
+        let when = { (ts: Timestamp) in
+            #"<time datetime="\#(ts.rfc3339)">\#(e(Formats(lang).dateTime(ms: ts.milliseconds)))</time>"#
+        }
         var facts: [(String, String)] = [
-            ("Breach", e(a.kind.rawValue.replacingOccurrences(of: "_", with: " "))),
-            ("Severity", HTML.severityBadge(a.severity)),
-            ("Dossier", e(a.dossier) + (a.radex ? " " + HTML.radexBadge : "")),
-            ("Device", e(a.device ?? "—")),
-            ("Zone", e(a.zone ?? "—")),
-            ("Event time", e(a.eventTs.rfc3339)),
+            ("alert.breach", ConsoleText.name("kind", a.kind.rawValue, lang)),
+            ("alert.severity", HTML.severityBadge(a.severity, lang)),
+            ("alert.dossier", e(a.dossier) + (a.radex ? " " + HTML.radexBadge(lang) : "")),
+            ("alert.device", e(a.device ?? "—")),
+            ("alert.zone", e(a.zone ?? "—")),
+            ("alert.eventTime", when(a.eventTs)),
             (
-                "Detected",
-                #"\#(e(a.detectedAt.rfc3339)) · <span class="age" data-since="\#(a.detectedAt.rfc3339)"></span> ago"#
+                "alert.detected",
+                #"\#(when(a.detectedAt)) · <span class="age" data-since="\#(a.detectedAt.rfc3339)"></span> \#(tr("alert.ago", lang))"#
             ),
-            ("Cleared", a.clearedAt.map { e($0.rfc3339) } ?? "breach still open"),
-            ("Queues", e(a.queues.map(\.rawValue).joined(separator: ", "))),
-            ("Escalation", #"<span data-field="escalation">\#(a.escalation)</span>"#),
-            ("Policy", e(a.policy)),
+            ("alert.cleared", a.clearedAt.map(when) ?? tr("alert.stillOpen", lang)),
+            ("alert.queues", a.queues.map { ConsoleText.name("queue", $0.rawValue, lang) }.joined(separator: ", ")),
+            ("alert.escalation", #"<span data-field="escalation">\#(a.escalation)</span>"#),
+            ("alert.policy", e(a.policy)),
         ]
-        if let d = a.deadline { facts.append(("Review deadline", e(d))) }
-        return facts.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined()
+        if let d = a.deadline { facts.append(("alert.reviewDeadline", e(d))) }
+        return facts.map { "<tr><th>\(tr($0.0, lang))</th><td>\($0.1)</td></tr>" }.joined()
     }
 
     /// The dossier as the role may see it: all its conditions, or (dispatch) what dispatch needs.
-    static func dossierFacts(_ d: Dossier, _ c: AlertContext) -> String {
+    static func dossierFacts(_ d: Dossier, _ c: AlertContext, _ lang: Language) -> String {
         let e = HTML.escape
-        var rows: [(String, String)] = [("Pseudonym", e(d.subject)), ("Radex", d.radex ? HTML.radexBadge : "no")]
-        rows.append(("Home", "\(coord(d.home.center)) ±\(Int(d.home.radiusMetres)) m"))
+        let none = tr("alert.none", lang)
+        var rows: [(String, String)] = [
+            ("alert.pseudonym", e(d.subject)), ("alert.radex", d.radex ? HTML.radexBadge(lang) : tr("common.no", lang)),
+        ]
+        rows.append(("alert.home", "\(coord(d.home.center)) ±\(Int(d.home.radiusMetres)) m"))
         if c.view == .conditions {
-            rows.append(("Mandate", e(d.mandate.rawValue)))
-            rows.append(("Period", e(d.start.description) + (d.end.map { " – " + e($0.description) } ?? " – open")))
-            rows.append(("Time zone", e(d.timezone)))
-            rows.append(("Curfew", d.curfew.isEmpty ? "none" : d.curfew.map(window).joined(separator: "<br>")))
-            rows.append(("Devices", e(d.devices.joined(separator: ", "))))
-            rows.append(("Loss of contact after", "\(d.commsTimeoutSeconds) s"))
+            rows.append(("alert.mandate", e(d.mandate.rawValue)))
+            rows.append(
+                ("alert.period",
+                    e(d.start.description) + " – " + (d.end.map { e($0.description) } ?? tr("alert.periodOpen", lang))))
+            rows.append(("alert.timeZone", e(d.timezone)))
+            rows.append(("alert.curfew", d.curfew.isEmpty ? none : d.curfew.map(window).joined(separator: "<br>")))
+            rows.append(("alert.devices", e(d.devices.joined(separator: ", "))))
+            rows.append(("alert.lossAfter", "\(d.commsTimeoutSeconds) s"))
         }
-        let zones = zoneItems(c.visibleZones)
+        let zones = zoneItems(c.visibleZones, lang)
         rows.append(
-            (c.view == .conditions ? "Zones" : "Zone of the breach", zones.isEmpty ? "none" : "<ul>\(zones)</ul>"))
+            (c.view == .conditions ? "alert.zones" : "alert.breachZone", zones.isEmpty ? none : "<ul>\(zones)</ul>"))
         var html =
-            "<table class=\"facts\">" + rows.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined()
+            "<table class=\"facts\">" + rows.map { "<tr><th>\(tr($0.0, lang))</th><td>\($0.1)</td></tr>" }.joined()
             + "</table>"
-        if c.view == .dispatch {
-            html +=
-                #"<p class="hint">Your role sees what dispatch needs: no mandate, curfew, other zones or review findings.</p>"#
-        }
+        if c.view == .dispatch { html += #"<p class="hint">\#(tr("alert.dispatchHint", lang))</p>"# }
         return html
     }
 
     /// One list item per zone: id, kind, shape and schedule.
-    static func zoneItems(_ zones: [Zone]) -> String {
+    static func zoneItems(_ zones: [Zone], _ lang: Language) -> String {
         zones.map { z -> String in
             let shape: String
             switch z.shape {
-            case .circle(let g): shape = "circle \(coord(g.center)) r \(Int(g.radiusMetres)) m"
-            case .polygon(let p): shape = "polygon of \(p.vertices.count) points"
+            case .circle(let g): shape = "\(tr("alert.circle", lang)) \(coord(g.center)) r \(Int(g.radiusMetres)) m"
+            case .polygon(let p): shape = trf("alert.polygon", lang, String(p.vertices.count))
             }
-            let schedule = z.schedule.isEmpty ? "always" : z.schedule.map(window).joined(separator: ", ")
+            let schedule =
+                z.schedule.isEmpty ? tr("alert.always", lang) : z.schedule.map(window).joined(separator: ", ")
             let e = HTML.escape
-            return "<li><strong>\(e(z.id))</strong> \(e(z.kind.rawValue)) · \(shape) · \(schedule)</li>"
+            let kind = tr(z.kind == .exclusion ? "map.exclusion" : "map.inclusion", lang)
+            return "<li><strong>\(e(z.id))</strong> \(kind) · \(shape) · \(schedule)</li>"
         }.joined()
     }
 
@@ -138,15 +143,20 @@ enum AlertPage {
         }.joined()
     }
 
-    static func log(_ actions: [StoredAction]) -> String {
-        if actions.isEmpty { return #"<li class="muted">Nothing recorded yet.</li>"# }
+    static func log(_ actions: [StoredAction], _ lang: Language) -> String {
+        if actions.isEmpty { return #"<li class="muted">\#(tr("console.nothingRecorded", lang))</li>"# }
         return actions.map { x in
-            let what = [x.record.measure.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") }, x.record.note]
+            let what = [x.record.measure.map { Catalogue.name("measure", $0.rawValue, lang) }, x.record.note]
                 .compactMap { $0 }.map(HTML.escape).joined(separator: " — ")
-            let role = x.role.map { #" <span class="muted">(\#(HTML.escape($0)))</span>"# } ?? ""
-            let queue = x.queue.map { #" <span class="log-queue">for \#($0.rawValue)</span>"# } ?? ""
+            let role = x.role.map { #" <span class="muted">(\#(ConsoleText.name("role", $0, lang)))</span>"# } ?? ""
+            let queue =
+                x.queue.map {
+                    #" <span class="log-queue">\#(trf("console.forQueue", lang, ConsoleText.name("queue", $0.rawValue, lang)))</span>"#
+                } ?? ""
+            let time = #"<time datetime="\#(x.at.rfc3339)">\#(HTML.escape(Formats(lang).dateTime(ms: x.at.milliseconds)))</time>"#
+            let action = ConsoleText.name("action", x.record.kind.rawValue, lang)
             return
-                "<li><time>\(HTML.escape(x.at.rfc3339))</time> <strong>\(HTML.escape(x.actor))</strong>\(role) \(x.record.kind.rawValue)\(queue)\(what.isEmpty ? "" : ": " + what)</li>"
+                "<li>\(time) <strong>\(HTML.escape(x.actor))</strong>\(role) \(action)\(queue)\(what.isEmpty ? "" : ": " + what)</li>"
         }.joined()
     }
 

@@ -1,45 +1,19 @@
 import Hummingbird
+import SeinhuisApp
 import SeinhuisCore
 import SeinhuisStore
 
 /// The administrator's view of the audit trail: filters like `seinhuis audit list`, newest first, a page at a time,
-/// and the chain's verification on request. Dutch first, the English beside it (the console's other pages are
-/// English for now; `ConsoleText`).
+/// and the chain's verification on request, in the reader's language.
 enum AuditPage {
     static let pageSize = 100
 
-    /// Label: Dutch, then English.
-    static let labels: [String: (nl: String, en: String)] = [
-        "title": ("Audittrail", "Audit trail"),
-        "actor": ("Wie", "Actor"),
-        "dossier": ("Dossier", "Dossier"),
-        "action": ("Handeling", "Action"),
-        "from": ("Vanaf", "From"),
-        "to": ("Tot", "To"),
-        "filter": ("Filteren", "Filter"),
-        "verify": ("Keten controleren", "Verify the chain"),
-        "older": ("Oudere", "Older"),
-        "newest": ("Nieuwste", "Newest"),
-        "at": ("Tijd", "Time"),
-        "role": ("Rol", "Role"),
-        "queue": ("Wachtrij", "Queue"),
-        "subject": ("Onderwerp", "Subject"),
-        "detail": ("Details", "Detail"),
-        "none": ("Geen vermeldingen.", "No entries."),
-        "intact": ("Keten intact", "Chain intact"),
-        "broken": ("Keten gebroken", "Chain broken"),
-    ]
-
-    static func label(_ key: String) -> String {
-        guard let l = labels[key] else { return HTML.escape(key) }
-        return l.nl == l.en
-            ? HTML.escape(l.nl) : #"\#(HTML.escape(l.nl)) <span class="en" lang="en">· \#(HTML.escape(l.en))</span>"#
-    }
-
     static func render(
-        _ entries: [AuditRecord], query: AuditQuery, verification: AuditVerification?, user: SessionUser
+        _ entries: [AuditRecord], query: AuditQuery, verification: AuditVerification?, user: SessionUser,
+        lang: Language
     ) -> String {
         let e = HTML.escape
+        let label = { (key: String) in tr("audit." + key, lang) }
         func field(_ name: String, _ value: String?, type: String = "text") -> String {
             #"<label>\#(label(name)) <input type="\#(type)" name="\#(name)" value="\#(e(value ?? ""))"></label>"#
         }
@@ -53,15 +27,15 @@ enum AuditPage {
             <button type="submit" id="audit-verify">\(label("verify"))</button></form>
             """
         let rows = entries.map { r in
-            "<tr data-id=\"\(r.id)\"><td class=\"num\">\(r.id)</td><td>\(e(r.at.rfc3339))</td><td>\(e(r.actor))</td>"
+            "<tr data-id=\"\(r.id)\"><td class=\"num\">\(r.id)</td><td><time datetime=\"\(r.at.rfc3339)\">\(e(Formats(lang).dateTime(ms: r.at.milliseconds)))</time></td><td>\(e(r.actor))</td>"
                 + "<td>\(e(r.role ?? ""))</td><td>\(e(r.queue ?? ""))</td><td>\(e(r.action))</td>"
                 + "<td>\(e(r.subject))</td><td>\(e(r.dossier ?? ""))</td><td>\(e(r.detail))</td></tr>"
         }.joined()
         let headers = ["at", "actor", "role", "queue", "action", "subject", "dossier", "detail"]
             .map { "<th>\(label($0))</th>" }.joined()
         var body = """
-            <header class="queue-head"><h1>\(label("title"))</h1></header>
-            \(verification.map(status) ?? "")\(form)
+            <header class="queue-head"><h1>\(tr("console.audit", lang))</h1></header>
+            \(verification.map { status($0, lang) } ?? "")\(form)
             <table class="alerts audit" id="audit"><thead><tr><th>#</th>\(headers)</tr></thead>
             <tbody>\(rows.isEmpty ? #"<tr class="empty"><td colspan="9">\#(label("none"))</td></tr>"# : rows)</tbody></table>
             """
@@ -69,10 +43,11 @@ enum AuditPage {
             body +=
                 #"<p class="paging"><a id="audit-older" href="\#(e(link(query, before: last.id)))">\#(label("older")) ›</a></p>"#
         }
-        return HTML.page(title: "Audittrail", user: user, active: "audit", body: body)
+        return HTML.page(title: Catalogue.text("console.audit", lang), user: user, lang: lang, active: "audit", body: body)
     }
 
-    static func status(_ v: AuditVerification) -> String {
+    static func status(_ v: AuditVerification, _ lang: Language) -> String {
+        let label = { (key: String) in tr("audit." + key, lang) }
         if v.intact {
             return #"<p class="ok" id="audit-status" role="status">\#(label("intact")): \#(v.verified)</p>"#
         }

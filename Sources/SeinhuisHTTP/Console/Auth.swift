@@ -177,7 +177,7 @@ public struct RequireRole: RouterMiddleware {
         guard roles.contains(user.role) else {
             switch style {
             case .api: return HTTPAPI.error(.forbidden, "role \(user.role.rawValue) may not do this")
-            case .page: return Pages.refused(user)
+            case .page: return Pages.refused(user, ConsoleLanguage.of(request, user: user))
             }
         }
         var context = context

@@ -31,7 +31,7 @@ enum ConsoleAPI {
         switch try await sessions.login(name: body.user, password: body.password, from: context.sourceAddress) {
         case .refused: return .answer(HTTPAPI.error(.unauthorized, "unknown user or wrong password"))
         case .throttled(let seconds):
-            var response = HTTPAPI.error(.tooManyRequests, Pages.throttledMessage(seconds))
+            var response = HTTPAPI.error(.tooManyRequests, Pages.throttledMessage(seconds, ConsoleLanguage.of(request, user: nil)))
             response.headers[.retryAfter] = String(seconds)
             return .answer(response)
         case .signedIn(let token, let user): return .signedIn(token: token, user: user, next: body.next)
@@ -72,8 +72,43 @@ enum ConsoleAPI {
             o.strings("queues", user.role.queues.map(\.rawValue))
             o.strings("permissions", Permission.allCases.filter { AccessPolicy.allows(user.role, $0) }.map(\.rawValue))
             o.string("expires_at", user.expiresAt.rfc3339)
+            o.string("language", user.language)
+            o.string("display_language", ConsoleLanguage.of(request, user: user).rawValue)
             // For the console's script: its mutating requests send it as X-CSRF-Token (RequestGuard).
             if let token = Sessions.token(request) { o.string("csrf_token", CSRFToken.of(session: token)) }
+            return HTTPAPI.json(o.finish())
+        }
+        addLanguageRoute(to: router, sessions: sessions)
+    }
+
+    /// The body of `PUT /api/v1/me/language`: `nl`, `fr`, `en`, or null for none (the browser's language, else Dutch).
+    struct LanguageBody: Decodable { var language: String? }
+
+    /// The signed-in user's language preference: stored with the account, audited as `user.language`.
+    static func addLanguageRoute(to router: Router<ConsoleContext>, sessions: Sessions) {
+        router.requiring(Set(Role.allCases), sessions).put("/api/v1/me/language") { request, context -> Response in
+            let user = try context.requireUser()
+            let body: LanguageBody
+            do {
+                body = try await request.decode(as: LanguageBody.self, context: context)
+            } catch {
+                return HTTPAPI.error(.badRequest, #"the body must be {"language": "nl"|"fr"|"en"|null}"#)
+            }
+            var chosen: Language?
+            if let tag = body.language {
+                guard let l = Language(rawValue: tag) else {
+                    return HTTPAPI.error(.badRequest, "language must be one of nl, fr, en (or null), not \(tag)")
+                }
+                chosen = l
+            }
+            let now = WallClock.now()
+            try await sessions.store.with {
+                try $0.setLanguage(
+                    name: user.name, chosen?.rawValue, by: user.name, actorRole: user.role.rawValue, at: now)
+            }
+            var o = JSONObjectWriter()
+            o.string("user", user.name)
+            o.string("language", chosen?.rawValue)
             return HTTPAPI.json(o.finish())
         }
     }

@@ -7,10 +7,19 @@ extension Assets {
     static let scriptCore = #"""
         "use strict";
         const Console = (() => {
-          const T = \#(ConsoleText.json);
+          // The catalogue's texts in the page's language (ConsoleText.script), and `tr` to fill their {1}, {2}.
+          const T = JSON.parse((document.getElementById("console-text") || {}).textContent || "{}");
+          const LANG = document.documentElement.lang || "nl";
+          const tr = (k, ...a) => String(T[k] ?? k).replace(/\{(\d+)\}/g, (_, i) => a[i - 1] ?? "");
           const SEV = {critical: 0, high: 1, medium: 2, low: 3};
           const esc = s => String(s ?? "").replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
           const words = s => String(s ?? "").replace(/_/g, " ");
+          // The display name of a contract code (kind, severity, state, queue, measure, action, role).
+          const nm = (area, code) => T[area + "." + code] ?? words(code);
+          // A moment as people read it: in the page's language, in Brussels time (the data keep RFC 3339).
+          const LOCALE = {nl: "nl-BE", fr: "fr-BE", en: "en-GB"}[LANG] || "nl-BE";
+          const when = t => new Date(t).toLocaleString(LOCALE, {timeZone: "Europe/Brussels", day: "numeric",
+            month: "long", year: "numeric", hour: "2-digit", minute: "2-digit"});
           // The alert's state for one queue (PROTOCOL 4.4, 1.1: each queue handles it for itself); the summary for a
           // queue it never reached.
           const own = (a, q) => ((a.handling || {})[q] || {}).state || a.state;
@@ -50,7 +59,7 @@ extension Assets {
           function live(on) {
             const el = document.getElementById("live");
             if (!el) return;
-            el.classList.toggle("off", !on); el.textContent = on ? "live" : "reconnecting…";
+            el.classList.toggle("off", !on); el.textContent = on ? T["console.live"] : T["console.reconnecting"];
           }
           let sound = false;
           function beep() {
@@ -78,8 +87,8 @@ extension Assets {
           function alarm(a) {
             alarmID = a.id;
             const b = document.getElementById("banner");
-            b.innerHTML = `<span>NEW CRITICAL ALERT · ${esc(a.id)} · ${esc(words(a.breach))} · ${esc(a.dossier)}${a.radex ? " · RADEX" : ""}</span>
-              <a href="/console/alert/${encodeURIComponent(a.id)}"><button>Open</button></a><button id="banner-ok">Seen</button>`;
+            b.innerHTML = `<span>${esc(T["console.newCritical"])} · ${esc(a.id)} · ${esc(nm("kind", a.breach))} · ${esc(a.dossier)}${a.radex ? " · RADEX" : ""}</span>
+              <a href="/console/alert/${encodeURIComponent(a.id)}"><button>${esc(T["console.open"])}</button></a><button id="banner-ok">${esc(T["console.seen"])}</button>`;
             b.hidden = false;
             document.getElementById("banner-ok").onclick = clearAlarm;
             document.title = "‼ " + a.id + " · Seinhuis";
@@ -96,14 +105,14 @@ extension Assets {
             const st = own(a, q);
             if (st === "closed") return "";
             const attrs = `data-id="${esc(a.id)}" data-queue="${esc(q)}"`;
-            return (st === "open" ? `<button data-act="ack" ${attrs}>${esc(T.ack)}</button>` : "")
-              + `<button data-act="respond" ${attrs}>${esc(T.respond)}</button><button data-act="close" ${attrs}>${esc(T.close)}</button>`;
+            return (st === "open" ? `<button data-act="ack" ${attrs}>${esc(T["console.ack"])}</button>` : "")
+              + `<button data-act="respond" ${attrs}>${esc(T["console.respond"])}</button><button data-act="close" ${attrs}>${esc(T["console.close"])}</button>`;
           }
           // The dialog for a measure or a close; resolves with the body to send, or null.
           function ask(id, verb, q) {
             const d = document.getElementById("act"), sel = document.getElementById("act-measure");
-            document.getElementById("act-title").textContent = (verb === "close" ? "Close " : "Record a measure on ") + id + " · " + q;
-            document.getElementById("act-ok").textContent = verb === "close" ? "Close alert" : "Record";
+            document.getElementById("act-title").textContent = verb === "close" ? tr("console.closeOn", id, nm("queue", q)) : tr("console.measureOn", id, nm("queue", q));
+            document.getElementById("act-ok").textContent = verb === "close" ? T["console.closeAlert"] : T["console.record"];
             sel.value = verb === "close" ? "" : "phone_call";
             sel.options[0].disabled = verb !== "close";
             document.getElementById("act-note").value = "";
@@ -128,7 +137,7 @@ extension Assets {
             body.queue = q;
             const r = await api("POST", `/api/v1/alerts/${encodeURIComponent(id)}/${verb}`, body);
             if (r.status !== 200) {
-              const why = `${T.refused} (${r.status}): ${r.json.error || "no reason given"}`;
+              const why = `${T["console.refused"]} (${r.status}): ${r.json.error || T["console.noReason"]}`;
               toast(why); if (onError) onError(why); return;
             }
             onDone(r.json.alert);
@@ -166,21 +175,22 @@ extension Assets {
               return `<tr id="row-${esc(a.id)}" class="${cls}" data-state="${esc(st)}" data-summary="${esc(a.state)}">
                 <td class="bar"></td>
                 <td><a class="alert-link" href="/console/alert/${encodeURIComponent(a.id)}">${esc(a.id)}</a></td>
-                <td><span class="sev sev-${esc(a.severity)}">${esc(a.severity)}</span> ${esc(words(a.breach))}</td>
+                <td><span class="sev sev-${esc(a.severity)}">${esc(nm("severity", a.severity))}</span> ${esc(nm("kind", a.breach))}</td>
                 <td>${esc(a.dossier)} ${a.radex ? '<span class="radex">RADEX</span>' : ""}</td>
                 <td>${esc(a.zone ?? "—")}</td>
                 <td class="age" data-since="${esc(a.detected_at)}">${age(Date.now() - Date.parse(a.detected_at))}</td>
-                <td class="num">${a.escalation > 0 ? `<span class="esc" title="escalated">↑${a.escalation}</span>` : "0"}</td>
-                <td><span class="state state-${esc(st)}" data-field="state" title="${esc(q)}: ${esc(st)} · ${esc(T.summary)}: ${esc(a.state)}">${esc(st)}</span>${a.cleared_at ? ' <span class="muted" title="the breach has ended">cleared</span>' : ""}</td>
+                <td class="num">${a.escalation > 0 ? `<span class="esc" title="${esc(T["console.escalated"])}">↑${a.escalation}</span>` : "0"}</td>
+                <td><span class="state state-${esc(st)}" data-field="state" title="${esc(nm("queue", q))}: ${esc(nm("state", st))} · ${esc(T["console.summary"])}: ${esc(nm("state", a.state))}">${esc(nm("state", st))}</span>${a.cleared_at ? ` <span class="muted" title="${esc(T["console.clearedHint"])}">${esc(T["console.cleared"])}</span>` : ""}</td>
                 <td class="actions">${buttons(a, q)}</td></tr>`;
             }
             function render() {
               const list = [...alerts.values()].filter(a => showClosed.checked || own(a, q) !== "closed").sort(order);
               const open = list.filter(a => own(a, q) === "open").length;
               const crit = list.filter(a => own(a, q) === "open" && a.severity === "critical").length;
-              document.getElementById("counts").textContent = `${open} open${crit ? `, ${crit} critical` : ""} · ${list.length} shown`;
+              document.getElementById("counts").textContent = tr("console.counts", open)
+                + (crit ? ", " + tr("console.countsCritical", crit) : "") + " · " + tr("console.countsShown", list.length);
               document.getElementById("rows").innerHTML = list.length ? list.map(row).join("")
-                : '<tr class="empty"><td colspan="9">No alerts to handle. New alerts appear here by themselves.</td></tr>';
+                : `<tr class="empty"><td colspan="9">${esc(T["console.empty"])}</td></tr>`;
             }
             function upsert(a, isLive) {
               const known = alerts.has(a.id);
@@ -227,11 +237,21 @@ extension Assets {
               const v = id => document.getElementById(id).value;
               const body = {reviewer: v("rv-reviewer"), date: v("rv-date"), decision: v("rv-decision"), findings: v("rv-findings")};
               const r = await api("POST", "/api/v1/dossiers/" + encodeURIComponent(v("rv-dossier")) + "/reviews", body);
-              if (r.status === 201) { toast("Review recorded for " + v("rv-dossier")); setTimeout(() => location.reload(), 600); return; }
-              err.textContent = r.json.error || ("Refused (" + r.status + ")"); err.hidden = false;
+              if (r.status === 201) { toast(tr("review.recordedFor", v("rv-dossier"))); setTimeout(() => location.reload(), 600); return; }
+              err.textContent = r.json.error || `${T["console.refused"]} (${r.status})`; err.hidden = false;
             });
           }
-          return {queue, detail, ages, reviews, login, map, incident};
+          // The language picker in the navigation: the account's preference (PUT /api/v1/me/language, audited).
+          function nav() {
+            const pick = document.getElementById("lang-pick");
+            if (!pick) return;
+            pick.onchange = async () => {
+              const r = await api("PUT", "/api/v1/me/language", {language: pick.value});
+              if (r.status === 200) { location.reload(); return; }
+              toast(`${T["console.refused"]} (${r.status}): ${r.json.error || T["console.noReason"]}`);
+            };
+          }
+          return {queue, detail, ages, reviews, login, map, nav, incident};
         })();
         """#
 }

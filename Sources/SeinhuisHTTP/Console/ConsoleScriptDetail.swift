@@ -7,20 +7,20 @@ extension Assets {
             let current = alert, log = actions || [];
             const err = document.getElementById("detail-error");
             function fail(why) { err.textContent = why; err.hidden = false; }
-            const time = t => t ? `<time>${esc(t)}</time>` : esc(T.none);
+            const time = t => t ? `<time datetime="${esc(t)}">${esc(when(t))}</time>` : esc(T["common.none"]);
             function handlingRow(a, queue, h) {
               const yours = mine.includes(queue);
               const latest = [...log].reverse().find(x => (x.queue || "vcet") === queue && x.measure);
               const measure = latest ? latest.measure : h.measure;
               let first = time(h.first_measure_at);
               if (h.first_measure_at) {
-                first += ` <span class="after">+${age(Date.parse(h.first_measure_at) - Date.parse(a.detected_at))} ${esc(T.afterDetection)}</span>`;
+                first += ` <span class="after">+${age(Date.parse(h.first_measure_at) - Date.parse(a.detected_at))} ${esc(T["console.afterDetection"])}</span>`;
               }
-              if (h.measure) first += " · " + esc(words(h.measure));
+              if (h.measure) first += " · " + esc(nm("measure", h.measure));
               return `<tr data-queue="${esc(queue)}" data-state="${esc(h.state)}"${yours ? ' class="mine"' : ""}>`
-                + `<td>${esc(queue)}${yours && mine.length === 1 ? ` <span class="muted">(${esc(T.yours)})</span>` : ""}</td>`
-                + `<td><span class="state state-${esc(h.state)}">${esc(h.state)}</span></td>`
-                + `<td>${time(h.acknowledged_at)}</td><td>${first}</td><td>${measure ? esc(words(measure)) : esc(T.none)}</td>`
+                + `<td>${esc(nm("queue", queue))}${yours && mine.length === 1 ? ` <span class="muted">(${esc(T["console.yours"])})</span>` : ""}</td>`
+                + `<td><span class="state state-${esc(h.state)}">${esc(nm("state", h.state))}</span></td>`
+                + `<td>${time(h.acknowledged_at)}</td><td>${first}</td><td>${measure ? esc(nm("measure", measure)) : esc(T["common.none"])}</td>`
                 + `<td>${time(h.closed_at)}</td><td class="actions">${yours ? buttons(a, queue) : ""}</td></tr>`;
             }
             function show(a) {
@@ -29,7 +29,7 @@ extension Assets {
               document.getElementById("handling-rows").innerHTML =
                 Object.entries(a.handling || {}).map(([queue, h]) => handlingRow(a, queue, h)).join("");
               const st = document.querySelector(".alert-head [data-field=state]");
-              st.className = "state state-" + a.state; st.textContent = a.state;
+              st.className = "state state-" + a.state; st.textContent = nm("state", a.state); st.dataset.code = a.state;
               const e = document.querySelector("[data-field=escalation]"); if (e) e.textContent = a.escalation;
             }
             async function refreshLog() {
@@ -37,10 +37,10 @@ extension Assets {
               if (r.status !== 200) return;
               log = r.json.actions || [];
               show(r.json.alert);
-              document.getElementById("log").innerHTML = log.length ? log.map(x => `<li><time>${esc(x.at)}</time> <strong>${esc(x.by)}</strong>${
-                x.role ? ` <span class="muted">(${esc(x.role)})</span>` : ""} ${esc(x.action)}${x.queue ? ` <span class="log-queue">for ${esc(x.queue)}</span>` : ""}${
-                x.measure || x.note ? ": " + [x.measure && words(x.measure), x.note].filter(Boolean).map(esc).join(" — ") : ""}</li>`).join("")
-                : '<li class="muted">Nothing recorded yet.</li>';
+              document.getElementById("log").innerHTML = log.length ? log.map(x => `<li>${time(x.at)} <strong>${esc(x.by)}</strong>${
+                x.role ? ` <span class="muted">(${esc(nm("role", x.role))})</span>` : ""} ${esc(nm("action", x.action))}${x.queue ? ` <span class="log-queue">${esc(tr("console.forQueue", nm("queue", x.queue)))}</span>` : ""}${
+                x.measure || x.note ? ": " + [x.measure && nm("measure", x.measure), x.note].filter(Boolean).map(esc).join(" — ") : ""}</li>`).join("")
+                : `<li class="muted">${esc(T["console.nothingRecorded"])}</li>`;
             }
             document.getElementById("handling").addEventListener("click", ev => {
               const b = ev.target.closest("button[data-act]");

@@ -14,7 +14,7 @@ extension Assets {
                 headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)}).catch(() => null);
               const json = r ? await r.json().catch(() => ({})) : {};
               if (r && r.status === 200 && json.location) { csrf = json.csrf_token; location.href = json.location; return; }
-              err.textContent = json.error || (r ? `Sign-in refused (${r.status}).` : "The server did not answer.");
+              err.textContent = json.error || (r ? tr("console.signInRefused", r.status) : T["console.noAnswer"]);
               err.hidden = false;
             });
           }

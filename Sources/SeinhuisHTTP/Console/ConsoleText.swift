@@ -1,75 +1,26 @@
+import SeinhuisApp
 import SeinhuisCore
 
-/// The console's words for the alert actions and each queue's handling, in one place: the pages use them here and
-/// the script gets the same table (`T` in `Assets.js`). English for now; Dutch-first labelling is a later issue.
+/// The console's texts come from the one message catalogue (`Catalogue`, in SeinhuisApp): `tr` and `trf` give them
+/// escaped for HTML in the page's language (`ConsoleLanguage.of`); the script gets the same texts as `T`.
 enum ConsoleText {
-    static let entries: [(key: String, text: String)] = [
-        ("ack", "Acknowledge"),
-        ("respond", "Measure…"),
-        ("close", "Close…"),
-        ("handling", "Handling per queue"),
-        ("handlingHint", "Each queue handles the alert for itself; the badge at the top sums them up."),
-        ("queue", "Queue"),
-        ("state", "State"),
-        ("acknowledgedAt", "Acknowledged"),
-        ("firstMeasureAt", "First measure"),
-        ("latestMeasure", "Latest measure"),
-        ("closedAt", "Closed"),
-        ("actions", "Actions"),
-        ("afterDetection", "after detection"),
-        ("summary", "all queues together"),
-        ("queueStateHint", "This queue's own handling; its tooltip shows all queues together."),
-        ("latencyByQueue", "Each queue by its own moments: its own acknowledgement and its own first measure."),
-        ("yours", "your queue"),
-        ("refused", "Refused"),
-        ("none", "—"),
-    ]
+    /// The catalogue's areas the script reads (`T["console.ack"]`, and the display names of codes).
+    static let scriptAreas = ["common.", "console.", "map.", "kind.", "severity.", "state.", "measure.", "action.",
+        "queue.", "role."]
 
-    /// Dutch first, the English beside it (the live map; the audit page does the same with its own table). The
-    /// script gets the Dutch under the same keys.
-    static let dutchFirst: [(key: String, nl: String, en: String)] = [
-        ("map", "Kaart", "Map"),
-        ("mapTitle", "Live kaart", "Live map"),
-        ("mapDevice", "Toestel", "Device"),
-        ("mapDossier", "Dossier", "Dossier"),
-        ("mapBreach", "Inbreuk", "Breach"),
-        ("mapFixAge", "Laatste fix", "Latest fix"),
-        ("mapAccuracy", "Nauwkeurigheid", "Accuracy"),
-        ("mapPosition", "Positie", "Position"),
-        ("mapNoFix", "geen bruikbare fix", "no qualifying fix"),
-        ("mapNoDevices", "Geen toestellen in uw zicht.", "No devices in your view."),
-        ("mapAgo", "geleden", "ago"),
-        ("mapLive", "live", "live"),
-        ("mapStale", "verbinding weg…", "reconnecting…"),
-        ("mapHome", "woning", "home"),
-        ("mapExclusion", "verbodszone", "exclusion zone"),
-        ("mapInclusion", "gebodszone", "inclusion zone"),
-        ("mapDeviceKey", "toestel (rood: open inbreuk)", "device (red: open breach)"),
-        ("mapDispatch", "Uw rol ziet wat dispatch nodig heeft: enkel de toestellen en zones van uw open meldingen, geen woningen.",
-            "Your role sees what dispatch needs: only the devices and zones of your open alerts, no homes."),
-        ("mapScoped", "U ziet de dossiers met een open melding in uw wachtrij.",
-            "You see the dossiers with an open alert in your queue."),
-    ]
-
-    /// A Dutch-first label as HTML: the Dutch, then the English in a muted span (once if they are the same).
-    static func label(_ key: String) -> String {
-        guard let l = dutchFirst.first(where: { $0.key == key }) else { return HTML.escape(key) }
-        return l.nl == l.en
-            ? HTML.escape(l.nl) : #"\#(HTML.escape(l.nl)) <span class="en" lang="en">· \#(HTML.escape(l.en))</span>"#
+    /// The script's table for `lang`, as JSON safe inside a `<script>` element.
+    static func script(_ lang: Language) -> String {
+        var o = JSONObjectWriter()
+        for (key, text) in Catalogue.table(lang).sorted(by: { $0.key < $1.key })
+        where scriptAreas.contains(where: { key.hasPrefix($0) }) {
+            o.string(key, text)
+        }
+        return HTML.scriptJSON(o.finish())
     }
 
-    static let table: [String: String] = Dictionary(
-        entries.map { ($0.key, $0.text) } + dutchFirst.map { ($0.key, $0.nl) }, uniquingKeysWith: { a, _ in a })
-
-    /// The text for `key` (the key itself if it is missing, so a typo shows rather than crashes).
-    static func text(_ key: String) -> String { table[key] ?? key }
-
-    /// The table as a JavaScript object literal.
-    static var json: String {
-        var o = JSONObjectWriter()
-        for e in entries { o.string(e.key, e.text) }
-        for e in dutchFirst { o.string(e.key, e.nl) }
-        return HTML.scriptJSON(o.finish())
+    /// The display name of a contract code (`kind`, `severity`, `state`, `queue`, `measure`, `action`, `role`), escaped.
+    static func name(_ area: String, _ code: String, _ lang: Language) -> String {
+        HTML.escape(Catalogue.name(area, code, lang))
     }
 
     /// A duration as the console shows ages: `45s`, `3m 05s`, `2h 04m`, `1d 3h` (the script's `age`).
@@ -81,4 +32,15 @@ enum ConsoleText {
         if s < 86400 { return "\(s / 3600)h \(p(s % 3600 / 60))m" }
         return "\(s / 86400)d \(s % 86400 / 3600)h"
     }
+}
+
+/// The catalogue's text for `key` in `lang`, escaped for HTML.
+func tr(_ key: String, _ lang: Language) -> String { HTML.escape(Catalogue.text(key, lang)) }
+
+/// The catalogue's text with its placeholders filled: the template is escaped, the arguments go in as given (the
+/// caller escapes what came from the database or a request).
+func trf(_ key: String, _ lang: Language, _ args: String...) -> String {
+    var out = HTML.escape(Catalogue.text(key, lang))
+    for (i, a) in args.enumerated() { out = out.replacingOccurrences(of: "{\(i + 1)}", with: a) }
+    return out
 }

@@ -8,34 +8,49 @@ import SeinhuisStore
 enum HTML {
     static func escape(_ s: String) -> String { HTMLText.escape(s) }
 
-    /// A whole page: the console's frame (navigation for the user's role) around `body`.
-    static func page(title: String, user: SessionUser?, active: String = "", body: String, script: String? = nil)
-        -> String
-    {
-        var nav = ""
-        if let user {
-            var links: [(String, String, String)] = user.role.queues.map {
-                ("/console/queue/\($0.rawValue)", "queue-\($0.rawValue)", "Queue \($0.rawValue)")
-            }
-            if AccessPolicy.allows(user.role, .readAlerts) { links.append(("/console/map", "map", "Kaart")) }
-            if AccessPolicy.allows(user.role, .readDossiers) {
-                links.append(("/console/dossiers", "dossiers", "Dossiers"))
-            }
-            if AccessPolicy.allows(user.role, .readReviews) { links.append(("/console/reviews", "reviews", "Reviews")) }
-            if AccessPolicy.allows(user.role, .readLatency) { links.append(("/console/latency", "latency", "Latency")) }
-            if AccessPolicy.allows(user.role, .readAudit) { links.append(("/console/audit", "audit", "Audit")) }
-            nav = """
-                <nav class="top"><span class="brand">Seinhuis</span>
-                \(links.map { #"<a href="\#($0.0)"\#($0.1 == active ? #" class="active""# : "")>\#(escape($0.2))</a>"# }.joined())
-                <span class="who">\(escape(user.name)) · \(escape(user.role.rawValue))
-                <form method="post" action="/logout" class="inline"><button class="link" type="submit">Sign out</button></form></span></nav>
-                """
-        }
+    /// A whole page in `lang`: the console's frame (navigation for the user's role, the language picker) around
+    /// `body`. The script gets the catalogue's texts in `lang` as `T` (`#console-text`).
+    static func page(
+        title: String, user: SessionUser?, lang: Language, active: String = "", body: String, script: String? = nil
+    ) -> String {
+        let nav = user.map { navigation($0, lang, active: active) } ?? ""
+        let run = [user == nil ? nil : "Console.nav();", script].compactMap { $0 }.joined(separator: " ")
+        let scripts =
+            run.isEmpty
+            ? ""
+            : #"<script type="application/json" id="console-text">\#(ConsoleText.script(lang))</script>"#
+                + #"<script src="/console/console.js"></script><script>\#(run)</script>"#
         return """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <html lang="\(lang.rawValue)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title)) · Seinhuis</title><link rel="stylesheet" href="/console/console.css"></head>
-            <body>\(nav)<main>\(body)</main>\(script.map { #"<script src="/console/console.js"></script><script>\#($0)</script>"# } ?? "")</body></html>
+            <body>\(nav)<main>\(body)</main>\(scripts)</body></html>
+            """
+    }
+
+    /// The navigation: the pages the role may open, the user, the language picker and sign-out.
+    static func navigation(_ user: SessionUser, _ lang: Language, active: String) -> String {
+        var links: [(String, String, String)] = user.role.queues.map {
+            ("/console/queue/\($0.rawValue)", "queue-\($0.rawValue)",
+                trf("console.queueLink", lang, ConsoleText.name("queue", $0.rawValue, lang)))
+        }
+        let more: [(Permission, String, String)] = [
+            (.readAlerts, "map", "console.map"), (.readDossiers, "dossiers", "console.dossiers"),
+            (.readReviews, "reviews", "console.reviews"), (.readLatency, "latency", "console.latency"),
+            (.readAudit, "audit", "console.audit"),
+        ]
+        for (permission, page, key) in more where AccessPolicy.allows(user.role, permission) {
+            links.append(("/console/\(page)", page, tr(key, lang)))
+        }
+        let options = Language.allCases.map {
+            #"<option value="\#($0.rawValue)"\#($0 == lang ? " selected" : "")>\#(escape($0.name))</option>"#
+        }.joined()
+        return """
+            <nav class="top"><span class="brand">Seinhuis</span>
+            \(links.map { #"<a href="\#($0.0)"\#($0.1 == active ? #" class="active""# : "")>\#($0.2)</a>"# }.joined())
+            <span class="who">\(escape(user.name)) · \(ConsoleText.name("role", user.role.rawValue, lang))
+            <label class="lang">\(tr("common.language", lang)) <select id="lang-pick">\(options)</select></label>
+            <form method="post" action="/logout" class="inline"><button class="link" type="submit">\(tr("console.signOut", lang))</button></form></span></nav>
             """
     }
 
@@ -58,13 +73,15 @@ enum HTML {
             .replacingOccurrences(of: "&", with: "\\u0026")
     }
 
-    static func severityBadge(_ s: Severity) -> String {
-        #"<span class="sev sev-\#(escape(s.rawValue))">\#(escape(s.rawValue))</span>"#
+    static func severityBadge(_ s: Severity, _ lang: Language) -> String {
+        #"<span class="sev sev-\#(escape(s.rawValue))">\#(ConsoleText.name("severity", s.rawValue, lang))</span>"#
     }
 
-    static func stateBadge(_ s: AlertState) -> String {
-        #"<span class="state state-\#(s.rawValue)" data-field="state">\#(s.rawValue)</span>"#
+    static func stateBadge(_ s: AlertState, _ lang: Language) -> String {
+        #"<span class="state state-\#(s.rawValue)" data-field="state" data-code="\#(s.rawValue)">\#(ConsoleText.name("state", s.rawValue, lang))</span>"#
     }
 
-    static let radexBadge = #"<span class="radex" title="Radex dossier: faster signalling procedure">RADEX</span>"#
+    static func radexBadge(_ lang: Language) -> String {
+        #"<span class="radex" title="\#(tr("console.radexHint", lang))">RADEX</span>"#
+    }
 }

@@ -15,16 +15,10 @@ enum IncidentPanel {
         }
         guard case .incident = alert.kind else { return "" }
         let queue = user.role.queues.first { alert.queues.contains($0) } ?? .vcet
-        let rows = members.map { m -> String in
-            let state = m.handling.byQueue[queue]?.state ?? m.state
-            let lost = HTML.escape(m.eventTs.rfc3339)
-            let back = m.clearedAt.map { e($0.rfc3339) } ?? "—"
-            return #"<tr data-member="\#(e(m.id))"\#(m.radex ? #" class="radex""# : "")><td><a href="/console/alert/\#(e(m.id))">\#(e(m.id))</a></td>"#
-                + "<td>\(e(m.dossier))\(m.radex ? " " + HTML.radexBadge + " <span class=\"muted\">" + t("incident.radex") + "</span>" : "")</td>"
-                + "<td>\(e(m.device ?? "—"))</td><td>\(lost)</td><td>\(back)</td><td>\(HTML.stateBadge(state))</td></tr>"
-        }.joined()
-        let measures = Measure.allCases.map {
-            #"<option value="\#($0.rawValue)">\#(e($0.rawValue.replacingOccurrences(of: "_", with: " ")))</option>"#
+        let rows = members.map { m -> String in memberRow(m, queue: queue, lang: lang) }.joined()
+        let measures = Measure.allCases.map { m -> String in
+            let name: String = ConsoleText.name("measure", m.rawValue, lang)
+            return #"<option value="\#(m.rawValue)">\#(name)</option>"#
         }.joined()
         let lead = e(Catalogue.format("incident.lead", lang, "\((alert.devices ?? []).count)"))
         return """
@@ -41,6 +35,25 @@ enum IncidentPanel {
             <th>\(t("incident.lost"))</th><th>\(t("incident.back"))</th><th>\(t("incident.state"))</th></tr></thead><tbody>\(rows)</tbody></table>
             </section>
             """
+    }
+}
+
+extension IncidentPanel {
+    /// One member alert: its link, dossier (Radex marked), device, when it was lost and back, the queue's handling.
+    static func memberRow(_ m: Alert, queue: Queue, lang: Language) -> String {
+        let e = HTML.escape
+        let state: AlertState = m.handling.byQueue[queue]?.state ?? m.state
+        let back: String = m.clearedAt.map { e($0.rfc3339) } ?? "—"
+        var dossier: String = e(m.dossier)
+        if m.radex {
+            let note: String = e(Catalogue.text("incident.radex", lang))
+            dossier += " " + HTML.radexBadge(lang) + #" <span class="muted">\#(note)</span>"#
+        }
+        let head: String = #"<tr data-member="\#(e(m.id))"\#(m.radex ? #" class="radex""# : "")>"#
+        let link: String = #"<td><a href="/console/alert/\#(e(m.id))">\#(e(m.id))</a></td>"#
+        let cells: String = "<td>\(dossier)</td><td>\(e(m.device ?? "—"))</td><td>\(e(m.eventTs.rfc3339))</td>"
+            + "<td>\(back)</td><td>\(HTML.stateBadge(state, lang))</td></tr>"
+        return head + link + cells
     }
 }
 

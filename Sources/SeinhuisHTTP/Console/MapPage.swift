@@ -1,4 +1,5 @@
 import Hummingbird
+import SeinhuisApp
 import SeinhuisCore
 import SeinhuisStore
 import Synchronization
@@ -12,10 +13,10 @@ enum MapPage {
     static let pollMs = 3000
 
     static func addRoutes(page: RouterGroup<ConsoleContext>, api: RouterGroup<ConsoleContext>, store: APIStore) {
-        page.get("/console/map") { _, context -> Response in
+        page.get("/console/map") { request, context -> Response in
             let user = try context.requireUser()
             let map = try await load(user.role, store)
-            return HTML.response(render(map, user: user))
+            return HTML.response(render(map, user: user, lang: ConsoleLanguage.of(request, user: user)))
         }
         // `?svg=1` adds the map drawn on the server (what the page shows), so the browser draws nothing itself.
         api.get("/api/v1/map") { request, context -> Response in
@@ -54,49 +55,49 @@ enum MapPage {
         }
     }
 
-    static func render(_ map: LiveMap, user: SessionUser) -> String {
-        let l = ConsoleText.label
+    static func render(_ map: LiveMap, user: SessionUser, lang: Language) -> String {
+        let l = { (key: String) in tr("map." + key, lang) }
         let hint =
-            !map.scope.conditions ? l("mapDispatch") : map.scope.allDossiers ? "" : l("mapScoped")
+            !map.scope.conditions ? l("dispatch") : map.scope.allDossiers ? "" : l("scoped")
         let body = """
-            <header class="queue-head"><h1>\(l("mapTitle"))</h1>
-            <span id="live" class="live off" title="\(ConsoleText.text("mapLive"))">connecting…</span>
+            <header class="queue-head"><h1>\(l("title"))</h1>
+            <span id="live" class="live off" title="\(tr("console.liveTitle", lang))">\(tr("console.connecting", lang))</span>
             <span class="counts" id="map-counts"></span></header>
             \(hint.isEmpty ? "" : #"<p class="hint">\#(hint)</p>"#)
             <div class="map-wrap" id="map-svg">\(map.svg)</div>
-            <p class="legend-line">\(map.scope.conditions ? #"<span class="key key-home"></span> \#(l("mapHome"))"# : "")
-            <span class="key key-ex"></span> \(l("mapExclusion")) <span class="key key-in"></span> \(l("mapInclusion"))
-            <span class="key key-dev"></span> \(l("mapDeviceKey"))</p>
-            <table class="alerts" id="map-devices"><thead><tr><th>\(l("mapDevice"))</th><th>\(l("mapDossier"))</th>
-            <th>\(l("mapBreach"))</th><th>\(l("mapFixAge"))</th><th class="num">\(l("mapAccuracy"))</th><th>\(l("mapPosition"))</th></tr></thead>
-            <tbody id="map-rows">\(rows(map))</tbody></table>
+            <p class="legend-line">\(map.scope.conditions ? #"<span class="key key-home"></span> \#(l("home"))"# : "")
+            <span class="key key-ex"></span> \(l("exclusion")) <span class="key key-in"></span> \(l("inclusion"))
+            <span class="key key-dev"></span> \(l("deviceKey"))</p>
+            <table class="alerts" id="map-devices"><thead><tr><th>\(l("device"))</th><th>\(l("dossier"))</th>
+            <th>\(l("breach"))</th><th>\(l("fixAge"))</th><th class="num">\(l("accuracy"))</th><th>\(l("position"))</th></tr></thead>
+            <tbody id="map-rows">\(rows(map, lang))</tbody></table>
             """
         return HTML.page(
-            title: ConsoleText.dutchFirst.first { $0.key == "mapTitle" }!.nl, user: user, active: "map", body: body,
+            title: Catalogue.text("map.title", lang), user: user, lang: lang, active: "map", body: body,
             script: "Console.map(\(pollMs));")
     }
 
     /// The device table's rows (the script builds the same from the JSON on every poll).
-    static func rows(_ map: LiveMap) -> String {
+    static func rows(_ map: LiveMap, _ lang: Language) -> String {
         let e = HTML.escape
         if map.devices.isEmpty {
-            return #"<tr class="empty"><td colspan="6">\#(ConsoleText.label("mapNoDevices"))</td></tr>"#
+            return #"<tr class="empty"><td colspan="6">\#(tr("map.noDevices", lang))</td></tr>"#
         }
         return map.devices.map { d -> String in
             let breach =
                 d.breaches.first.map {
-                    #"<a class="alert-link" href="/console/alert/\#(e($0.id))">\#(e($0.id))</a> \#(HTML.severityBadge($0.severity)) \#(e($0.kind.rawValue.replacingOccurrences(of: "_", with: " ")))"#
+                    #"<a class="alert-link" href="/console/alert/\#(e($0.id))">\#(e($0.id))</a> \#(HTML.severityBadge($0.severity, lang)) \#(ConsoleText.name("kind", $0.kind.rawValue, lang))"#
                 } ?? ""
-            var cells = #"<td class="muted" colspan="3">\#(e(ConsoleText.text("mapNoFix")))</td>"#
+            var cells = #"<td class="muted" colspan="3">\#(tr("map.noFix", lang))</td>"#
             if let f = d.fix {
                 let ts = Timestamp(milliseconds: f.ts).rfc3339
                 cells =
-                    #"<td><span class="age" data-since="\#(ts)">\#(ConsoleText.duration(ms: map.at.milliseconds - f.ts))</span> \#(e(ConsoleText.text("mapAgo")))</td>"#
+                    #"<td><span class="age" data-since="\#(ts)">\#(ConsoleText.duration(ms: map.at.milliseconds - f.ts))</span> \#(tr("map.ago", lang))</td>"#
                     + #"<td class="num">±\#(Int(f.acc.rounded())) m</td><td>\#(AlertPage.coord(GeoPoint(lat: f.lat, lon: f.lon)))</td>"#
             }
             let cls = d.breaches.first.map { #" class="sev-row-\#($0.severity.rawValue) row-open""# } ?? ""
             return
-                #"<tr data-device="\#(e(d.device))"\#(cls)><td>\#(e(d.device))</td><td>\#(e(d.dossier))\#(d.radex ? " " + HTML.radexBadge : "")</td><td>\#(breach)</td>\#(cells)</tr>"#
+                #"<tr data-device="\#(e(d.device))"\#(cls)><td>\#(e(d.device))</td><td>\#(e(d.dossier))\#(d.radex ? " " + HTML.radexBadge(lang) : "")</td><td>\#(breach)</td>\#(cells)</tr>"#
         }.joined()
     }
 }

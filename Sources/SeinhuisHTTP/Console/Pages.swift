@@ -18,14 +18,17 @@ enum Pages {
         addReviewPages(to: router, store: store, sessions: sessions, reviewScope: reviewScope)
         router.requiring(.readLatency, sessions, style: .page).get("/console/latency") { request, context in
             let user = try context.requireUser()
+            let lang = ConsoleLanguage.of(request, user: user)
             switch LatencyQuery.parse(request.uri.queryParameters, policy: policy) {
             case .failure(let f):
-                return HTML.response(message("Latency", user, f.message), status: f.status)
+                return HTML.response(
+                    message(Catalogue.text("console.latency", lang), user, lang, f.message), status: f.status)
             case .success(let query):
                 let records = try await store.with { try query.records($0) }
                 return HTML.response(
                     LatencyPage.render(
-                        records, query: query, policy: policy, params: request.uri.queryParameters, user: user))
+                        records, query: query, policy: policy, params: request.uri.queryParameters, user: user,
+                        lang: lang))
             }
         }
     }
@@ -37,7 +40,8 @@ enum Pages {
             return redirect(home(user))
         }
         router.get("/login") { request, _ -> Response in
-            HTML.response(loginPage(next: request.uri.queryParameters.get("next")))
+            HTML.response(
+                loginPage(next: request.uri.queryParameters.get("next"), lang: ConsoleLanguage.of(request, user: nil)))
         }
         // The login page's script posts JSON (RequestGuard refuses a form's body) and goes to `location`.
         router.post("/login") { request, context -> Response in
@@ -65,27 +69,32 @@ enum Pages {
 
     /// A live queue, and an alert's detail (for the roles that read alerts; `readers` checks the session).
     static func addAlertPages(to readers: RouterGroup<ConsoleContext>, store: APIStore) {
-        readers.get("/console/queue/{queue}") { _, context -> Response in
+        readers.get("/console/queue/{queue}") { request, context -> Response in
             let user = try context.requireUser()
+            let lang = ConsoleLanguage.of(request, user: user)
             guard let queue = Queue(rawValue: try context.parameters.require("queue")) else {
                 return HTML.response(
-                    message("No such queue", user, "There is no queue by that name."), status: .notFound)
+                    message(
+                        Catalogue.text("console.noSuchQueue", lang), user, lang,
+                        Catalogue.text("console.noSuchQueueText", lang)), status: .notFound)
             }
-            guard user.role.queues.contains(queue) else { return refused(user) }
-            return HTML.response(QueuePage.render(queue: queue, user: user))
+            guard user.role.queues.contains(queue) else { return refused(user, lang) }
+            return HTML.response(QueuePage.render(queue: queue, user: user, lang: lang))
         }
-        readers.get("/console/alert/{id}") { _, context -> Response in
+        readers.get("/console/alert/{id}") { request, context -> Response in
             let user = try context.requireUser()
+            let lang = ConsoleLanguage.of(request, user: user)
             let id = try context.parameters.require("id")
             switch try await HTTPAPI.visibleAlert(id, user, store) {
             case .failure(let f):
-                return HTML.response(message("Alert \(id)", user, f.message), status: f.status)
+                return HTML.response(
+                    message(Catalogue.format("console.alertTitle", lang, id), user, lang, f.message), status: f.status)
             case .success(let alert):
                 let ctx = try await store.with {
                     try AuditAPI.dossierViewed(alert, by: user, via: "console", $0)
                     return try AlertContext.load(alert, role: user.role, store: $0)
                 }
-                return HTML.response(AlertPage.render(ctx, user: user))
+                return HTML.response(AlertPage.render(ctx, user: user, lang: lang))
             }
         }
     }
@@ -100,9 +109,11 @@ enum Pages {
             let rows = try await store.with {
                 try ReviewDesk.overview($0, radexOnly: radexOnly, at: WallClock.now(), scope: reviewScope)
             }
-            return HTML.response(DossierPage.render(rows, user: user, radexOnly: radexOnly))
+            return HTML.response(
+                DossierPage.render(
+                    rows, user: user, lang: ConsoleLanguage.of(request, user: user), radexOnly: radexOnly))
         }
-        router.requiring(.readReviews, sessions, style: .page).get("/console/reviews") { _, context in
+        router.requiring(.readReviews, sessions, style: .page).get("/console/reviews") { request, context in
             let user = try context.requireUser()
             let now = WallClock.now()
             let (rows, latest) = try await store.with { s in
@@ -115,7 +126,9 @@ enum Pages {
             let today = LocalDate(
                 daysSinceEpoch: (LocalClock(identifier: Dossier.defaultTimeZone)!).localDay(at: now.milliseconds))
             return HTML.response(
-                ReviewListPage.render(rows, latest: latest, user: user, today: today.description))
+                ReviewListPage.render(
+                    rows, latest: latest, user: user, lang: ConsoleLanguage.of(request, user: user),
+                    today: today.description))
         }
     }
 
@@ -137,32 +150,36 @@ enum Pages {
             body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func throttledMessage(_ seconds: Int) -> String {
-        "Too many failed sign-ins: wait \(seconds) second\(seconds == 1 ? "" : "s") and try again."
+    static func throttledMessage(_ seconds: Int, _ lang: Language) -> String {
+        Catalogue.format("console.throttled", lang, String(seconds))
     }
 
     /// The login form; its script (`Console.login`) posts it as JSON and shows a refusal in `#login-error`.
-    static func loginPage(next: String?) -> String {
+    static func loginPage(next: String?, lang: Language) -> String {
         let body = """
-            <section class="login"><h1>Seinhuis</h1><p class="sub">VCET alert console</p>
+            <section class="login"><h1>Seinhuis</h1><p class="sub">\(tr("console.tagline", lang))</p>
             <p class="error" role="alert" id="login-error" hidden></p>
             <form method="post" action="/login" id="login">
-            <label>User <input name="user" id="user" autocomplete="username" required autofocus></label>
-            <label>Password <input name="password" id="password" type="password" autocomplete="current-password" required></label>
+            <label>\(tr("console.user", lang)) <input name="user" id="user" autocomplete="username" required autofocus></label>
+            <label>\(tr("console.password", lang)) <input name="password" id="password" type="password" autocomplete="current-password" required></label>
             \(safeNext(next).map { #"<input type="hidden" name="next" value="\#(HTML.escape($0))">"# } ?? "")
-            <button type="submit" class="primary">Sign in</button></form>
-            <p class="hint">Accounts are made by an administrator: <code>seinhuis user add NAME --role ROLE</code>.</p></section>
+            <button type="submit" class="primary">\(tr("console.signIn", lang))</button></form>
+            <p class="hint">\(tr("console.accountsHint", lang)) <code>seinhuis user add NAME --role ROLE</code>.</p></section>
             """
-        return HTML.page(title: "Sign in", user: nil, body: body, script: "Console.login();")
+        return HTML.page(
+            title: Catalogue.text("console.signIn", lang), user: nil, lang: lang, body: body, script: "Console.login();")
     }
 
-    static func message(_ title: String, _ user: SessionUser, _ text: String) -> String {
-        HTML.page(title: title, user: user, body: "<h1>\(HTML.escape(title))</h1><p>\(HTML.escape(text))</p>")
+    static func message(_ title: String, _ user: SessionUser, _ lang: Language, _ text: String) -> String {
+        HTML.page(
+            title: title, user: user, lang: lang, body: "<h1>\(HTML.escape(title))</h1><p>\(HTML.escape(text))</p>")
     }
 
-    static func refused(_ user: SessionUser) -> Response {
+    static func refused(_ user: SessionUser, _ lang: Language) -> Response {
         HTML.response(
-            message("Not for your role", user, "Role \(user.role.rawValue) may not open this page."), status: .forbidden
-        )
+            message(
+                Catalogue.text("console.notForRole", lang), user, lang,
+                Catalogue.format("console.notForRoleText", lang, ConsoleText.name("role", user.role.rawValue, lang))),
+            status: .forbidden)
     }
 }
