@@ -46,6 +46,9 @@ public enum HTTPAPI {
             store: store, scope: reviewScope)
         Pages.addRoutes(to: router, store: store, sessions: sessions, policy: policy, reviewScope: reviewScope)
         AuditAPI.addRoutes(to: router, store: store, sessions: sessions)
+        SurveyAPI.addRoutes(to: router, store: store, sessions: sessions)
+        SurveyPages.addRoutes(to: router, store: store, sessions: sessions)
+        EvaluationPage.addRoutes(to: router, store: store, sessions: sessions, policy: policy)
         MapPage.addRoutes(
             page: router.requiring(.readAlerts, sessions, style: .page), api: router.requiring(.readAlerts, sessions),
             store: store)

@@ -2,7 +2,7 @@
 /// `ConsoleScriptDetail.swift`, the login form in `ConsoleScriptSignIn.swift`, the review list last. They make one
 /// module, `Console`.
 extension Assets {
-    static let js = scriptCore + scriptQueue + scriptDetail + scriptSignIn + scriptMap + scriptReviews
+    static let js = scriptCore + scriptQueue + scriptDetail + scriptSignIn + scriptMap + scriptSurvey + scriptReviews
 
     static let scriptCore = #"""
         "use strict";
@@ -231,7 +231,7 @@ extension Assets {
               err.textContent = r.json.error || ("Refused (" + r.status + ")"); err.hidden = false;
             });
           }
-          return {queue, detail, ages, reviews, login, map};
+          return {queue, detail, ages, reviews, login, map, survey};
         })();
         """#
 }

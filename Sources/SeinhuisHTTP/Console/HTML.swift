@@ -24,6 +24,10 @@ enum HTML {
             if AccessPolicy.allows(user.role, .readReviews) { links.append(("/console/reviews", "reviews", "Reviews")) }
             if AccessPolicy.allows(user.role, .readLatency) { links.append(("/console/latency", "latency", "Latency")) }
             if AccessPolicy.allows(user.role, .readAudit) { links.append(("/console/audit", "audit", "Audit")) }
+            links.append(("/console/survey", "survey", "Enquête"))
+            if AccessPolicy.allows(user.role, .readEvaluation) {
+                links.append(("/console/evaluation", "evaluation", "Evaluatie"))
+            }
             nav = """
                 <nav class="top"><span class="brand">Seinhuis</span>
                 \(links.map { #"<a href="\#($0.0)"\#($0.1 == active ? #" class="active""# : "")>\#(escape($0.2))</a>"# }.joined())
