@@ -73,13 +73,7 @@ enum SurveyAPI {
     }
 
     static func decode(_ request: Request) async throws -> AnswerBody {
-        var buffer = ByteBuffer()
-        for try await var chunk in request.body {
-            guard buffer.readableBytes + chunk.readableBytes <= maxBodyBytes else {
-                throw HTTPAPI.Failure(.contentTooLarge, "the body is larger than \(maxBodyBytes) bytes")
-            }
-            buffer.writeBuffer(&chunk)
-        }
+        let buffer = try await RequestBody.read(request, limit: maxBodyBytes)
         do {
             return try JSONDecoder().decode(AnswerBody.self, from: Data(buffer.readableBytesView))
         } catch {
