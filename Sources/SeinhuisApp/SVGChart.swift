@@ -20,7 +20,9 @@ public struct SVGChart {
     /// A vertical marker, e.g. the response target (seconds).
     public var markers: [(label: String, seconds: Double)] = []
 
-    public init(series: [Series], width: Double = 640, height: Double = 300, markers: [(label: String, seconds: Double)] = []) {
+    public init(
+        series: [Series], width: Double = 640, height: Double = 300, markers: [(label: String, seconds: Double)] = []
+    ) {
         self.series = series
         self.width = width
         self.height = height

@@ -123,7 +123,8 @@ struct SurveyCommand: ParsableCommand {
             for g in r.groups {
                 for (i, q) in g.questions.enumerated() {
                     let mean = q.mean.map { String(format: "%.3f", $0) } ?? ""
-                    rows.append([g.group, String(g.answers), String(i + 1), mean] + q.distribution.map(String.init) + [""])
+                    rows.append(
+                        [g.group, String(g.answers), String(i + 1), mean] + q.distribution.map(String.init) + [""])
                 }
                 for c in g.comments where g.group != SurveyResults.all {
                     rows.append([g.group, String(g.answers), "", "", "", "", "", "", "", c])

@@ -81,8 +81,11 @@ struct EvaluationCLITests {
         #expect(opened.contains("survey round 1 open"))
         err = try Binary.run(["survey", "open", "--db", db], expectFailure: true)
         #expect(err.contains("still open"))
-        let list = try #require(try Binary.json(try Binary.run(["survey", "list", "--db", db, "--format", "json"])) as? [[String: Any]])
-        #expect(list.first?["questions"] as? [String] == ["Duidelijk?", "Snel?"] && list.first?["state"] as? String == "open")
+        let list = try #require(
+            try Binary.json(try Binary.run(["survey", "list", "--db", db, "--format", "json"])) as? [[String: Any]])
+        #expect(
+            list.first?["questions"] as? [String] == ["Duidelijk?", "Snel?"]
+                && list.first?["state"] as? String == "open")
         #expect(try Binary.run(["survey", "results", "1", "--db", db]).contains("nog open"))
         #expect(try Binary.run(["survey", "close", "1", "--db", db]).contains("closed with 0 answers"))
         err = try Binary.run(["survey", "close", "1", "--db", db], expectFailure: true)

@@ -31,7 +31,8 @@ enum EvaluationFixture {
         let path = dir.appendingPathComponent("e.sqlite").path
         let store = try Store(path: path)
         var n = 0
-        func alert(_ at: Timestamp, _ policy: String, radex: Bool, answeredAfter s: Int64?, escalation: Int = 0) throws {
+        func alert(_ at: Timestamp, _ policy: String, radex: Bool, answeredAfter s: Int64?, escalation: Int = 0) throws
+        {
             n += 1
             let queue: Queue = radex ? .coordinator : .vcet
             let detected = Timestamp(milliseconds: at.milliseconds + Int64(n) * 3_600_000)
@@ -98,11 +99,13 @@ struct EvaluationTests {
     }
 
     @Test func theBootstrapOfConstantSidesIsTheirDifferenceAndTheSeedRepeats() {
-        #expect(Evaluation.bootstrap([60_000, 60_000, 60_000], [30_000, 30_000], resamples: 500, seed: 9)
-            == -30_000 ... -30_000)
+        #expect(
+            Evaluation.bootstrap([60_000, 60_000, 60_000], [30_000, 30_000], resamples: 500, seed: 9)
+                == -30_000 ... -30_000)
         let a: [Int64] = [10, 20, 30, 40, 50, 60, 70, 80]
         let b: [Int64] = [15, 25, 35, 45]
-        #expect(Evaluation.bootstrap(a, b, resamples: 300, seed: 4) == Evaluation.bootstrap(a, b, resamples: 300, seed: 4))
+        #expect(
+            Evaluation.bootstrap(a, b, resamples: 300, seed: 4) == Evaluation.bootstrap(a, b, resamples: 300, seed: 4))
         #expect(Evaluation.bootstrap([], b, resamples: 300, seed: 4) == nil)
     }
 

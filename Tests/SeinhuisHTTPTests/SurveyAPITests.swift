@@ -13,7 +13,9 @@ import Testing
 struct SurveyAPITests {
     func setUp() async throws -> (String, RunningServer, Client, Int64) {
         let db = temporaryDatabase()
-        for (name, role) in [("anna", Role.operator), ("kp", .cell), ("pol", .police), ("o2", .operator), ("o3", .operator)] {
+        for (name, role) in [
+            ("anna", Role.operator), ("kp", .cell), ("pol", .police), ("o2", .operator), ("o3", .operator),
+        ] {
             try addUser(db, name, role)
         }
         let round = try SurveyDesk.open(
@@ -42,7 +44,8 @@ struct SurveyAPITests {
         r = try await client.send("POST", path, #"{"answers":[1,1]}"#, as: "anna")
         #expect(r.status == 409 && r.error.contains("answered survey round \(id) already"))
         // A form's body is refused by the request guard, as everywhere.
-        r = try await client.send("POST", path, "answers=1", as: "pol", contentType: "application/x-www-form-urlencoded")
+        r = try await client.send(
+            "POST", path, "answers=1", as: "pol", contentType: "application/x-www-form-urlencoded")
         #expect(r.status == 415)
         r = try await client.send("GET", "/api/v1/surveys", as: "anna")
         #expect(r.array.first?["answered_by_you"] as? Bool == true && r.array.first?["answers"] as? Int == 1)

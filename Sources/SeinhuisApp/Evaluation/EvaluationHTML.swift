@@ -25,18 +25,22 @@ public enum EvaluationHTML {
                 series: [.init(name: x.beforeName, values: q.beforeMs), .init(name: x.afterName, values: q.afterMs)],
                 width: 460, height: 240)
             h += "<figure data-queue=\"\(q.queue.rawValue)\">\(chart.render())"
-            h += "<figcaption>\(esc(Catalogue.format("evaluation.cdfCaption", lang, q.queue.rawValue)))</figcaption></figure>"
+            h +=
+                "<figcaption>\(esc(Catalogue.format("evaluation.cdfCaption", lang, q.queue.rawValue)))</figcaption></figure>"
         }
         h += "</div></section>\n<section id=\"months\"><h2>\(esc(x.t("evaluation.monthsTitle")))</h2>"
         h += table(x.monthHeadings, x.monthRows, empty: x.t("evaluation.noIncidents")) + "</section>\n"
         h += "<section id=\"survey\"><h2>\(esc(x.t("evaluation.surveyTitle")))</h2>"
-        h += e.surveys.isEmpty
+        h +=
+            e.surveys.isEmpty
             ? "<p class=\"none\">\(esc(x.t("evaluation.noSurvey")))</p>"
             : e.surveys.map { SurveyResultsHTML.section($0, lang) }.joined()
         h += "</section>\n"
         if e.whatIf != nil {
             h += "<section id=\"whatif\"><h2>\(esc(x.t("evaluation.whatIfTitle")))</h2>"
-            h += table(x.whatIfHeadings, x.whatIfRows, empty: "") + "<p class=\"hint\">\(esc(x.whatIfNote))</p></section>\n"
+            h +=
+                table(x.whatIfHeadings, x.whatIfRows, empty: "")
+                + "<p class=\"hint\">\(esc(x.whatIfNote))</p></section>\n"
         }
         h += "<footer>\(esc(x.t("evaluation.footer")))</footer></div>\n"
         return h

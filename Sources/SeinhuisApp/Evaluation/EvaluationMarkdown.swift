@@ -61,7 +61,8 @@ public enum EvaluationCSV {
                 ["latency", g, "alerts_after", String(q.after?.alerts ?? 0)],
                 ["latency", g, "answered_before", String(q.beforeMs.count)],
                 ["latency", g, "answered_after", String(q.afterMs.count)],
-                ["latency", g, "mean_before_s", secs(q.meanBeforeMs)], ["latency", g, "mean_after_s", secs(q.meanAfterMs)],
+                ["latency", g, "mean_before_s", secs(q.meanBeforeMs)],
+                ["latency", g, "mean_after_s", secs(q.meanAfterMs)],
                 ["latency", g, "median_before_s", secs(q.medianBeforeMs)],
                 ["latency", g, "median_after_s", secs(q.medianAfterMs)],
                 ["latency", g, "within_target_before", share(q.before?.withinTarget)],
@@ -79,7 +80,10 @@ public enum EvaluationCSV {
             for g in s.groups {
                 rows.append(["survey_\(s.round.id)", g.group, "answers", String(g.answers)])
                 for (i, q) in g.questions.enumerated() {
-                    rows.append(["survey_\(s.round.id)", g.group, "q\(i + 1)_mean", q.mean.map { String(format: "%.3f", $0) } ?? ""])
+                    rows.append([
+                        "survey_\(s.round.id)", g.group, "q\(i + 1)_mean",
+                        q.mean.map { String(format: "%.3f", $0) } ?? "",
+                    ])
                 }
             }
         }

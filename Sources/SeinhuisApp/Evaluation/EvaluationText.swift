@@ -42,7 +42,9 @@ struct EvaluationText {
     /// Two rows per queue (before, after); the difference and its interval on the second.
     var latencyRows: [[String]] {
         e.queues.flatMap { q -> [[String]] in
-            let interval = q.interval.map { "\(duration($0.lowerBound, signed: true)) … \(duration($0.upperBound, signed: true))" }
+            let interval = q.interval.map {
+                "\(duration($0.lowerBound, signed: true)) … \(duration($0.upperBound, signed: true))"
+            }
             return [
                 [
                     q.queue.rawValue, beforeName, f.integer(q.before?.alerts ?? 0), f.integer(q.beforeMs.count),

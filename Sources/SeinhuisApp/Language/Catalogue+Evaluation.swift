@@ -2,7 +2,8 @@ extension Catalogue {
     /// The procedure's evaluation report (`seinhuis report evaluation`, the console's evaluation page).
     static let evaluation: [Message] = [
         Message(
-            "evaluation.title", nl: "Evaluatie van de seiningsprocedure", fr: "Évaluation de la procédure de signalement",
+            "evaluation.title", nl: "Evaluatie van de seiningsprocedure",
+            fr: "Évaluation de la procédure de signalement",
             en: "Evaluation of the signalling procedure"),
         Message("evaluation.beforeVersion", nl: "voor ({1})", fr: "avant ({1})", en: "before ({1})"),
         Message("evaluation.afterVersion", nl: "na ({1})", fr: "après ({1})", en: "after ({1})"),
@@ -24,12 +25,14 @@ extension Catalogue {
         Message("evaluation.mean", nl: "Gemiddelde", fr: "Moyenne", en: "Mean"),
         Message("evaluation.median", nl: "Mediaan", fr: "Médiane", en: "Median"),
         Message("evaluation.withinTarget", nl: "Binnen de norm", fr: "Dans le délai", en: "Within target"),
-        Message("evaluation.difference", nl: "Verschil (na − voor)", fr: "Écart (après − avant)",
+        Message(
+            "evaluation.difference", nl: "Verschil (na − voor)", fr: "Écart (après − avant)",
             en: "Difference (after − before)"),
         Message("evaluation.interval", nl: "95 %-interval", fr: "Intervalle à 95 %", en: "95 % interval"),
         Message(
             "evaluation.method",
-            nl: "Per wachtrij telt de eigen eerste maatregel van die wachtrij. Het verschil is het gemiddelde na min het "
+            nl:
+                "Per wachtrij telt de eigen eerste maatregel van die wachtrij. Het verschil is het gemiddelde na min het "
                 + "gemiddelde voor (negatief: sneller). Het 95 %-interval is een bootstrap met {1} hertrekkingen "
                 + "(vaste seed {2}, dus herhaalbaar); de mediaan is exact.",
             fr: "Chaque file compte sa propre première mesure. L'écart est la moyenne après moins la moyenne avant "
@@ -43,7 +46,8 @@ extension Catalogue {
             nl: "De normen van beleid {1} zijn hier niet gekend: geef het beleidsbestand met --policy.",
             fr: "Les délais de la politique {1} ne sont pas connus ici : donnez son fichier avec --policy.",
             en: "The targets of policy {1} are not known here: give its file with --policy."),
-        Message("evaluation.noAlerts", nl: "Geen meldingen in de periode.", fr: "Aucune alerte sur la période.",
+        Message(
+            "evaluation.noAlerts", nl: "Geen meldingen in de periode.", fr: "Aucune alerte sur la période.",
             en: "No alerts in the period."),
         Message(
             "evaluation.cdfTitle", nl: "Cumulatieve verdeling van de opvolgtijd",
@@ -57,16 +61,22 @@ extension Catalogue {
             fr: "Incidents et escalades par mois dans les dossiers Radex",
             en: "Incidents and escalations per month in Radex dossiers"),
         Message("evaluation.month", nl: "Maand", fr: "Mois", en: "Month"),
-        Message("evaluation.incidents", nl: "Incidenten (inbreuken)", fr: "Incidents (infractions)",
+        Message(
+            "evaluation.incidents", nl: "Incidenten (inbreuken)", fr: "Incidents (infractions)",
             en: "Incidents (breaches)"),
         Message("evaluation.escalations", nl: "Escalaties", fr: "Escalades", en: "Escalations"),
-        Message("evaluation.noIncidents", nl: "Geen incidenten in Radex-dossiers.", fr: "Aucun incident dans les "
-            + "dossiers Radex.", en: "No incidents in Radex dossiers."),
-        Message("evaluation.surveyTitle", nl: "Tevredenheid van de actoren (enquête per rol)",
+        Message(
+            "evaluation.noIncidents", nl: "Geen incidenten in Radex-dossiers.",
+            fr: "Aucun incident dans les "
+                + "dossiers Radex.", en: "No incidents in Radex dossiers."),
+        Message(
+            "evaluation.surveyTitle", nl: "Tevredenheid van de actoren (enquête per rol)",
             fr: "Satisfaction des acteurs (enquête par rôle)", en: "Satisfaction of the actors (survey per role)"),
-        Message("evaluation.noSurvey", nl: "Geen gesloten enquêteronde in de periode.",
+        Message(
+            "evaluation.noSurvey", nl: "Geen gesloten enquêteronde in de periode.",
             fr: "Aucun tour d'enquête clôturé sur la période.", en: "No closed survey round in the period."),
-        Message("evaluation.whatIfTitle", nl: "Wat-als: voorgesteld beleid op dezelfde inbreuken",
+        Message(
+            "evaluation.whatIfTitle", nl: "Wat-als: voorgesteld beleid op dezelfde inbreuken",
             fr: "Et si : la politique proposée sur les mêmes infractions",
             en: "What-if: the proposed policy on the same breaches"),
         Message("evaluation.policy", nl: "Beleid", fr: "Politique", en: "Policy"),
@@ -80,9 +90,11 @@ extension Catalogue {
                 + "été constaté de {4} (p50) et {5} (p90).",
             en: "Model of {1} breaches over {2} days (seed {3}); under the current policy it is off the recorded "
                 + "figures by {4} (p50) and {5} (p90)."),
-        Message("evaluation.whatIfHonest", nl: "Binnen de tolerantie.", fr: "Dans la tolérance.",
+        Message(
+            "evaluation.whatIfHonest", nl: "Binnen de tolerantie.", fr: "Dans la tolérance.",
             en: "Within tolerance."),
-        Message("evaluation.whatIfOff", nl: "BUITEN de tolerantie: voorzichtig te lezen.",
+        Message(
+            "evaluation.whatIfOff", nl: "BUITEN de tolerantie: voorzichtig te lezen.",
             fr: "HORS tolérance : à lire avec prudence.", en: "OUTSIDE tolerance: read with care."),
         Message(
             "evaluation.footer",

@@ -38,20 +38,24 @@ extension Catalogue {
                 + "Results appear once the round is closed, per role with at least {1} answers."),
         Message("survey.scale1", nl: "helemaal niet akkoord", fr: "pas du tout d'accord", en: "strongly disagree"),
         Message("survey.scale5", nl: "helemaal akkoord", fr: "tout à fait d'accord", en: "strongly agree"),
-        Message("survey.comment", nl: "Opmerking (niet verplicht)", fr: "Commentaire (facultatif)", en: "Comment (optional)"),
+        Message(
+            "survey.comment", nl: "Opmerking (niet verplicht)", fr: "Commentaire (facultatif)", en: "Comment (optional)"
+        ),
         Message(
             "survey.commentHint", nl: "Noem geen namen: ook een opmerking moet anoniem blijven.",
             fr: "Ne citez pas de noms : un commentaire doit lui aussi rester anonyme.",
             en: "Name no one: a comment must stay anonymous too."),
         Message("survey.submit", nl: "Antwoord versturen", fr: "Envoyer la réponse", en: "Send answer"),
-        Message("survey.thanks", nl: "Dank u, uw antwoord is bewaard.", fr: "Merci, votre réponse est enregistrée.",
+        Message(
+            "survey.thanks", nl: "Dank u, uw antwoord is bewaard.", fr: "Merci, votre réponse est enregistrée.",
             en: "Thank you, your answer is recorded."),
         Message("survey.rounds", nl: "Rondes", fr: "Tours", en: "Rounds"),
         Message("survey.results", nl: "Resultaten", fr: "Résultats", en: "Results"),
         Message("survey.stateOpen", nl: "open", fr: "ouvert", en: "open"),
         Message("survey.stateClosed", nl: "gesloten", fr: "clôturé", en: "closed"),
         Message("survey.round", nl: "Ronde {1}: {2}", fr: "Tour {1} : {2}", en: "Round {1}: {2}"),
-        Message("survey.resultsHead", nl: "Enquête, ronde {1}: {2}", fr: "Enquête, tour {1} : {2}",
+        Message(
+            "survey.resultsHead", nl: "Enquête, ronde {1}: {2}", fr: "Enquête, tour {1} : {2}",
             en: "Survey, round {1}: {2}"),
         Message(
             "survey.openNotShown", nl: "De ronde is nog open ({1} antwoorden): resultaten na het sluiten.",
@@ -62,7 +66,8 @@ extension Catalogue {
             nl: "{1} antwoorden van rollen met te weinig antwoorden worden niet getoond.",
             fr: "{1} réponses de rôles ayant trop peu de réponses ne sont pas montrées.",
             en: "{1} answers of roles with too few answers are not shown."),
-        Message("survey.noAnswers", nl: "Geen antwoorden om te tonen.", fr: "Aucune réponse à montrer.",
+        Message(
+            "survey.noAnswers", nl: "Geen antwoorden om te tonen.", fr: "Aucune réponse à montrer.",
             en: "No answers to show."),
         Message("survey.colGroup", nl: "groep", fr: "groupe", en: "group"),
         Message("survey.colAnswers", nl: "antwoorden", fr: "réponses", en: "answers"),
@@ -70,7 +75,8 @@ extension Catalogue {
         Message("survey.colMean", nl: "gemiddelde", fr: "moyenne", en: "mean"),
         Message("survey.colComment", nl: "opmerking", fr: "commentaire", en: "comment"),
         Message("survey.comments", nl: "Opmerkingen", fr: "Commentaires", en: "Comments"),
-        Message("survey.groupOthers", nl: "andere rollen samen", fr: "autres rôles ensemble",
+        Message(
+            "survey.groupOthers", nl: "andere rollen samen", fr: "autres rôles ensemble",
             en: "other roles together"),
         Message("survey.groupAll", nl: "alle getoonde", fr: "tous ceux montrés", en: "all shown"),
         Message("survey.answers", nl: "{1} antwoorden", fr: "{1} réponses", en: "{1} answers"),

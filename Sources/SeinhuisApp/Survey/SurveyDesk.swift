@@ -23,9 +23,12 @@ public enum SurveyDesk {
         guard !t.isEmpty, t.count <= maxTitleLength else {
             throw SurveyError(.invalid, "a round's title needs 1 to \(maxTitleLength) characters")
         }
-        let qs = questions.isEmpty ? defaultQuestions(lang) : questions.map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let qs =
+            questions.isEmpty
+            ? defaultQuestions(lang)
+            : questions.map {
+                $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
         guard qs.count <= maxQuestions else {
             throw SurveyError(.invalid, "a round asks at most \(maxQuestions) questions, not \(qs.count)")
         }

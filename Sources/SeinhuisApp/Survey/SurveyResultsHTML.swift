@@ -16,7 +16,10 @@ extension SurveyResults {
         let f = Formats(lang)
         return groups.flatMap { g in
             g.questions.enumerated().map { i, q in
-                [Self.label(g.group, lang), f.integer(g.answers), String(i + 1), q.mean.map { f.decimal($0, digits: 2) } ?? "—"]
+                [
+                    Self.label(g.group, lang), f.integer(g.answers), String(i + 1),
+                    q.mean.map { f.decimal($0, digits: 2) } ?? "—",
+                ]
                     + q.distribution.map { f.integer($0) }
             }
         }
@@ -48,7 +51,9 @@ public enum SurveyResultsHTML {
             h += "<table class=\"survey\"><thead><tr>"
             h += SurveyResults.headings(lang).map { "<th>\(e($0))</th>" }.joined() + "</tr></thead><tbody>"
             for row in r.rows(lang) {
-                h += "<tr>" + row.enumerated().map { i, c in "<td\(i > 0 ? " class=\"num\"" : "")>\(e(c))</td>" }
+                h +=
+                    "<tr>"
+                    + row.enumerated().map { i, c in "<td\(i > 0 ? " class=\"num\"" : "")>\(e(c))</td>" }
                     .joined() + "</tr>"
             }
             h += "</tbody></table>"
@@ -61,7 +66,9 @@ public enum SurveyResultsHTML {
                 h += g.comments.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
             }
         }
-        if r.withheld > 0 { h += "<p class=\"hint\">\(e(Catalogue.format("survey.withheld", lang, String(r.withheld))))</p>" }
+        if r.withheld > 0 {
+            h += "<p class=\"hint\">\(e(Catalogue.format("survey.withheld", lang, String(r.withheld))))</p>"
+        }
         return h + "</section>"
     }
 }

@@ -78,19 +78,24 @@ enum EvaluationPage {
         }
         func date(_ name: String, _ key: String) -> String {
             let v = e(String((q.get(name) ?? "").prefix(10)))
-            return "<label>\(e(Catalogue.text(key, lang))) <input type=\"date\" name=\"\(name)\" value=\"\(v)\"></label>"
+            return
+                "<label>\(e(Catalogue.text(key, lang))) <input type=\"date\" name=\"\(name)\" value=\"\(v)\"></label>"
         }
-        var h = "<p class=\"hint\">\(e(Catalogue.format("evaluation.choose", lang, versions.joined(separator: ", "))))</p>"
+        var h =
+            "<p class=\"hint\">\(e(Catalogue.format("evaluation.choose", lang, versions.joined(separator: ", "))))</p>"
         h += "<form class=\"period\" method=\"get\" action=\"/console/evaluation\">"
-        h += "<label>\(e(Catalogue.format("evaluation.beforeVersion", lang, ""))) \(select("before", versions.first))</label>"
-        h += "<label>\(e(Catalogue.format("evaluation.afterVersion", lang, ""))) \(select("after", versions.last))</label>"
+        h +=
+            "<label>\(e(Catalogue.format("evaluation.beforeVersion", lang, ""))) \(select("before", versions.first))</label>"
+        h +=
+            "<label>\(e(Catalogue.format("evaluation.afterVersion", lang, ""))) \(select("after", versions.last))</label>"
         h += date("from", "evaluation.from") + date("to", "evaluation.to")
         h += "<button type=\"submit\">\(e(Catalogue.text("evaluation.show", lang)))</button></form>"
         if q.get("before") != nil, q.get("after") != nil {
             let query = ["before", "after", "from", "to"].compactMap { k in
                 q.get(k).map { "\(k)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
             }.joined(separator: "&")
-            h += "<p><a href=\"/console/evaluation/report?\(e(query))\">\(e(Catalogue.text("evaluation.printable", lang)))</a></p>"
+            h +=
+                "<p><a href=\"/console/evaluation/report?\(e(query))\">\(e(Catalogue.text("evaluation.printable", lang)))</a></p>"
         }
         return h
     }

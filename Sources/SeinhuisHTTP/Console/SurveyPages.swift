@@ -46,17 +46,20 @@ enum SurveyPages {
         } else {
             body += "<p>\(t("survey.noOpenRound"))</p>"
         }
-        body += "<p class=\"hint\">\(e(Catalogue.format("survey.privacy", lang, String(SurveyResults.minimumGroup))))</p>"
+        body +=
+            "<p class=\"hint\">\(e(Catalogue.format("survey.privacy", lang, String(SurveyResults.minimumGroup))))</p>"
         if AccessPolicy.allows(user.role, .readEvaluation), !rounds.isEmpty {
             body += "<h2>\(t("survey.rounds"))</h2><ul class=\"rounds\">"
             for r in rounds {
                 let state = r.isOpen ? t("survey.stateOpen") : t("survey.stateClosed")
-                body += "<li><a href=\"/console/survey/\(r.id)\">\(e(Catalogue.format("survey.round", lang, String(r.id), r.title)))</a>"
+                body +=
+                    "<li><a href=\"/console/survey/\(r.id)\">\(e(Catalogue.format("survey.round", lang, String(r.id), r.title)))</a>"
                 body += " · \(state) · \(e(Catalogue.format("survey.answers", lang, String(r.answered))))</li>"
             }
             body += "</ul>"
         }
-        return HTML.page(title: Catalogue.text("survey.pageTitle", lang), user: user, active: "survey", body: body,
+        return HTML.page(
+            title: Catalogue.text("survey.pageTitle", lang), user: user, active: "survey", body: body,
             script: "Console.survey();")
     }
 
@@ -77,7 +80,8 @@ enum SurveyPages {
         h += "<textarea id=\"sv-comment\" rows=\"3\" maxlength=\"\(SurveyDesk.maxCommentLength)\"></textarea></label>"
         h += "<p class=\"hint\">\(e(Catalogue.text("survey.commentHint", lang)))</p>"
         h += "<p class=\"error\" id=\"sv-error\" role=\"alert\" hidden></p>"
-        h += "<div class=\"buttons\"><button type=\"submit\" class=\"primary\">\(e(Catalogue.text("survey.submit", lang)))</button></div></form>"
+        h +=
+            "<div class=\"buttons\"><button type=\"submit\" class=\"primary\">\(e(Catalogue.text("survey.submit", lang)))</button></div></form>"
         h += "<p class=\"done\" id=\"sv-done\" hidden>\(e(Catalogue.text("survey.thanks", lang)))</p>"
         return h
     }
