@@ -96,6 +96,7 @@ struct EvaluationTests {
         #expect(e.months.map(\.alerts) == [2, 1])
         #expect(e.months.map(\.escalations) == [2, 1])
         #expect(e.unknownTargets.isEmpty)
+        #expect(e.queues.allSatisfy { $0.resamples == Evaluation.resamples })
     }
 
     @Test func theBootstrapOfConstantSidesIsTheirDifferenceAndTheSeedRepeats() {
@@ -107,6 +108,10 @@ struct EvaluationTests {
         #expect(
             Evaluation.bootstrap(a, b, resamples: 300, seed: 4) == Evaluation.bootstrap(a, b, resamples: 300, seed: 4))
         #expect(Evaluation.bootstrap([], b, resamples: 300, seed: 4) == nil)
+        // Large queues get fewer resamples, so a year of alerts stays seconds: at most 100 million draws.
+        #expect(Evaluation.resamples(answered: 50_000) == 2000)
+        #expect(Evaluation.resamples(answered: 100_000) == 1000)
+        #expect(Evaluation.resamples(answered: 1_000_000) == 200)
     }
 
     @Test func theCSVCarriesTheSameFigures() throws {

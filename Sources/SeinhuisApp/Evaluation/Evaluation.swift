@@ -28,8 +28,9 @@ public struct EvaluationQueue: Sendable {
         guard let a = meanAfterMs, let b = meanBeforeMs else { return nil }
         return a - b
     }
-    /// The bootstrap 95 % interval of `differenceMs` (`Evaluation.bootstrap`).
+    /// The bootstrap 95 % interval of `differenceMs` (`Evaluation.bootstrap`), and how many resamples made it.
     public var interval: ClosedRange<Double>?
+    public var resamples = Evaluation.resamples
 }
 
 /// The procedure's evaluation (docs/EVALUATION.md): latency before and after, per queue, with a bootstrap interval
@@ -38,6 +39,15 @@ public struct Evaluation: Sendable {
     /// Resamples of the bootstrap, and its fixed seed: the same database gives the same interval.
     public static let resamples = 2000
     public static let seed: UInt64 = 2027
+    /// A bound on the draws of one queue's bootstrap (resamples × answered alerts), so a year of a large centre
+    /// stays seconds: a queue with more than 50,000 answered alerts gets fewer resamples, never under 200.
+    public static let maxDraws = 100_000_000
+    public static let minimumResamples = 200
+
+    /// The resamples for a queue with `answered` alerts answered on both sides together.
+    public static func resamples(answered: Int) -> Int {
+        answered * resamples <= maxDraws ? resamples : max(minimumResamples, maxDraws / max(1, answered))
+    }
 
     public var before: String
     public var after: String
@@ -79,7 +89,8 @@ public struct Evaluation: Sendable {
             guard rb != nil || ra != nil else { return nil }
             var e = EvaluationQueue(
                 queue: q, before: rb, after: ra, beforeMs: responses(b, q), afterMs: responses(a, q))
-            e.interval = bootstrap(e.beforeMs, e.afterMs, resamples: resamples, seed: seed)
+            e.resamples = Self.resamples(answered: e.beforeMs.count + e.afterMs.count)
+            e.interval = bootstrap(e.beforeMs, e.afterMs, resamples: e.resamples, seed: seed)
             return e
         }
         let surveys = try SurveyDesk.results(store, from: from ?? .distantPast, to: to ?? .distantFuture)

@@ -70,6 +70,7 @@ public enum EvaluationCSV {
                 ["latency", g, "difference_s", secs(q.differenceMs)],
                 ["latency", g, "ci95_low_s", secs(q.interval?.lowerBound)],
                 ["latency", g, "ci95_high_s", secs(q.interval?.upperBound)],
+                ["latency", g, "resamples", String(q.resamples)],
             ]
         }
         for m in e.months {

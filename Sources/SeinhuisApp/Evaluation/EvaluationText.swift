@@ -42,8 +42,11 @@ struct EvaluationText {
     /// Two rows per queue (before, after); the difference and its interval on the second.
     var latencyRows: [[String]] {
         e.queues.flatMap { q -> [[String]] in
+            let fewer =
+                q.resamples == Evaluation.resamples
+                ? "" : " (" + Catalogue.format("evaluation.resamples", lang, f.integer(q.resamples)) + ")"
             let interval = q.interval.map {
-                "\(duration($0.lowerBound, signed: true)) … \(duration($0.upperBound, signed: true))"
+                "\(duration($0.lowerBound, signed: true)) … \(duration($0.upperBound, signed: true))" + fewer
             }
             return [
                 [
@@ -60,7 +63,9 @@ struct EvaluationText {
     }
 
     var method: String {
-        Catalogue.format("evaluation.method", lang, f.integer(Evaluation.resamples), String(Evaluation.seed))
+        Catalogue.format(
+            "evaluation.method", lang, f.integer(Evaluation.resamples), String(Evaluation.seed),
+            f.integer(Evaluation.maxDraws / Evaluation.resamples), f.integer(Evaluation.minimumResamples))
     }
 
     var monthHeadings: [String] { ["evaluation.month", "evaluation.incidents", "evaluation.escalations"].map(t) }

@@ -34,13 +34,16 @@ extension Catalogue {
             nl:
                 "Per wachtrij telt de eigen eerste maatregel van die wachtrij. Het verschil is het gemiddelde na min het "
                 + "gemiddelde voor (negatief: sneller). Het 95 %-interval is een bootstrap met {1} hertrekkingen "
-                + "(vaste seed {2}, dus herhaalbaar); de mediaan is exact.",
+                + "(vaste seed {2}, dus herhaalbaar; minder, minstens {4}, voor een wachtrij met meer dan {3} opgevolgde "
+                + "meldingen); de mediaan is exact.",
             fr: "Chaque file compte sa propre première mesure. L'écart est la moyenne après moins la moyenne avant "
                 + "(négatif : plus rapide). L'intervalle à 95 % est un bootstrap de {1} rééchantillonnages (graine "
-                + "fixe {2}, donc reproductible) ; la médiane est exacte.",
+                + "fixe {2}, donc reproductible ; moins, au moins {4}, pour une file de plus de {3} alertes suivies) ; la "
+                + "médiane est exacte.",
             en: "Each queue counts its own first measure. The difference is the mean after less the mean before "
                 + "(negative: faster). The 95 % interval is a bootstrap of {1} resamples (fixed seed {2}, so "
-                + "repeatable); the median is exact."),
+                + "repeatable; fewer, at least {4}, for a queue with more than {3} answered alerts); the median is exact."),
+        Message("evaluation.resamples", nl: "{1} hertrekkingen", fr: "{1} rééchantillonnages", en: "{1} resamples"),
         Message(
             "evaluation.unknownTargets",
             nl: "De normen van beleid {1} zijn hier niet gekend: geef het beleidsbestand met --policy.",
