@@ -19,8 +19,13 @@ public enum EvaluationHTML {
         h += table(x.latencyHeadings, x.latencyRows, empty: x.t("evaluation.noAlerts"))
         h += "<p class=\"hint\">\(esc(x.method))</p>"
         if let note = x.targetsNote { h += "<p class=\"hint\">\(esc(note))</p>" }
-        h += "</section>\n<section id=\"distributions\"><h2>\(esc(x.t("evaluation.cdfTitle")))</h2><div class=\"cols\">"
+        h += "</section>\n<section id=\"distributions\"><h2>\(esc(x.t("evaluation.cdfTitle")))</h2>"
+        h += "<div class=\"cols\" style=\"display:flex;flex-wrap:wrap;gap:8px 18px;align-items:flex-start\">"
         for q in e.queues {
+            guard !q.beforeMs.isEmpty || !q.afterMs.isEmpty else {
+                h += "<p class=\"none\">\(esc(Catalogue.format("evaluation.noAnswered", lang, q.queue.rawValue)))</p>"
+                continue
+            }
             let chart = SVGChart(
                 series: [.init(name: x.beforeName, values: q.beforeMs), .init(name: x.afterName, values: q.afterMs)],
                 width: 460, height: 240)

@@ -7,6 +7,11 @@ extension Catalogue {
             en: "Evaluation of the signalling procedure"),
         Message("evaluation.beforeVersion", nl: "voor ({1})", fr: "avant ({1})", en: "before ({1})"),
         Message("evaluation.afterVersion", nl: "na ({1})", fr: "après ({1})", en: "after ({1})"),
+        Message("evaluation.beforeLabel", nl: "Beleid voor", fr: "Politique avant", en: "Policy before"),
+        Message("evaluation.afterLabel", nl: "Beleid na", fr: "Politique après", en: "Policy after"),
+        Message(
+            "evaluation.noAnswered", nl: "Wachtrij {1}: geen opgevolgde meldingen om te tonen.",
+            fr: "File {1} : aucune alerte suivie à montrer.", en: "Queue {1}: no answered alerts to plot."),
         Message("evaluation.start", nl: "het begin", fr: "le début", en: "the start"),
         Message("evaluation.now", nl: "nu", fr: "maintenant", en: "now"),
         Message(

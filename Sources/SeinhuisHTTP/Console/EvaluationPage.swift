@@ -85,9 +85,9 @@ enum EvaluationPage {
             "<p class=\"hint\">\(e(Catalogue.format("evaluation.choose", lang, versions.joined(separator: ", "))))</p>"
         h += "<form class=\"period\" method=\"get\" action=\"/console/evaluation\">"
         h +=
-            "<label>\(e(Catalogue.format("evaluation.beforeVersion", lang, ""))) \(select("before", versions.first))</label>"
+            "<label>\(e(Catalogue.text("evaluation.beforeLabel", lang))) \(select("before", versions.first))</label>"
         h +=
-            "<label>\(e(Catalogue.format("evaluation.afterVersion", lang, ""))) \(select("after", versions.last))</label>"
+            "<label>\(e(Catalogue.text("evaluation.afterLabel", lang))) \(select("after", versions.last))</label>"
         h += date("from", "evaluation.from") + date("to", "evaluation.to")
         h += "<button type=\"submit\">\(e(Catalogue.text("evaluation.show", lang)))</button></form>"
         if q.get("before") != nil, q.get("after") != nil {
