@@ -21,6 +21,7 @@ extension ConsoleBrowserTests {
         try browser.waitFor("location.pathname === '/console/queue/vcet'", what: "the vcet queue")
         try browser.evaluate("document.querySelector('nav a[href=\"/console/survey\"]').click()")
         try browser.waitFor("!!document.getElementById('survey-form')", what: "the survey form")
+        try browser.screenshot(to: Self.screenshots + "/survey-form.png")
         try browser.evaluate(
             """
             for (const [q, v] of [[1, 4], [2, 2], [3, 5]]) document.querySelector(`input[name=q${q}][value="${v}"]`).click();

@@ -63,10 +63,18 @@ enum SurveyPages {
             script: "Console.survey();")
     }
 
+    /// The form's own look (the console's stylesheet is shared with the other session's pages).
+    static let css = """
+        #survey-form fieldset{border:1px solid #d1d5db;border-radius:6px;margin:0 0 10px;padding:8px 12px;max-width:760px}
+        #survey-form legend{font-weight:600;padding:0 4px}#survey-form fieldset label{display:inline-block;margin:0 10px}
+        #survey-form .scale{color:#6b7280;font-size:12px;margin:0 6px}#survey-form label.wide{display:block;max-width:760px}
+        #survey-form textarea{display:block;width:100%;margin-top:4px}#survey-form .buttons{max-width:760px}
+        """
+
     /// One fieldset of five choices per question, a comment, and the button; `Console.survey` posts it as JSON.
     static func form(_ round: SurveyRound, _ lang: Language) -> String {
         let e = HTML.escape
-        var h = "<form id=\"survey-form\" data-action=\"/api/v1/surveys/\(round.id)/answers\">"
+        var h = "<style>\(css)</style><form id=\"survey-form\" data-action=\"/api/v1/surveys/\(round.id)/answers\">"
         h += "<p>\(e(Catalogue.text("survey.intro", lang)))</p>"
         for (i, q) in round.questions.enumerated() {
             h += "<fieldset data-question=\"\(i + 1)\"><legend>\(i + 1). \(e(q))</legend>"
