@@ -28,12 +28,18 @@ struct EvaluationCLITests {
         let (db, v2) = try twoPolicies()
         let base = ["report", "evaluation", "--before", "v1", "--after", "v2", "--policy", v2, "--db", db]
         let html = db + ".html", md = db + ".md", csv = db + ".csv"
-        try Binary.run(base + ["--out", html])
+        let whatif = db + ".whatif.json"
+        try Binary.run(["whatif", "--policy", v2, "--db", db, "--format", "json"]).write(
+            toFile: whatif, atomically: true, encoding: .utf8)
+        try Binary.run(base + ["--out", html, "--whatif", whatif])
         try Binary.run(base + ["--out", md, "--lang", "fr"])
         try Binary.run(base + ["--out", csv])
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("lang=\"nl\"") && page.contains("<svg"))
         #expect(page.contains("Evaluatie van de seiningsprocedure") && page.contains("@media print"))
+        // The what-if comparison: both policies of the whatif file, and its honesty check.
+        #expect(page.contains("id=\"whatif\"") && page.contains("huidig v1") && page.contains("voorgesteld v2"))
+        #expect(page.contains("tolerantie"))
         let markdown = try String(contentsOfFile: md, encoding: .utf8)
         #expect(markdown.hasPrefix("# Évaluation de la procédure de signalement") && markdown.contains("| vcet |"))
         let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)

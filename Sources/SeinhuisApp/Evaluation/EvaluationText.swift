@@ -23,7 +23,8 @@ struct EvaluationText {
     /// A duration: `42,0 s`, `7 min 05 s`, `3 h 12 min`; signed when `signed`.
     func duration(_ ms: Double?, signed: Bool = false) -> String {
         guard let ms else { return "—" }
-        let text = ReportText.duration(Int64(abs(ms).rounded())).replacingOccurrences(of: ".", with: decimalMark)
+        var text = ReportText.duration(Int64(abs(ms).rounded())).replacingOccurrences(of: ".", with: decimalMark)
+        if lang == .fr { text = text.replacingOccurrences(of: " d ", with: " j ") }  // jours
         guard signed else { return text }
         return (ms < 0 ? "−" : ms > 0 ? "+" : "") + text
     }
@@ -84,11 +85,16 @@ struct EvaluationText {
             side.rows.map { r in
                 [
                     "\(t(side.role == "current" ? "evaluation.current" : "evaluation.proposed")) \(side.version)",
-                    r.queue, f.integer(r.alerts), f.integer(r.escalations), duration(r.response.mean_s * 1000),
-                    duration(r.response.p50_s * 1000), duration(r.response.p90_s * 1000), share(r.within_target),
+                    r.queue, f.integer(r.alerts), f.integer(r.escalations), modelled(r, r.response.mean_s),
+                    modelled(r, r.response.p50_s), modelled(r, r.response.p90_s), share(r.within_target),
                 ]
             }
         }
+    }
+
+    /// A modelled duration in seconds; none when the model answered no alert of the row.
+    func modelled(_ r: WhatIfComparison.Row, _ seconds: Double) -> String {
+        r.response.count == 0 ? "—" : duration(seconds * 1000)
     }
 
     var whatIfNote: String {
