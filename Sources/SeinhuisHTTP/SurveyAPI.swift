@@ -16,24 +16,28 @@ enum SurveyAPI {
 
     static func addRoutes(to router: Router<ConsoleContext>, store: APIStore, sessions: Sessions) {
         let answerers = router.requiring(.answerSurveys, sessions)
-        answerers.get("/api/v1/surveys") { _, context -> Response in
+        answerers.get("/api/v1/surveys") { request, context -> Response in
             let user = try context.requireUser()
+            let lang = ConsoleLanguage.of(request, user: user)
             let body = try await store.with { s in
-                try s.surveyRounds().map { $0.json(answeredByYou: try s.hasAnswered($0.id, account: user.name)) }
+                try s.surveyRounds().map {
+                    $0.json(answeredByYou: try s.hasAnswered($0.id, account: user.name), lang: lang)
+                }
             }
             return HTTPAPI.json("[" + body.joined(separator: ",") + "]")
         }
         answerers.post("/api/v1/surveys/{id}/answers") { request, context -> Response in
             try await answer(request, context, store: store)
         }
-        router.requiring(.readEvaluation, sessions).get("/api/v1/surveys/{id}/results") { _, context -> Response in
+        router.requiring(.readEvaluation, sessions).get("/api/v1/surveys/{id}/results") {
+            request, context -> Response in
             guard let id = Int64(try context.parameters.require("id")) else {
                 return HTTPAPI.error(.notFound, "no survey round \(try context.parameters.require("id"))")
             }
             guard let results = try await store.with({ try SurveyDesk.results($0, round: id) }) else {
                 return HTTPAPI.error(.notFound, "no survey round \(id)")
             }
-            return HTTPAPI.json(results.json)
+            return HTTPAPI.json(results.json(ConsoleLanguage.of(request, user: try context.requireUser())))
         }
     }
 

@@ -37,10 +37,10 @@ struct SurveyCommand: ParsableCommand {
             let account = try actor.account(.manageSurveys, in: store)
             let round = try SurveyCommand.refusal {
                 try SurveyDesk.open(
-                    store, title: title, questions: questions, lang: language.language, by: account.name,
-                    role: account.role, at: now())
+                    store, title: title, questions: questions, by: account.name, role: account.role, at: now())
             }
-            print("survey round \(round.id) open: \(round.title) (\(round.questions.count) questions)")
+            print(
+                "survey round \(round.id) open: \(round.title(language.language)) (\(round.questions.count) questions)")
         }
     }
 
@@ -63,19 +63,21 @@ struct SurveyCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the survey rounds, newest first.")
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOption
         @Option(help: "Output format.") var format: OutputFormat = .table
 
         func run() throws {
             let rounds = try database.open().surveyRounds()
+            let lang = language.language
             let listing = Listing(
                 headers: ["id", "title", "state", "questions", "answers", "opened_at", "closed_at"],
                 rows: rounds.map {
                     [
-                        String($0.id), $0.title, $0.isOpen ? "open" : "closed", String($0.questions.count),
+                        String($0.id), $0.title(lang), $0.isOpen ? "open" : "closed", String($0.questions.count),
                         String($0.answered), $0.openedAt.rfc3339, $0.closedAt?.rfc3339 ?? "",
                     ]
                 })
-            print(listing.render(format) { rounds.map { $0.json() } })
+            print(listing.render(format) { rounds.map { $0.json(lang: lang) } })
         }
     }
 
@@ -93,17 +95,17 @@ struct SurveyCommand: ParsableCommand {
                 throw ValidationError("no survey round \(id) (seinhuis survey list)")
             }
             if format == .json {
-                print(results.json)
+                print(results.json(language.language))
                 return
             }
             let lang = language.language
             if format == .table {
-                print(Catalogue.format("survey.resultsHead", lang, String(id), results.round.title))
+                print(Catalogue.format("survey.resultsHead", lang, String(id), results.round.title(lang)))
                 guard results.shown else {
                     print(Catalogue.format("survey.openNotShown", lang, String(results.round.answered)))
                     return
                 }
-                for (i, q) in results.round.questions.enumerated() { print("  \(i + 1). \(q)") }
+                for (i, q) in results.round.questions(lang).enumerated() { print("  \(i + 1). \(q)") }
             }
             if format == .csv {
                 print(Self.csv(results).render(.csv) { [] })

@@ -19,7 +19,7 @@ struct SurveyAPITests {
             try addUser(db, name, role)
         }
         let round = try SurveyDesk.open(
-            try Store(path: db), title: "Ronde", questions: ["Duidelijk?", "Sneller?"], lang: .nl, by: "root",
+            try Store(path: db), title: "Ronde", questions: ["Duidelijk?", "Sneller?"], by: "root",
             role: .admin, at: Timestamp(milliseconds: 0))
         let server = RunningServer(db: db)
         try await server.start()

@@ -17,8 +17,8 @@ public enum EvaluationMarkdown {
         md.heading("## \(x.t("evaluation.surveyTitle"))")
         if e.surveys.isEmpty { md.paragraph(x.t("evaluation.noSurvey")) }
         for s in e.surveys {
-            md.heading("### \(Catalogue.format("survey.round", lang, String(s.round.id), s.round.title))")
-            for (i, q) in s.round.questions.enumerated() { md.lines.append("\(i + 1). \(q)") }
+            md.heading("### \(Catalogue.format("survey.round", lang, String(s.round.id), s.round.title(lang)))")
+            for (i, q) in s.round.questions(lang).enumerated() { md.lines.append("\(i + 1). \(q)") }
             md.lines.append("")
             guard s.shown else {
                 md.paragraph(Catalogue.format("survey.openNotShown", lang, String(s.round.answered)))

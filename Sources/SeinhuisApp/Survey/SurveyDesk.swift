@@ -11,21 +11,26 @@ public enum SurveyDesk {
 
     /// The questions a round asks when none are given, in `lang`.
     public static func defaultQuestions(_ lang: Language) -> [String] {
-        (1...3).map { Catalogue.text("survey.question\($0)", lang) }
+        standardQuestions.map { Catalogue.text($0, lang) }
     }
 
-    /// Opens a round (only one is open at a time). `questions` empty: the default questions in `lang`.
+    /// The standard title and questions are stored as their catalogue keys, so each reader gets them in their own
+    /// language (a round given its own questions shows them as written).
+    static let standardQuestions = ["survey.question1", "survey.question2", "survey.question3"]
+    static let standardTitle = "survey.defaultTitle"
+
+    /// Opens a round (only one is open at a time). `questions` empty: the standard questions (in each reader's
+    /// language); `title` nil: the standard title.
     public static func open(
-        _ store: Store, title: String?, questions: [String], lang: Language, by actor: String, role: Role,
-        at: Timestamp
+        _ store: Store, title: String?, questions: [String], by actor: String, role: Role, at: Timestamp
     ) throws -> SurveyRound {
-        let t = (title ?? Catalogue.text("survey.defaultTitle", lang)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = (title ?? standardTitle).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !t.isEmpty, t.count <= maxTitleLength else {
             throw SurveyError(.invalid, "a round's title needs 1 to \(maxTitleLength) characters")
         }
         let qs =
             questions.isEmpty
-            ? defaultQuestions(lang)
+            ? standardQuestions
             : questions.map {
                 $0.trimmingCharacters(in: .whitespacesAndNewlines)
             }
@@ -77,5 +82,17 @@ public enum SurveyDesk {
         try store.surveyRounds().reversed().filter { !$0.isOpen && $0.openedAt >= from && $0.openedAt < to }.map {
             SurveyResults(round: $0, answers: try store.surveyAnswers($0.id))
         }
+    }
+}
+
+extension SurveyRound {
+    /// The title for a reader in `lang` (the standard one translated, an administrator's as written).
+    public func title(_ lang: Language) -> String { Self.text(title, lang) }
+
+    /// The questions for a reader in `lang`.
+    public func questions(_ lang: Language) -> [String] { questions.map { Self.text($0, lang) } }
+
+    static func text(_ stored: String, _ lang: Language) -> String {
+        stored.hasPrefix("survey.") && Catalogue.index[stored] != nil ? Catalogue.text(stored, lang) : stored
     }
 }

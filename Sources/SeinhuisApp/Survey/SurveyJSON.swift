@@ -3,12 +3,12 @@ import SeinhuisStore
 
 /// The survey as JSON: `seinhuis survey list|results --format json` and the API alike.
 extension SurveyRound {
-    /// The round; `answeredByYou` for the API's caller (nil: not said).
-    public func json(answeredByYou: Bool? = nil) -> String {
+    /// The round, its standard title and questions in `lang`; `answeredByYou` for the API's caller (nil: not said).
+    public func json(answeredByYou: Bool? = nil, lang: Language = .standard) -> String {
         var o = JSONObjectWriter()
         o.int("id", id)
-        o.string("title", title)
-        o.strings("questions", questions)
+        o.string("title", title(lang))
+        o.strings("questions", questions(lang))
         o.string("state", isOpen ? "open" : "closed")
         o.string("opened_at", openedAt.rfc3339)
         o.string("closed_at", closedAt?.rfc3339)
@@ -19,9 +19,9 @@ extension SurveyRound {
 }
 
 extension SurveyResults {
-    public var json: String {
+    public func json(_ lang: Language = .standard) -> String {
         var o = JSONObjectWriter()
-        o.raw("round", round.json())
+        o.raw("round", round.json(lang: lang))
         o.bool("shown", shown)
         o.int("minimum_group", Self.minimumGroup)
         o.int("withheld", withheld)

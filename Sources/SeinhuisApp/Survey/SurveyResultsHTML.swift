@@ -38,8 +38,8 @@ public enum SurveyResultsHTML {
     public static func section(_ r: SurveyResults, _ lang: Language) -> String {
         let e = HTMLText.escape
         var h = "<section class=\"survey-results\" data-round=\"\(r.round.id)\">"
-        h += "<h3>\(e(Catalogue.format("survey.round", lang, String(r.round.id), r.round.title)))</h3><ol>"
-        for q in r.round.questions { h += "<li>\(e(q))</li>" }
+        h += "<h3>\(e(Catalogue.format("survey.round", lang, String(r.round.id), r.round.title(lang))))</h3><ol>"
+        for q in r.round.questions(lang) { h += "<li>\(e(q))</li>" }
         h += "</ol>"
         guard r.shown else {
             return h + "<p>\(e(Catalogue.format("survey.openNotShown", lang, String(r.round.answered))))</p></section>"

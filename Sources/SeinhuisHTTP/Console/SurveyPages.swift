@@ -37,7 +37,7 @@ enum SurveyPages {
         let t = { (key: String) in e(Catalogue.text(key, lang)) }
         var body = "<h1>\(t("survey.pageTitle"))</h1>"
         if let open = rounds.first(where: \.isOpen) {
-            body += "<h2>\(e(Catalogue.format("survey.round", lang, String(open.id), open.title)))</h2>"
+            body += "<h2>\(e(Catalogue.format("survey.round", lang, String(open.id), open.title(lang))))</h2>"
             if answered {
                 body += "<p class=\"done\">\(t("survey.answeredAlready"))</p>"
             } else {
@@ -53,7 +53,7 @@ enum SurveyPages {
             for r in rounds {
                 let state = r.isOpen ? t("survey.stateOpen") : t("survey.stateClosed")
                 body +=
-                    "<li><a href=\"/console/survey/\(r.id)\">\(e(Catalogue.format("survey.round", lang, String(r.id), r.title)))</a>"
+                    "<li><a href=\"/console/survey/\(r.id)\">\(e(Catalogue.format("survey.round", lang, String(r.id), r.title(lang))))</a>"
                 body += " · \(state) · \(e(Catalogue.format("survey.answers", lang, String(r.answered))))</li>"
             }
             body += "</ul>"
@@ -76,7 +76,7 @@ enum SurveyPages {
         let e = HTML.escape
         var h = "<style>\(css)</style><form id=\"survey-form\" data-action=\"/api/v1/surveys/\(round.id)/answers\">"
         h += "<p>\(e(Catalogue.text("survey.intro", lang)))</p>"
-        for (i, q) in round.questions.enumerated() {
+        for (i, q) in round.questions(lang).enumerated() {
             h += "<fieldset data-question=\"\(i + 1)\"><legend>\(i + 1). \(e(q))</legend>"
             h += "<span class=\"scale\">\(e(Catalogue.text("survey.scale1", lang)))</span>"
             for score in 1...5 {
