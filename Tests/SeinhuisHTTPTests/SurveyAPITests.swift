@@ -94,4 +94,35 @@ struct SurveyAPITests {
         #expect(page.text.contains("U hebt deze ronde al beantwoord") && !page.text.contains("survey-form"))
         try await server.stop()
     }
+
+    @Test func answersGoThroughTheRequestGuard() async throws {
+        let (_, server, client, id) = try await setUp()
+        let path = "/api/v1/surveys/\(id)/answers"
+        let token = try await client.token("pol")
+        // The browser's session cookie without the CSRF token, or from another site: refused before the route.
+        var r = try await client.send("POST", path, #"{"answers":[3,3]}"#, cookie: token)
+        #expect(r.status == 403 && r.error.contains("X-CSRF-Token"))
+        r = try await client.send(
+            "POST", path, #"{"answers":[3,3]}"#, cookie: token, headers: ["Origin": "http://evil.example"])
+        #expect(r.status == 403)
+        r = try await client.send("GET", "/api/v1/surveys", as: "pol")
+        #expect(r.array.first?["answers"] as? Int == 0)
+        // Without a session: 401.
+        r = try await client.send("POST", path, #"{"answers":[3,3]}"#)
+        #expect(r.status == 401)
+        try await server.stop()
+    }
+
+    @Test func theEvaluationPageIsForTheEvaluationsRolesAndNamesABadVersion() async throws {
+        let (_, server, client, _) = try await setUp()
+        var r = try await client.send("GET", "/console/evaluation", as: "anna")
+        #expect(r.status == 403)
+        r = try await client.send("GET", "/console/evaluation", as: "kp", headers: ["Accept-Language": "nl"])
+        #expect(r.status == 200 && r.text.contains("Evaluatie van de seiningsprocedure"))
+        r = try await client.send("GET", "/console/evaluation?before=v1&after=v2", as: "kp")
+        #expect(r.status == 400 && r.text.contains("no alert in the period was routed by policy version v1"))
+        r = try await client.send("GET", "/console/evaluation/report?before=v1&after=v2&from=soon", as: "kp")
+        #expect(r.status == 400 && r.text.contains("from must be a date"))
+        try await server.stop()
+    }
 }
