@@ -50,11 +50,15 @@ public struct SurveyError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 extension Store {
-    /// Opens a round with `questions` (in order). Audited as `survey.open` by `actor`.
+    /// Opens a round with `questions` (in order), unless one is open (checked in the transaction: one open round at
+    /// a time). Audited as `survey.open` by `actor`.
     public func openSurvey(title: String, questions: [String], by actor: String, role: String?, at: Timestamp)
         throws -> SurveyRound
     {
         try db.transaction {
+            if let open = try db.scalarInt("SELECT id FROM survey_round WHERE closed_at IS NULL LIMIT 1") {
+                throw SurveyError(.invalid, "survey round \(open) is still open: close it first")
+            }
             try db.cached("INSERT INTO survey_round(title, opened_at, opened_by) VALUES (?, ?, ?)").run([
                 .text(title), .integer(at.milliseconds), .text(actor),
             ])

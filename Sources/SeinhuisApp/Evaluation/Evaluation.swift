@@ -83,9 +83,9 @@ public struct Evaluation: Sendable {
         }
         let b = records.filter { $0.policy == before }
         let a = records.filter { $0.policy == after }
+        let (rowsBefore, rowsAfter) = (LatencyReport.rows(b, by: .queue), LatencyReport.rows(a, by: .queue))
         let queues = Queue.allCases.compactMap { q -> EvaluationQueue? in
-            let row = { (rs: [LatencyRecord]) in LatencyReport.rows(rs, by: .queue).first { $0.group == q.rawValue } }
-            let (rb, ra) = (row(b), row(a))
+            let (rb, ra) = (rowsBefore.first { $0.group == q.rawValue }, rowsAfter.first { $0.group == q.rawValue })
             guard rb != nil || ra != nil else { return nil }
             var e = EvaluationQueue(
                 queue: q, before: rb, after: ra, beforeMs: responses(b, q), afterMs: responses(a, q))
