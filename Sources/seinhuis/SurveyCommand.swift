@@ -108,7 +108,11 @@ struct SurveyCommand: ParsableCommand {
                 for (i, q) in results.round.questions(lang).enumerated() { print("  \(i + 1). \(q)") }
             }
             if format == .csv {
-                print(Self.csv(results).render(.csv) { [] })
+                // Comments are free text: fields a spreadsheet would run as a formula are quoted as text.
+                let listing = Self.csv(results)
+                print(
+                    ([listing.headers] + listing.rows).map { $0.map(ReviewReportCSV.field).joined(separator: ",") }
+                        .joined(separator: "\n"))
                 return
             }
             print(Listing(headers: SurveyResults.headings(lang), rows: results.rows(lang)).render(.table) { [] })

@@ -1,4 +1,6 @@
 import Foundation
+import SeinhuisCore
+import SeinhuisStore
 import Testing
 
 /// `seinhuis report evaluation` and `seinhuis survey` through the real binary on a real database.
@@ -93,11 +95,23 @@ struct EvaluationCLITests {
             list.first?["questions"] as? [String] == ["Duidelijk?", "Snel?"]
                 && list.first?["state"] as? String == "open")
         #expect(try Binary.run(["survey", "results", "1", "--db", db]).contains("nog open"))
-        #expect(try Binary.run(["survey", "close", "1", "--db", db]).contains("closed with 0 answers"))
+        // Three operators answer (as the console does, through the store).
+        let store = try Store(path: db)
+        for (i, comment) in ["=1+1", "goed", nil].enumerated() {
+            try store.answerSurvey(
+                1, account: "o\(i)", answer: SurveyAnswer(role: .operator, scores: [i + 2, 5], comment: comment),
+                at: Timestamp(milliseconds: 0))
+        }
+        #expect(try Binary.run(["survey", "close", "1", "--db", db]).contains("closed with 3 answers"))
+        let table = try Binary.run(["survey", "results", "1", "--db", db])
+        #expect(table.contains("operator") && table.contains("3,00") && table.contains("GEMIDDELDE"))
         err = try Binary.run(["survey", "close", "1", "--db", db], expectFailure: true)
         #expect(err.contains("closed already"))
         let csv = try Binary.run(["survey", "results", "1", "--db", db, "--format", "csv"])
         #expect(csv.hasPrefix("group,answers,question,mean,1,2,3,4,5,comment"))
+        #expect(csv.contains("operator,3,1,3.000,0,1,1,1,0,") && csv.contains("operator,3,2,5.000,0,0,0,0,3,"))
+        // A comment a spreadsheet would run as a formula stays text.
+        #expect(csv.contains(",'=1+1") && !csv.contains(",=1+1"))
         err = try Binary.run(["survey", "results", "7", "--db", db], expectFailure: true)
         #expect(err.contains("no survey round 7"))
         let audit = try Binary.run(["audit", "list", "--db", db, "--action", "survey", "--format", "json"])
