@@ -47,6 +47,9 @@ public enum HTTPAPI {
             store: store, scope: reviewScope)
         Pages.addRoutes(to: router, store: store, sessions: sessions, policy: policy, reviewScope: reviewScope)
         AuditAPI.addRoutes(to: router, store: store, sessions: sessions)
+        SurveyAPI.addRoutes(to: router, store: store, sessions: sessions)
+        SurveyPages.addRoutes(to: router, store: store, sessions: sessions)
+        EvaluationPage.addRoutes(to: router, store: store, sessions: sessions, policy: policy)
         MapPage.addRoutes(
             page: router.requiring(.readAlerts, sessions, style: .page), api: router.requiring(.readAlerts, sessions),
             store: store)
@@ -270,13 +273,7 @@ public enum HTTPAPI {
     }
 
     static func decode(_ request: Request) async throws -> ActionBody {
-        var buffer = ByteBuffer()
-        for try await var chunk in request.body {
-            guard buffer.readableBytes + chunk.readableBytes <= maxBodyBytes else {
-                throw Failure(.contentTooLarge, "the body is larger than \(maxBodyBytes) bytes")
-            }
-            buffer.writeBuffer(&chunk)
-        }
+        let buffer = try await RequestBody.read(request, limit: maxBodyBytes)
         // An empty body is an empty object: `ack` needs nothing more than the session.
         guard buffer.readableBytes > 0 else { return ActionBody() }
         do {

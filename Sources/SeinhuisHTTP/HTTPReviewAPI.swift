@@ -130,13 +130,7 @@ enum HTTPReviewAPI {
     }
 
     static func decode(_ request: Request) async throws -> ReviewBody {
-        var buffer = ByteBuffer()
-        for try await var chunk in request.body {
-            guard buffer.readableBytes + chunk.readableBytes <= maxBodyBytes else {
-                throw HTTPAPI.Failure(.contentTooLarge, "the body is larger than \(maxBodyBytes) bytes")
-            }
-            buffer.writeBuffer(&chunk)
-        }
+        let buffer = try await RequestBody.read(request, limit: maxBodyBytes)
         guard buffer.readableBytes > 0 else {
             throw HTTPAPI.Failure(
                 .badRequest, #"a JSON body is required: {"reviewer", "date", "findings", "decision"}"#)

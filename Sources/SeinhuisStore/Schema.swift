@@ -233,6 +233,37 @@ enum Schema {
         ALTER TABLE alert ADD COLUMN devices TEXT;
         CREATE INDEX alert_incident ON alert(incident) WHERE incident IS NOT NULL;
         """,
+        // 14: the actors' survey (docs/SURVEY.md). A round and its questions; who answered a round (account only: no
+        // answer, no time); and the answers with the role only, under a random key in a WITHOUT ROWID table, so
+        // neither a column nor the order of rows links an answer to the account that gave it.
+        """
+        CREATE TABLE survey_round (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            opened_at INTEGER NOT NULL,
+            opened_by TEXT NOT NULL,
+            closed_at INTEGER,
+            closed_by TEXT
+        );
+        CREATE TABLE survey_question (
+            round_id INTEGER NOT NULL REFERENCES survey_round(id),
+            number INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (round_id, number)
+        ) WITHOUT ROWID;
+        CREATE TABLE survey_participant (
+            round_id INTEGER NOT NULL REFERENCES survey_round(id),
+            account TEXT NOT NULL,
+            PRIMARY KEY (round_id, account)
+        ) WITHOUT ROWID;
+        CREATE TABLE survey_answer (
+            id TEXT PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES survey_round(id),
+            role TEXT NOT NULL,
+            scores TEXT NOT NULL,
+            comment TEXT
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// Data migrations in Swift, by the schema version they complete (run after its SQL, in its transaction).

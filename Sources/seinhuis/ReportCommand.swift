@@ -8,7 +8,7 @@ extension LatencyDimension: ExpressibleByArgument {}
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Reports on the handling of alerts.", subcommands: [Latency.self])
+        commandName: "report", abstract: "Reports on the handling of alerts.", subcommands: [Latency.self, EvaluationReport.self])
 
     struct Latency: ParsableCommand {
         static let configuration = CommandConfiguration(

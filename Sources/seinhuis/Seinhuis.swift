@@ -30,6 +30,7 @@ struct Seinhuis: AsyncParsableCommand {
             RetentionCommand.self,
             KeysCommand.self,
             WhatIfCommand.self,
+            SurveyCommand.self,
         ])
 }
 

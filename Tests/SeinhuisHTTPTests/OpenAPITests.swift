@@ -71,6 +71,15 @@ struct OpenAPITests {
             #expect(documented[op] == .some(names(.readReviews)), "\(op)")
         }
         #expect(documented["POST /api/v1/dossiers/{id}/reviews"] == .some(names(.recordReviews)))
+        for op in ["GET /api/v1/surveys", "POST /api/v1/surveys/{id}/answers", "GET /console/survey"] {
+            #expect(documented[op] == .some(names(.answerSurveys)), "\(op)")
+        }
+        for op in [
+            "GET /api/v1/surveys/{id}/results", "GET /console/survey/{id}", "GET /console/evaluation",
+            "GET /console/evaluation/report",
+        ] {
+            #expect(documented[op] == .some(names(.readEvaluation)), "\(op)")
+        }
     }
 
     /// Every documented `POST` names the request guard's refusals: `403` and `415` (docs/TRUST.md).

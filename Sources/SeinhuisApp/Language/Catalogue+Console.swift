@@ -10,6 +10,8 @@ extension Catalogue {
         Message("console.reviews", nl: "Doorlichtingen", fr: "Revues", en: "Reviews"),
         Message("console.latency", nl: "Reactietijden", fr: "Délais", en: "Latency"),
         Message("console.audit", nl: "Audittrail", fr: "Journal d'audit", en: "Audit trail"),
+        Message("console.survey", nl: "Enquête", fr: "Enquête", en: "Survey"),
+        Message("console.evaluation", nl: "Evaluatie", fr: "Évaluation", en: "Evaluation"),
         Message("console.signOut", nl: "Afmelden", fr: "Se déconnecter", en: "Sign out"),
         Message("console.languageSaved", nl: "Taal bewaard.", fr: "Langue enregistrée.", en: "Language saved."),
         Message("console.signIn", nl: "Aanmelden", fr: "Se connecter", en: "Sign in"),

@@ -27,7 +27,8 @@ public struct Message: Sendable {
 /// `format`; every language of a message has the same placeholders (CatalogueTests checks this and that every key
 /// used in the sources exists).
 public enum Catalogue {
-    public static let all: [Message] = common + names + console + alertPage + pages + cli + incident
+    public static let all: [Message] =
+        common + names + console + alertPage + pages + cli + incident + survey + evaluation
 
     static let index: [String: Message] = Dictionary(all.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
 

@@ -176,7 +176,9 @@ public enum ReviewReportCSV {
         return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
-    static func field(_ raw: String) -> String {
+    /// One CSV field: quoted when needed, and free text a spreadsheet would run as a formula prefixed with a quote
+    /// (the review report's, the evaluation's and the survey results' CSV).
+    public static func field(_ raw: String) -> String {
         // Free text (findings, names) that a spreadsheet would run as a formula is prefixed with a quote.
         var s = raw
         if let c = s.first, "=+@\t\r".contains(c) || (c == "-" && Double(s) == nil) { s = "'" + s }

@@ -61,6 +61,12 @@ public enum Permission: String, Sendable, CaseIterable {
     case purgeEvents
     /// Starting `serve` with another routing policy than the one in force (`policy.activate`).
     case activatePolicies
+    /// Answering the open survey round, once per round (docs/SURVEY.md).
+    case answerSurveys
+    /// Opening and closing survey rounds.
+    case manageSurveys
+    /// The procedure's evaluation: the evaluation report and the survey's results (aggregates only).
+    case readEvaluation
 }
 
 /// The one table of who may do what. The server checks it on every API call and every page; the pages only hide
@@ -72,7 +78,9 @@ public enum AccessPolicy {
         case .readDossiers: [.coordinator, .cell, .admin]
         case .readReviews, .recordReviews: [.cell, .admin]
         case .readLatency: [.operator, .coordinator, .cell, .admin]
-        case .readAudit, .manageUsers, .importDossiers, .purgeEvents, .activatePolicies: [.admin]
+        case .readAudit, .manageUsers, .importDossiers, .purgeEvents, .activatePolicies, .manageSurveys: [.admin]
+        case .answerSurveys: Set(Role.allCases)
+        case .readEvaluation: [.coordinator, .cell, .admin]
         }
     }
 

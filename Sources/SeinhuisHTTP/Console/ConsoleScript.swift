@@ -2,7 +2,8 @@
 /// `ConsoleScriptDetail.swift`, the login form in `ConsoleScriptSignIn.swift`, the review list last. They make one
 /// module, `Console`.
 extension Assets {
-    static let js = scriptCore + scriptQueue + scriptDetail + scriptSignIn + scriptMap + scriptIncident + scriptReviews
+    static let js =
+        scriptCore + scriptQueue + scriptDetail + scriptSignIn + scriptMap + scriptIncident + scriptSurvey + scriptReviews
 
     static let scriptCore = #"""
         "use strict";
@@ -251,7 +252,7 @@ extension Assets {
               toast(`${T["console.refused"]} (${r.status}): ${r.json.error || T["console.noReason"]}`);
             };
           }
-          return {queue, detail, ages, reviews, login, map, nav, incident};
+          return {queue, detail, ages, reviews, login, map, nav, incident, survey};
         })();
         """#
 }

@@ -37,7 +37,8 @@ enum HTML {
         let more: [(Permission, String, String)] = [
             (.readAlerts, "map", "console.map"), (.readDossiers, "dossiers", "console.dossiers"),
             (.readReviews, "reviews", "console.reviews"), (.readLatency, "latency", "console.latency"),
-            (.readAudit, "audit", "console.audit"),
+            (.readAudit, "audit", "console.audit"), (.answerSurveys, "survey", "console.survey"),
+            (.readEvaluation, "evaluation", "console.evaluation"),
         ]
         for (permission, page, key) in more where AccessPolicy.allows(user.role, permission) {
             links.append(("/console/\(page)", page, tr(key, lang)))

@@ -1,22 +1,37 @@
 import Foundation
 
 /// Cumulative distribution charts of latencies as inline SVG: the share of alerts answered within a time, on a
-/// logarithmic time axis (seconds to days read side by side).
-struct SVGChart {
-    struct Series {
-        var name: String
+/// logarithmic time axis (seconds to days read side by side). The console's latency dashboard and the evaluation
+/// report draw with it.
+public struct SVGChart {
+    public struct Series {
+        public var name: String
         /// Durations in milliseconds.
-        var values: [Int64]
+        public var values: [Int64]
+
+        public init(name: String, values: [Int64]) {
+            self.name = name
+            self.values = values
+        }
     }
-    var series: [Series]
-    var width = 640.0
-    var height = 300.0
+    public var series: [Series]
+    public var width = 640.0
+    public var height = 300.0
     /// A vertical marker, e.g. the response target (seconds).
-    var markers: [(label: String, seconds: Double)] = []
+    public var markers: [(label: String, seconds: Double)] = []
+
+    public init(
+        series: [Series], width: Double = 640, height: Double = 300, markers: [(label: String, seconds: Double)] = []
+    ) {
+        self.series = series
+        self.width = width
+        self.height = height
+        self.markers = markers
+    }
 
     static let palette = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2"]
 
-    func render() -> String {
+    public func render() -> String {
         let left = 48.0, right = 16.0, top = 12.0, bottom = 40.0
         let plotW = width - left - right, plotH = height - top - bottom
         let all = series.flatMap(\.values).map { max(Double($0) / 1000, 0.01) }
@@ -42,7 +57,7 @@ struct SVGChart {
             svg +=
                 #"<line class="marker" x1="\#(f(x(m.seconds)))" x2="\#(f(x(m.seconds)))" y1="\#(f(top))" y2="\#(f(top + plotH))"/>"#
             svg +=
-                #"<text class="axis" x="\#(f(x(m.seconds) - 3))" y="\#(f(top + 10))" text-anchor="end">\#(HTML.escape(m.label))</text>"#
+                #"<text class="axis" x="\#(f(x(m.seconds) - 3))" y="\#(f(top + 10))" text-anchor="end">\#(HTMLText.escape(m.label))</text>"#
         }
         for (i, s) in series.enumerated() where !s.values.isEmpty {
             let sorted = s.values.map { Double($0) / 1000 }.sorted()
@@ -52,11 +67,11 @@ struct SVGChart {
             }
             d += " H\(f(x(pow(10, hi))))"
             let color = Self.palette[i % Self.palette.count]
-            svg += #"<path class="cdf" stroke="\#(color)" d="\#(d)"><title>\#(HTML.escape(s.name))</title></path>"#
+            svg += #"<path class="cdf" stroke="\#(color)" d="\#(d)"><title>\#(HTMLText.escape(s.name))</title></path>"#
             let lx = left + 8 + Double(i) * 130
             svg += #"<rect x="\#(f(lx))" y="\#(f(height - 14))" width="12" height="4" fill="\#(color)"/>"#
             svg +=
-                #"<text class="legend" x="\#(f(lx + 16))" y="\#(f(height - 9))">\#(HTML.escape(s.name)) (\#(s.values.count))</text>"#
+                #"<text class="legend" x="\#(f(lx + 16))" y="\#(f(height - 9))">\#(HTMLText.escape(s.name)) (\#(s.values.count))</text>"#
         }
         svg += "</svg>"
         return svg
