@@ -12,6 +12,8 @@ struct ZoneModel {
     var periods: [Period]?
     /// A point well inside the zone (at least ~55 m from every edge): where a visit goes.
     var anchor: GeoPoint
+    /// (1.1) `"crossing": true`: passes between two fixes count (`exclusion_zone_crossed`).
+    var crossing = false
 
     func isActive(_ t: Int64) -> Bool { periods.map { $0.containing(t) != nil } ?? true }
 }
@@ -47,6 +49,10 @@ final class DossierModel {
     /// Every period boundary (curfew and zone schedules), sorted.
     let boundaries: [Boundary]
     let city: String
+    /// (1.1) Device index → its network (devices without one are written as plain ids).
+    var networks: [Int: String] = [:]
+    /// (1.1) The protected persons.
+    var protected: [ProtectedModel] = []
 
     init(
         index: Int, id: String, subject: String, radex: Bool, mandate: String, start: String, end: String?,
@@ -87,6 +93,18 @@ final class DossierModel {
 
     var commsTimeoutMs: Int64 { Int64(commsTimeoutS) * 1000 }
 
+    /// The same dossier with one more zone (its devices, networks and protected persons kept).
+    func adding(zone: ZoneModel) -> DossierModel {
+        let d = DossierModel(
+            index: index, id: id, subject: subject, radex: radex, mandate: mandate, start: start, end: end, home: home,
+            homeRadius: homeRadius, curfew: curfew, curfewPeriods: curfewPeriods, zones: zones + [zone],
+            commsTimeoutS: commsTimeoutS, writeCommsTimeout: writeCommsTimeout, lastReview: lastReview, city: city)
+        d.devices = devices
+        d.networks = networks
+        d.protected = protected
+        return d
+    }
+
     func inCurfew(_ t: Int64) -> Bool { curfewPeriods.containing(t) != nil }
 
     func json(deviceName: (Int) -> String) -> String {
@@ -98,7 +116,18 @@ final class DossierModel {
         o.string("start", start)
         if let end { o.string("end", end) }
         o.string("timezone", timezone)
-        o.strings("devices", devices.map(deviceName))
+        if networks.isEmpty {
+            o.strings("devices", devices.map(deviceName))
+        } else {
+            let ds = devices.map { k -> String in
+                guard let n = networks[k] else { return JSONObjectWriter.quoted(deviceName(k)) }
+                var w = JSONObjectWriter()
+                w.string("id", deviceName(k))
+                w.string("network", n)
+                return w.finish()
+            }
+            o.raw("devices", "[" + ds.joined(separator: ",") + "]")
+        }
         var h = JSONObjectWriter()
         h.raw("lat", fixed(home.lat, 6))
         h.raw("lon", fixed(home.lon, 6))
@@ -124,10 +153,21 @@ final class DossierModel {
                             + z.shape.points.map { "[" + fixed($0.lat, 6) + "," + fixed($0.lon, 6) + "]" }
                             .joined(separator: ",") + "]")
                 }
+                if z.crossing { w.bool("crossing", true) }
                 if !z.schedule.isEmpty { w.raw("schedule", "[" + z.schedule.map(\.json).joined(separator: ",") + "]") }
                 return w.finish()
             }
             o.raw("zones", "[" + zs.joined(separator: ",") + "]")
+        }
+        if !protected.isEmpty {
+            let ps = protected.map { p -> String in
+                var w = JSONObjectWriter()
+                w.string("id", p.id)
+                w.string("device", deviceName(p.device))
+                w.int("radius_m", Int(p.radius))
+                return w.finish()
+            }
+            o.raw("protected", "[" + ps.joined(separator: ",") + "]")
         }
         if writeCommsTimeout { o.int("comms_timeout_s", commsTimeoutS) }
         if let lastReview { o.string("last_review", lastReview) }
