@@ -16,6 +16,12 @@ struct Generate: ParsableCommand {
             gets injected scenarios (zone visits, curfew absences, tamper, battery, GNSS, power, silences) so that
             every breach kind appears. The same options and --seed give byte-identical files.
 
+            (1.1) --victims N gives N dossiers a protected person with a device of their own who drives up to the
+            tag's home once (victim_proximity); --crossings N gives N dossiers a small crossing zone passed through
+            between two fixes (exclusion_zone_crossed; also too fast and while inactive, which must not count);
+            --outage-share S puts devices on networks and silences a share S of carrier-a's devices at once
+            (communication_loss, and a network_outage incident when 5 are lost within 300 s).
+
             Example:
               simulator generate --devices 50 --hours 6 --seed 7 --out /tmp/sim
               seinhuis dossier import /tmp/sim/dossiers.json --db /tmp/sim.sqlite
