@@ -120,7 +120,7 @@ struct SimulatorReplay11Tests {
         let dir = try Sim.fresh("bad")
         for (args, message) in [
             (["--outage-share", "1.5"], "--outage-share must be in [0, 1]"),
-            (["--victims", "-1"], "--victims and --crossings must not be negative"),
+            (["--victims=-1"], "--victims and --crossings must not be negative"),
             (["--victims", "2", "--fix-interval", "300"], "--victims needs --fix-interval of 10-60 s"),
         ] {
             let r = try Sim.simulator(["generate", "--devices", "4", "--hours", "3", "--out", dir] + args)

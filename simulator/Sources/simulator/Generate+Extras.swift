@@ -59,7 +59,10 @@ struct Extras {
     }
 
     /// Books the tag's outage, victim approach and crossing passes before its other scenarios; returns the approach.
-    func prepare(_ planner: inout Planner, tag dev: Int, placed: inout [Scenario: Int]) -> Period? {
+    /// A dossier's other tags stay at home during the approach its first tag was given (`approachOfDossier`).
+    func prepare(_ planner: inout Planner, tag dev: Int, approachOfDossier: Period?, placed: inout [Scenario: Int])
+        -> Period?
+    {
         if outage.contains(dev) {
             planner.placeOutage(start: outageStart)
             placed[.networkOutage, default: 0] += 1
@@ -68,6 +71,8 @@ struct Extras {
         if personOfTag[dev] != nil {
             approach = planner.placeApproach()
             if approach != nil { placed[.victimApproach, default: 0] += 1 }
+        } else if let p = approachOfDossier {
+            planner.book(p.start, p.end, .victimApproach)
         }
         if planner.d.zones.contains(where: \.crossing) && planner.d.devices.first == dev {
             placed[.zoneCrossing, default: 0] += planner.placeCrossingPasses()
@@ -75,7 +80,7 @@ struct Extras {
         return approach
     }
 
-    /// The protected person's stream for tag `dev`'s dossier, and its truth on the tag's tracker.
+    /// The protected person's stream for tag `dev`'s dossier (its first tag), and its truth on the tag's tracker.
     func victim(
         for emitter: inout DeviceEmitter, approach: Period?, fixMs: Int64, runEnd: Int64, seed: UInt64,
         seqStart: UInt64
@@ -88,7 +93,7 @@ struct Extras {
         let near = round6(Geo.move(home, distance: rng.uniform(200, 400), bearing: bearing))
         let track = VictimTrack(
             person: persons[k], base: base, near: near, approach: approach ?? Period(start: 0, end: 0), speed: 12,
-            tagHome: home, firstFix: emitter.nextFix + fixMs / 2, fixMs: fixMs, runEnd: runEnd, rng: &rng)
+            tagHome: emitter.dossier.home, firstFix: emitter.nextFix + fixMs / 2, fixMs: fixMs, runEnd: runEnd, rng: &rng)
         emitter.tracker.proximity = ProximityTruth(track: track)
         return VictimEmitter(track: track, seqStart: seqStart)
     }

@@ -182,6 +182,7 @@ struct Generate: ParsableCommand {
         var placed: [Scenario: Int] = [:]
         var emitters: [DeviceEmitter] = []
         var victims: [VictimEmitter] = []
+        var approaches: [Int: Period] = [:], tracks: [Int: VictimTrack] = [:]  // by dossier
         emitters.reserveCapacity(devices)
         let perDevice = 1.0 + hours / 12
         for dev in 0..<devices {
@@ -189,7 +190,9 @@ struct Generate: ParsableCommand {
             var planner = Planner(
                 d: d, runStart: runStart, runEnd: runEnd, fixMs: fixMs, clock: clock,
                 rng: Rng(seed: seed, stream: 0xB000_0000_0000 + UInt64(dev)))
-            let approach = extras.prepare(&planner, tag: dev, placed: &placed)
+            let approach = extras.prepare(
+                &planner, tag: dev, approachOfDossier: approaches[dossierOf[dev]], placed: &placed)
+            if let approach { approaches[dossierOf[dev]] = approach }
             var want = Int(perDevice)
             if planner.rng.chance(perDevice - Double(want)) { want += 1 }
             let order = Scenario.allCases.map { s -> (Scenario, Int, UInt64) in
@@ -214,6 +217,9 @@ struct Generate: ParsableCommand {
                 for: &emitters[dev], approach: approach, fixMs: fixMs, runEnd: runEnd, seed: seed, seqStart: seqStart)
             {
                 victims.append(v)
+                tracks[dossierOf[dev]] = v.track
+            } else if let track = tracks[dossierOf[dev]] {
+                emitters[dev].tracker.proximity = ProximityTruth(track: track)
             }
             if dev % 1000 == 999 { progress.note("planned \(dev + 1) devices") }
         }

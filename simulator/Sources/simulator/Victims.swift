@@ -22,8 +22,9 @@ struct VictimTrack {
     var fixes: [VictimFix] = []
 
     /// Fixes every `fixMs` from `firstFix`, at `base` except during [approach.start, approach.end), when the person
-    /// drives at `speed` m/s to `near`, stays, and drives back. A fix within 40 m of the radius around `tagHome` is
-    /// written as inaccurate (`acc` 150-250), so that no verdict is close.
+    /// drives at `speed` m/s to `near`, stays, and drives back. A fix within 65 m of the radius around `tagHome` (the
+    /// dossier's home: its tags' home spots lie within 25 m of it) is written as inaccurate (`acc` 150-250), so that
+    /// no verdict is close.
     init(
         person: ProtectedModel, base: GeoPoint, near: GeoPoint, approach: Period, speed: Double, tagHome: GeoPoint,
         firstFix: Int64, fixMs: Int64, runEnd: Int64, rng: inout Rng
@@ -39,7 +40,7 @@ struct VictimTrack {
             var p = approach.contains(t) ? trip.position(at: t) : base
             p = round6(Geo.offset(p, east: rng.uniform(-6, 6), north: rng.uniform(-6, 6)))
             var acc = rng.uniform(3, 12)
-            if abs(Geo.distance(p, tagHome) - person.radius) < 40 { acc = rng.uniform(150, 250) }
+            if abs(Geo.distance(p, tagHome) - person.radius) < 65 { acc = rng.uniform(150, 250) }
             fixes.append(VictimFix(ts: t, p: p, acc: (acc * 10).rounded() / 10))
             t += fixMs
         }
