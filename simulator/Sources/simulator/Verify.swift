@@ -313,7 +313,9 @@ struct Verify: ParsableCommand {
             return Item(
                 dossier: d, device: dev, breach: k, zone: zone, raised: r,
                 cleared: try Verify.ts(b["cleared_at"], "cleared_at", truth), detected: nil,
-                label: "\(k) \(d) \(dev)\(zone.map { " " + $0 } ?? "") (\(b["scenario"] as? String ?? "?"))",
+                label: Verify.label(
+                    k, d, dev, zone ?? b["network"] as? String ?? b["protected"] as? String,
+                    b["scenario"] as? String ?? "?", b["incident"] as? String),
                 protected: b["protected"] as? String, network: b["network"] as? String,
                 id: k == "network_outage" ? b["incident"] as? String : nil,
                 incident: k == "network_outage" ? nil : b["incident"] as? String)
