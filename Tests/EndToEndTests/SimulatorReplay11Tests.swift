@@ -81,14 +81,18 @@ struct SimulatorReplay11Tests {
         #expect(Self.count(kinds, "network_outage") == incidents.count)
     }
 
-    @Test func aReplayOfAllThreeIsDeterministicIdsIncluded() throws {
+    @Test(arguments: [4, 17])
+    func allThreeTogetherReplayExactlyAndDeterministicallyIdsIncluded(seed: Int) throws {
         let (dir, _) = try Self.stream(
-            "all", seed: 4, ["--devices", "30", "--victims", "4", "--crossings", "4", "--outage-share", "0.6"])
+            "all\(seed)", seed: seed,
+            ["--devices", "30", "--victims", "4", "--crossings", "4", "--outage-share", "0.6"])
         let a = try Sim.fresh("all-a.sqlite"), b = try Sim.fresh("all-b.sqlite")
-        for db in [a, b] {
-            let run = try Sim.simulator(["replay", dir, "--db", db, "--format", "json"])
-            #expect(run.status != 2, "\(run.err)")
+        let kinds = try Self.replayPasses(dir, db: a)
+        for k in ["victim_proximity", "exclusion_zone_crossed", "network_outage"] {
+            #expect(Self.count(kinds, k) >= 1, "\(k)")
         }
+        let again = try Sim.simulator(["replay", dir, "--db", b, "--format", "json"])
+        #expect(again.status == 0, "\(again.err)")
         let first = try Binary.run(["alerts", "list", "--db", a, "--format", "json"])
         let second = try Binary.run(["alerts", "list", "--db", b, "--format", "json"])
         let alerts = try #require(try Binary.json(first) as? [[String: Any]])
@@ -114,6 +118,19 @@ struct SimulatorReplay11Tests {
         let loss = try #require(kinds.first { $0["breach"] as? String == "communication_loss" })
         #expect(loss["false_positives"] as? Int == 1 && loss["false_negatives"] as? Int == 1)
         #expect(kinds.first { $0["breach"] as? String == "network_outage" }?["recall"] as? Double == 1.0)
+    }
+
+    @Test func withoutTheNewOptionsNoneOfTheirContentIsWritten() throws {
+        let dir = try Sim.fresh("plain")
+        let g = try Sim.simulator(["generate", "--devices", "12", "--hours", "4", "--seed", "5", "--out", dir, "--quiet"])
+        try #require(g.status == 0, "generate: \(g.err)")
+        let dossiers = try String(contentsOfFile: dir + "/dossiers.json", encoding: .utf8)
+        for word in ["protected", "network", "crossing", "VIC-"] { #expect(!dossiers.contains(word), "\(word)") }
+        let t = try #require(
+            try Binary.json(try String(contentsOfFile: dir + "/truth.json", encoding: .utf8)) as? [String: Any])
+        #expect((t["counts"] as? [String: Any])?.count == 11)
+        #expect((t["generator"] as? [String: Any])?["victims"] == nil)
+        #expect(!(try String(contentsOfFile: dir + "/events.ndjson", encoding: .utf8)).contains("VIC-"))
     }
 
     @Test func badOptionsAreClearErrors() throws {
