@@ -12,6 +12,8 @@ struct ZoneModel {
     var periods: [Period]?
     /// A point well inside the zone (at least ~55 m from every edge): where a visit goes.
     var anchor: GeoPoint
+    /// (1.1) `"crossing": true`: passes between two fixes count (`exclusion_zone_crossed`).
+    var crossing = false
 
     func isActive(_ t: Int64) -> Bool { periods.map { $0.containing(t) != nil } ?? true }
 }
@@ -47,6 +49,10 @@ final class DossierModel {
     /// Every period boundary (curfew and zone schedules), sorted.
     let boundaries: [Boundary]
     let city: String
+    /// (1.1) Device index → its network (devices without one are written as plain ids).
+    var networks: [Int: String] = [:]
+    /// (1.1) The protected persons.
+    var protected: [ProtectedModel] = []
 
     init(
         index: Int, id: String, subject: String, radex: Bool, mandate: String, start: String, end: String?,
@@ -87,52 +93,19 @@ final class DossierModel {
 
     var commsTimeoutMs: Int64 { Int64(commsTimeoutS) * 1000 }
 
-    func inCurfew(_ t: Int64) -> Bool { curfewPeriods.containing(t) != nil }
-
-    func json(deviceName: (Int) -> String) -> String {
-        var o = JSONObjectWriter()
-        o.string("id", id)
-        o.string("subject", subject)
-        o.bool("radex", radex)
-        o.string("mandate", mandate)
-        o.string("start", start)
-        if let end { o.string("end", end) }
-        o.string("timezone", timezone)
-        o.strings("devices", devices.map(deviceName))
-        var h = JSONObjectWriter()
-        h.raw("lat", fixed(home.lat, 6))
-        h.raw("lon", fixed(home.lon, 6))
-        h.int("radius_m", Int(homeRadius))
-        o.raw("home", h.finish())
-        if !curfew.isEmpty { o.raw("curfew", "[" + curfew.map(\.json).joined(separator: ",") + "]") }
-        if !zones.isEmpty {
-            let zs = zones.map { z -> String in
-                var w = JSONObjectWriter()
-                w.string("id", z.id)
-                w.string("kind", z.kind.rawValue)
-                switch z.shape.kind {
-                case .circle:
-                    var c = JSONObjectWriter()
-                    c.raw("lat", fixed(z.shape.center.lat, 6))
-                    c.raw("lon", fixed(z.shape.center.lon, 6))
-                    c.int("radius_m", Int(z.shape.radius))
-                    w.raw("circle", c.finish())
-                case .polygon:
-                    w.raw(
-                        "polygon",
-                        "["
-                            + z.shape.points.map { "[" + fixed($0.lat, 6) + "," + fixed($0.lon, 6) + "]" }
-                            .joined(separator: ",") + "]")
-                }
-                if !z.schedule.isEmpty { w.raw("schedule", "[" + z.schedule.map(\.json).joined(separator: ",") + "]") }
-                return w.finish()
-            }
-            o.raw("zones", "[" + zs.joined(separator: ",") + "]")
-        }
-        if writeCommsTimeout { o.int("comms_timeout_s", commsTimeoutS) }
-        if let lastReview { o.string("last_review", lastReview) }
-        return o.finish()
+    /// The same dossier with one more zone (its devices, networks and protected persons kept).
+    func adding(zone: ZoneModel) -> DossierModel {
+        let d = DossierModel(
+            index: index, id: id, subject: subject, radex: radex, mandate: mandate, start: start, end: end, home: home,
+            homeRadius: homeRadius, curfew: curfew, curfewPeriods: curfewPeriods, zones: zones + [zone],
+            commsTimeoutS: commsTimeoutS, writeCommsTimeout: writeCommsTimeout, lastReview: lastReview, city: city)
+        d.devices = devices
+        d.networks = networks
+        d.protected = protected
+        return d
     }
+
+    func inCurfew(_ t: Int64) -> Bool { curfewPeriods.containing(t) != nil }
 }
 
 /// Fixed-point decimal text (`51.054300`), the way the generator writes every coordinate.

@@ -113,7 +113,7 @@ struct DeviceEmitter {
                 ev = .presence(t, true)
             }
             ev.ts = adjusted(ev.ts)
-            if ev.kind == .position { fillPosition(&ev) }
+            if ev.kind == .position && ev.code != Ev.scriptedFix { fillPosition(&ev) }
             lastTs = ev.ts
             tracker.observe(ev, insideMask: ev.kind == .position ? insideMask(ev) : 0)
             seq += 1

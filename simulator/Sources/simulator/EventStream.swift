@@ -41,8 +41,12 @@ struct EventStream: ~Copyable {
 
     deinit { ids.deallocate() }
 
-    /// Formats every device's events in [sliceStart, limit), sorts them and appends them to the output.
-    mutating func slice(_ emitters: inout [DeviceEmitter], from sliceStart: Int64, before limit: Int64) {
+    /// Formats every device's events in [sliceStart, limit) (the tags', then the protected persons'), sorts them and
+    /// appends them to the output.
+    mutating func slice(
+        _ emitters: inout [DeviceEmitter], victims: inout [VictimEmitter], from sliceStart: Int64,
+        before limit: Int64
+    ) {
         arena.count = 0
         offsets.removeAll(keepingCapacity: true)
         lengths.removeAll(keepingCapacity: true)
@@ -50,29 +54,12 @@ struct EventStream: ~Copyable {
         for dev in 0..<emitters.count {
             devEvents.removeAll(keepingCapacity: true)
             while let e = emitters[dev].next(before: limit) { devEvents.append(e) }
-            var seq = emitters[dev].seq - UInt64(devEvents.count)
-            for k in 0..<devEvents.count {
-                let e = devEvents[k]
-                seq += 1
-                counts.maxTs = max(counts.maxTs, e.ts)
-                let off = arena.count
-                fmt.write(e, device: ids + dev * idLength, deviceLength: idLength, seq: seq, into: &arena)
-                var key = e.ts
-                if k + 1 < devEvents.count && mix.chance(reorderShare) {
-                    key = min(e.ts + mix.int64(1000, 8000), devEvents[k + 1].ts - 1)
-                    if key > e.ts { counts.delayed += 1 }
-                }
-                offsets.append(off)
-                lengths.append(Int32(arena.count - off))
-                keys.append(UInt64(key - sliceStart) << 32 | UInt64(keys.count))
-                if mix.chance(duplicateShare) {
-                    offsets.append(off)
-                    lengths.append(Int32(arena.count - off))
-                    keys.append(UInt64(key + mix.int64(1, 3000) - sliceStart) << 32 | UInt64(keys.count))
-                    counts.duplicates += 1
-                }
-            }
-            counts.events += devEvents.count
+            add(device: dev, lastSeq: emitters[dev].seq, from: sliceStart)
+        }
+        for k in 0..<victims.count {
+            devEvents.removeAll(keepingCapacity: true)
+            while let e = victims[k].next(before: limit) { devEvents.append(e) }
+            add(device: victims[k].device, lastSeq: victims[k].seq, from: sliceStart)
         }
         keys.sort()
         for k in keys {
@@ -84,6 +71,33 @@ struct EventStream: ~Copyable {
             }
             outBuf.append(arena.base + offsets[r], n)
         }
+    }
+
+    /// Formats `devEvents` of one device into the arena, with their keys (a few delayed, a few duplicated).
+    private mutating func add(device dev: Int, lastSeq: UInt64, from sliceStart: Int64) {
+        var seq = lastSeq - UInt64(devEvents.count)
+        for k in 0..<devEvents.count {
+            let e = devEvents[k]
+            seq += 1
+            counts.maxTs = max(counts.maxTs, e.ts)
+            let off = arena.count
+            fmt.write(e, device: ids + dev * idLength, deviceLength: idLength, seq: seq, into: &arena)
+            var key = e.ts
+            if k + 1 < devEvents.count && mix.chance(reorderShare) {
+                key = min(e.ts + mix.int64(1000, 8000), devEvents[k + 1].ts - 1)
+                if key > e.ts { counts.delayed += 1 }
+            }
+            offsets.append(off)
+            lengths.append(Int32(arena.count - off))
+            keys.append(UInt64(key - sliceStart) << 32 | UInt64(keys.count))
+            if mix.chance(duplicateShare) {
+                offsets.append(off)
+                lengths.append(Int32(arena.count - off))
+                keys.append(UInt64(key + mix.int64(1, 3000) - sliceStart) << 32 | UInt64(keys.count))
+                counts.duplicates += 1
+            }
+        }
+        counts.events += devEvents.count
     }
 
     /// Writes what the output buffer still holds.

@@ -16,6 +16,12 @@ struct Generate: ParsableCommand {
             gets injected scenarios (zone visits, curfew absences, tamper, battery, GNSS, power, silences) so that
             every breach kind appears. The same options and --seed give byte-identical files.
 
+            (1.1) --victims N gives N dossiers a protected person with a device of their own who drives up to the
+            tag's home once (victim_proximity); --crossings N gives N dossiers a small crossing zone passed through
+            between two fixes (exclusion_zone_crossed; also too fast and while inactive, which must not count);
+            --outage-share S puts devices on networks and silences a share S of carrier-a's devices at once
+            (communication_loss, and a network_outage incident when 5 are lost within 300 s).
+
             Example:
               simulator generate --devices 50 --hours 6 --seed 7 --out /tmp/sim
               seinhuis dossier import /tmp/sim/dossiers.json --db /tmp/sim.sqlite
@@ -43,6 +49,16 @@ struct Generate: ParsableCommand {
         name: .customLong("seq-start"),
         help: "First sequence number of every device (use a new one to stream a second run into the same database).")
     var seqStart: UInt64 = 0
+    @Option(
+        help: "(1.1) Dossiers given a protected person with a device of their own, who approaches the tag once.")
+    var victims: Int = 0
+    @Option(
+        help: "(1.1) Dossiers given a small crossing zone, passed through between two fixes (also too fast or inactive).")
+    var crossings: Int = 0
+    @Option(
+        name: .customLong("outage-share"),
+        help: "(1.1) Give devices networks and silence this share (0-1) of carrier-a's devices in one outage.")
+    var outageShare: Double = 0
     @Option(help: "Summary format: table or json.") var format: OutputFormat = .table
     @Flag(help: "No progress on standard error.") var quiet = false
 
@@ -57,6 +73,14 @@ struct Generate: ParsableCommand {
         guard (0...0.5).contains(duplicateShare), (0...0.5).contains(reorderShare) else {
             throw ValidationError("--duplicate-share and --reorder-share must be in [0, 0.5]")
         }
+        guard victims >= 0, crossings >= 0 else { throw ValidationError("--victims and --crossings must not be negative") }
+        guard (0...1).contains(outageShare) else { throw ValidationError("--outage-share must be in [0, 1]") }
+        if victims > 0 {
+            guard (10...60).contains(fixInterval) else {
+                throw ValidationError("--victims needs --fix-interval of 10-60 s (a protected person's fix stays fresh 120 s)")
+            }
+            guard hours >= 2 else { throw ValidationError("--victims needs --hours of at least 2") }
+        }
     }
 
     func run() throws {
@@ -70,17 +94,24 @@ struct Generate: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let progress = Progress(enabled: !quiet)
 
-        let (dossiers, dossierOf) = makeDossiers(clock: clock, runStart: runStart, runEnd: runEnd)
+        var (dossiers, dossierOf) = makeDossiers(clock: clock, runStart: runStart, runEnd: runEnd)
+        var extras = Extras(
+            devices: devices, dossierCount: dossiers.count, victims: victims, crossings: crossings,
+            outageShare: outageShare, seed: seed)
+        extras.apply(to: &dossiers, clock: clock, runStart: runStart, runEnd: runEnd, seed: seed)
         let width = max(4, String(devices).count)
-        let deviceNames = (0..<devices).map { "TAG-" + Self.pad($0 + 1, width) }
+        let deviceNames =
+            (0..<devices).map { "TAG-" + Self.pad($0 + 1, width) }
+            + extras.persons.indices.map { "VIC-" + Self.pad($0 + 1, width) }
         try writeDossiers(dossiers, deviceNames: deviceNames)
         progress.note("wrote \(dossiers.count) dossiers")
 
-        var (emitters, placed) = plan(
-            dossiers, dossierOf: dossierOf, clock: clock, runStart: runStart, runEnd: runEnd, fixMs: fixMs,
-            progress: progress)
+        var (emitters, victimEmitters, placed) = plan(
+            dossiers, dossierOf: dossierOf, extras: extras, clock: clock, runStart: runStart, runEnd: runEnd,
+            fixMs: fixMs, progress: progress)
         let written = try writeEvents(
-            &emitters, deviceNames: deviceNames, runStart: runStart, runEnd: runEnd, t0: t0, progress: progress)
+            &emitters, victims: &victimEmitters, deviceNames: deviceNames, runStart: runStart, runEnd: runEnd, t0: t0,
+            progress: progress)
 
         // Truth: finish every device's tracker at the file's highest ts.
         var truth: [TruthBreach] = []
@@ -90,6 +121,7 @@ struct Generate: ParsableCommand {
             truth.append(contentsOf: emitters[dev].tracker.breaches)
             unplanned += emitters[dev].tracker.unplanned
         }
+        extras.addIncidents(to: &truth, deviceNames: deviceNames)
         truth.sort {
             ($0.raisedAt, $0.dossier, $0.device, $0.kind.rawValue, $0.zone)
                 < ($1.raisedAt, $1.dossier, $1.device, $1.kind.rawValue, $1.zone)
@@ -99,7 +131,7 @@ struct Generate: ParsableCommand {
         let summary = GenerateSummary(
             dossiers: dossiers.count, devices: devices, events: written.events, duplicates: written.duplicates,
             delayed: written.delayed, lines: lines, firstTs: runStart, lastTs: written.maxTs, seconds: seconds,
-            scenarios: placed, truth: truth, unplanned: unplanned)
+            scenarios: placed, truth: truth, unplanned: unplanned, extended: extras.requested)
         try writeTruth(truth, summary: summary, dossiers: dossiers, deviceNames: deviceNames, runEnd: runEnd)
         if unplanned > 0 {
             FileHandle.standardError.write(
@@ -144,11 +176,13 @@ struct Generate: ParsableCommand {
     /// Plans: scenarios placed where they fit, least-covered first, then ordinary days. Returns each device's
     /// emitter and how often each scenario was placed.
     private func plan(
-        _ dossiers: [DossierModel], dossierOf: [Int], clock: LocalClock, runStart: Int64, runEnd: Int64, fixMs: Int64,
-        progress: Progress
-    ) -> ([DeviceEmitter], [Scenario: Int]) {
+        _ dossiers: [DossierModel], dossierOf: [Int], extras: Extras, clock: LocalClock, runStart: Int64,
+        runEnd: Int64, fixMs: Int64, progress: Progress
+    ) -> ([DeviceEmitter], [VictimEmitter], [Scenario: Int]) {
         var placed: [Scenario: Int] = [:]
         var emitters: [DeviceEmitter] = []
+        var victims: [VictimEmitter] = []
+        var approaches: [Int: Period] = [:], tracks: [Int: VictimTrack] = [:]  // by dossier
         emitters.reserveCapacity(devices)
         let perDevice = 1.0 + hours / 12
         for dev in 0..<devices {
@@ -156,6 +190,9 @@ struct Generate: ParsableCommand {
             var planner = Planner(
                 d: d, runStart: runStart, runEnd: runEnd, fixMs: fixMs, clock: clock,
                 rng: Rng(seed: seed, stream: 0xB000_0000_0000 + UInt64(dev)))
+            let approach = extras.prepare(
+                &planner, tag: dev, approachOfDossier: approaches[dossierOf[dev]], placed: &placed)
+            if let approach { approaches[dossierOf[dev]] = approach }
             var want = Int(perDevice)
             if planner.rng.chance(perDevice - Double(want)) { want += 1 }
             let order = Scenario.allCases.map { s -> (Scenario, Int, UInt64) in
@@ -176,15 +213,23 @@ struct Generate: ParsableCommand {
                 DeviceEmitter(
                     device: dev, dossier: d, plan: planner.finish(), runStart: runStart, fixMs: fixMs, seed: seed,
                     seqStart: seqStart))
+            if let v = extras.victim(
+                for: &emitters[dev], approach: approach, fixMs: fixMs, runEnd: runEnd, seed: seed, seqStart: seqStart)
+            {
+                victims.append(v)
+                tracks[dossierOf[dev]] = v.track
+            } else if let track = tracks[dossierOf[dev]] {
+                emitters[dev].tracker.proximity = ProximityTruth(track: track)
+            }
             if dev % 1000 == 999 { progress.note("planned \(dev + 1) devices") }
         }
-        return (emitters, placed)
+        return (emitters, victims, placed)
     }
 
     /// Writes events.ndjson: time slices of all devices, sorted by (possibly delayed) key, streamed out.
     private func writeEvents(
-        _ emitters: inout [DeviceEmitter], deviceNames: [String], runStart: Int64, runEnd: Int64, t0: Date,
-        progress: Progress
+        _ emitters: inout [DeviceEmitter], victims: inout [VictimEmitter], deviceNames: [String], runStart: Int64,
+        runEnd: Int64, t0: Date, progress: Progress
     ) throws -> EventStream.Counts {
         let path = (out as NSString).appendingPathComponent("events.ndjson")
         guard let file = fopen(path, "wb") else { throw ValidationError("cannot write \(path)") }
@@ -196,7 +241,7 @@ struct Generate: ParsableCommand {
         var sliceStart = runStart
         while sliceStart < runEnd {
             let limit = min(sliceStart + sliceMs, runEnd)
-            stream.slice(&emitters, from: sliceStart, before: limit)
+            stream.slice(&emitters, victims: &victims, from: sliceStart, before: limit)
             sliceStart = limit
             let events = stream.counts.events, duplicates = stream.counts.duplicates
             progress.tick {
@@ -223,114 +268,6 @@ struct Generate: ParsableCommand {
         let path = (out as NSString).appendingPathComponent("dossiers.json")
         do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
             throw ValidationError("cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-
-    private func writeTruth(
-        _ truth: [TruthBreach], summary: GenerateSummary, dossiers: [DossierModel], deviceNames: [String], runEnd: Int64
-    ) throws {
-        var o = JSONObjectWriter()
-        o.int("v", 1)
-        var g = JSONObjectWriter()
-        g.int("seed", seed)
-        g.int("devices", devices)
-        g.raw("hours", String(hours))
-        g.int("fix_interval_s", fixInterval)
-        g.string("start", Timestamp(rfc3339: start)!.rfc3339)
-        g.string("end", Timestamp(milliseconds: runEnd).rfc3339)
-        g.raw("radex_share", String(radexShare))
-        o.raw("generator", g.finish())
-        o.int("dossiers", summary.dossiers)
-        o.int("events", summary.events)
-        o.int("lines", summary.lines)
-        o.int("duplicates", summary.duplicates)
-        o.string("first_ts", Timestamp(milliseconds: summary.firstTs).rfc3339)
-        o.string("last_ts", Timestamp(milliseconds: summary.lastTs).rfc3339)
-        var counts = JSONObjectWriter()
-        for k in BreachKind.allCases { counts.int(k.name, truth.filter { $0.kind == k }.count) }
-        o.raw("counts", counts.finish())
-        let rows = truth.map { b -> String in
-            var w = JSONObjectWriter()
-            let d = dossiers[b.dossier]
-            w.string("dossier", d.id)
-            w.string("device", deviceNames[b.device])
-            w.string("breach", b.kind.name)
-            w.string("zone", b.zone >= 0 ? d.zones[b.zone].id : nil)
-            w.string("raised_at", Timestamp(milliseconds: b.raisedAt).rfc3339)
-            w.string("cleared_at", b.clearedAt.map { Timestamp(milliseconds: $0).rfc3339 })
-            w.string("scenario", b.scenario?.rawValue ?? "unplanned")
-            w.bool("radex", d.radex)
-            return w.finish()
-        }
-        let text =
-            String(o.finish().dropLast()) + ",\"breaches\":[\n" + rows.map { " " + $0 }.joined(separator: ",\n")
-            + "\n]}\n"
-        let path = (out as NSString).appendingPathComponent("truth.json")
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw ValidationError("cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-}
-
-struct GenerateSummary {
-    var dossiers: Int
-    var devices: Int
-    var events: Int
-    var duplicates: Int
-    var delayed: Int
-    var lines: Int
-    var firstTs: Int64
-    var lastTs: Int64
-    var seconds: Double
-    var scenarios: [Scenario: Int]
-    var truth: [TruthBreach]
-    var unplanned: Int
-
-    var linesPerSecond: Double { Double(lines) / max(seconds, 0.001) }
-
-    func render(_ format: OutputFormat, out: String) -> String {
-        let byKind = BreachKind.allCases.map { k in (k.name, truth.filter { $0.kind == k }.count) }
-        switch format {
-        case .json:
-            var o = JSONObjectWriter()
-            o.string("out", out)
-            o.int("dossiers", dossiers)
-            o.int("devices", devices)
-            o.int("events", events)
-            o.int("duplicates", duplicates)
-            o.int("delayed", delayed)
-            o.int("lines", lines)
-            o.string("first_ts", Timestamp(milliseconds: firstTs).rfc3339)
-            o.string("last_ts", Timestamp(milliseconds: lastTs).rfc3339)
-            o.raw("seconds", String(format: "%.3f", seconds))
-            o.int("lines_per_second", Int(linesPerSecond))
-            var c = JSONObjectWriter()
-            for (k, n) in byKind { c.int(k, n) }
-            o.raw("breaches", c.finish())
-            var s = JSONObjectWriter()
-            for sc in Scenario.allCases { s.int(sc.rawValue, scenarios[sc, default: 0]) }
-            o.raw("scenarios", s.finish())
-            o.int("unplanned", unplanned)
-            return o.finish()
-        case .table:
-            var rows: [[String]] = [
-                ["dossiers", String(dossiers)], ["devices", String(devices)],
-                ["events", "\(events) (+\(duplicates) duplicate lines, \(delayed) written late)"],
-                [
-                    "stream",
-                    "\(Timestamp(milliseconds: firstTs).rfc3339) .. \(Timestamp(milliseconds: lastTs).rfc3339)",
-                ],
-                ["time", String(format: "%.2f s (%.0f lines/s)", seconds, linesPerSecond)],
-            ]
-            rows += byKind.map { ["truth " + $0.0, String($0.1)] }
-            rows.append(["truth total", "\(truth.count)\(unplanned > 0 ? " (\(unplanned) UNPLANNED)" : "")"])
-            rows.append([
-                "scenarios",
-                Scenario.allCases.filter { scenarios[$0, default: 0] > 0 }.map { "\($0.rawValue) \(scenarios[$0]!)" }
-                    .joined(separator: ", "),
-            ])
-            return Table(headers: ["item", "value"], rows: rows).render()
-                + "\nwrote \(out)/dossiers.json, events.ndjson, truth.json"
         }
     }
 }

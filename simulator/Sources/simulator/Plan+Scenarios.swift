@@ -33,6 +33,8 @@ extension Planner {
             placeGNSSLoss(s)
         case .gnssJamming, .gnssJammingThenLoss:
             placeJamming(s)
+        case .victimApproach, .zoneCrossing, .networkOutage:
+            false  // placed on request, before the others (`Extras.prepare`)
         }
     }
 

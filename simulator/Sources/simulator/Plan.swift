@@ -20,6 +20,20 @@ enum Scenario: String, CaseIterable {
     case gnssLossShort = "gnss_loss_short"
     case gnssJamming = "gnss_jamming"
     case gnssJammingThenLoss = "gnss_jamming_then_loss"
+    // (1.1) placed only when `generate` is asked for them (--victims, --crossings, --outage-share)
+    case victimApproach = "victim_approach"
+    case zoneCrossing = "zone_crossing"
+    case networkOutage = "network_outage"
+
+    /// The scenarios every run places where they fit (the 1.0 set: its order and size decide the random draws, so
+    /// a run without the 1.1 options gives the files it always gave).
+    static let allCases: [Scenario] = [
+        .exclusionVisit, .inclusionExit, .curfewNightOut, .curfewLateReturn, .curfewNoShow, .curfewHomeUnitDown,
+        .strapTamper, .caseTamper, .homePowerLoss, .batteryLow, .batteryDepleted, .communicationLoss, .gnssLoss,
+        .gnssLossShort, .gnssJamming, .gnssJammingThenLoss,
+    ]
+    /// The 1.1 scenarios, placed on request.
+    static let requested: [Scenario] = [.victimApproach, .zoneCrossing, .networkOutage]
 
     /// The breach kinds the scenario is meant to raise.
     var kinds: [BreachKind] {
@@ -38,6 +52,9 @@ enum Scenario: String, CaseIterable {
         case .gnssLossShort: []
         case .gnssJamming: [.gnssJamming]
         case .gnssJammingThenLoss: [.gnssJamming, .gnssLoss]
+        case .victimApproach: [.victimProximity]
+        case .zoneCrossing: [.exclusionZoneCrossed]
+        case .networkOutage: [.communicationLoss, .networkOutage]
         }
     }
 }
@@ -118,8 +135,7 @@ struct Planner {
     var dwellMin: Int64 { max(12 * Planner.minute, 4 * fixMs + 60_000) }
 
     func fits(_ a: Int64, _ b: Int64) -> Bool {
-        a >= runStart + 20 * Planner.minute && b <= runEnd - 10 * Planner.minute
-            && !busy.contains { b + gap > $0.start && a < $0.end + gap }
+        a >= runStart + 20 * Planner.minute && b <= runEnd - 10 * Planner.minute && unbooked(a, b)
     }
 
     func free(_ a: Int64, _ b: Int64, margin: Int64) -> Bool { d.curfewPeriods.isFree(a - margin, b + margin) }
@@ -132,6 +148,9 @@ struct Planner {
     func zonesStable(_ a: Int64, _ b: Int64) -> Bool {
         !d.zones.contains { $0.periods?.hasBoundary(in: a - 10 * Planner.minute, b + 10 * Planner.minute) ?? false }
     }
+
+    /// Whether [a, b] (with the usual gap) is free of everything booked so far.
+    func unbooked(_ a: Int64, _ b: Int64) -> Bool { !busy.contains { b + gap > $0.start && a < $0.end + gap } }
 
     mutating func book(_ a: Int64, _ b: Int64, _ s: Scenario?) {
         busy.append(Period(start: a, end: b))

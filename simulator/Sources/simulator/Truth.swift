@@ -4,6 +4,11 @@ import SeinhuisCore
 enum BreachKind: Int, CaseIterable {
     case exclusionZoneEntry, inclusionZoneExit, curfewAbsence, strapTamper, caseTamper, batteryLow, batteryDepleted
     case communicationLoss, gnssLoss, gnssJamming, homePowerLoss
+    // (1.1)
+    case victimProximity, exclusionZoneCrossed, networkOutage
+
+    /// The 1.0 kinds: every truth file counts them; the 1.1 kinds only when `generate` was asked for them.
+    static let base: [BreachKind] = Array(allCases.prefix(11))
 
     var name: String {
         switch self {
@@ -18,6 +23,9 @@ enum BreachKind: Int, CaseIterable {
         case .gnssLoss: "gnss_loss"
         case .gnssJamming: "gnss_jamming"
         case .homePowerLoss: "home_power_loss"
+        case .victimProximity: "victim_proximity"
+        case .exclusionZoneCrossed: "exclusion_zone_crossed"
+        case .networkOutage: "network_outage"
         }
     }
 
@@ -37,6 +45,13 @@ struct TruthBreach {
     var raisedAt: Int64
     var clearedAt: Int64?
     var scenario: Scenario?
+    /// (1.1) `victim_proximity`: the protected person's id.
+    var protected: String? = nil
+    /// (1.1) `network_outage`: the network and its members at the raise (device indices).
+    var network: String? = nil
+    var members: [Int] = []
+    /// (1.1) `communication_loss` grouped under an incident, and the incident itself: the incident's number (N-1, ...).
+    var incident: Int? = nil
 }
 
 /// A compact event as the generator produces it, before it becomes a line.
@@ -49,6 +64,9 @@ struct Ev {
     var acc: Double = 0
     var code: UInt8 = 0
     var flag: Bool = false
+
+    /// `code` of a scripted position whose place is given (not taken from the device's trips).
+    static let scriptedFix: UInt8 = 9
 
     static func presence(_ t: Int64, _ present: Bool) -> Ev { Ev(ts: t, kind: .presence, flag: present) }
     static func strap(_ t: Int64, opened: Bool) -> Ev { Ev(ts: t, kind: .strap, code: opened ? 1 : 2) }
@@ -87,6 +105,10 @@ struct TruthTracker {
     var unplanned = 0
     /// The device's injected scenarios, to label what is raised.
     let episodes: [Episode]
+    /// (1.1) The tag's latest qualifying fix, for crossing zones.
+    private var lastFix: (t: Int64, p: GeoPoint)?
+    /// (1.1) The protected person of the dossier, when there is one.
+    var proximity: ProximityTruth?
 
     init(dossier: DossierModel, device: Int, episodes: [Episode]) {
         self.dossier = dossier
@@ -141,6 +163,7 @@ struct TruthTracker {
                 }
             }
         }
+        if proximity != nil { apply(proximity!.advance(to: t, inclusive: !inclusiveBoundaries)) }
         if let last = lastTs, !isOpen(.communicationLoss), last + dossier.commsTimeoutMs < t {
             raise(.communicationLoss, at: last + dossier.commsTimeoutMs)
         }
@@ -186,6 +209,8 @@ struct TruthTracker {
                 if homeOutsideRun >= 2 { away = true }
             }
             updateCurfew(t)
+            judgeCrossings(GeoPoint(lat: e.lat, lon: e.lon), at: t, insideMask: insideMask)
+            if proximity != nil, let c = proximity!.tagFix(t, GeoPoint(lat: e.lat, lon: e.lon)) { apply([c]) }
         case .presence:
             away = !e.flag
             updateCurfew(t)
@@ -216,6 +241,31 @@ struct TruthTracker {
             if e.code == 1 { raise(.homePowerLoss, at: t) } else { clear(.homePowerLoss, at: t) }
         case .heartbeat:
             break
+        }
+    }
+
+    /// (1.1) `exclusion_zone_crossed`: this fix and the previous qualifying one, both outside, through an active
+    /// crossing zone at no more than 200 km/h; raised and cleared at once.
+    private mutating func judgeCrossings(_ p: GeoPoint, at t: Int64, insideMask: UInt64) {
+        defer { lastFix = (t, p) }
+        guard let prev = lastFix else { return }
+        for (z, zone) in dossier.zones.enumerated() where zone.crossing && zoneActive[z] {
+            guard insideMask & (1 << UInt64(z + 1)) == 0, !zone.shape.classify(prev.p).inside,
+                Crossings.crosses(from: prev, to: (t, p), circle: zone.shape)
+            else { continue }
+            raise(.exclusionZoneCrossed, z, at: t)
+            clear(.exclusionZoneCrossed, z, at: t)
+        }
+    }
+
+    private mutating func apply(_ changes: [ProximityTruth.Change]) {
+        for c in changes {
+            switch c {
+            case .raise(let t):
+                raise(.victimProximity, at: t)
+                breaches[breaches.count - 1].protected = proximity!.track.person.id
+            case .clear(let t): clear(.victimProximity, at: t)
+            }
         }
     }
 

@@ -48,7 +48,18 @@ struct Verify: ParsableCommand {
         var cleared: Int64?
         var detected: Int64?
         var label: String
-        var key: String { "\(dossier)|\(device)|\(breach)|\(zone ?? "-")" }
+        /// (1.1) `victim_proximity`: the protected person.
+        var protected: String? = nil
+        /// (1.1) `network_outage`: the network; its own id (the alert's, or the truth's `N-1`).
+        var network: String? = nil
+        var id: String? = nil
+        /// (1.1) `communication_loss`: the incident it belongs to (an alert id, or the truth's `N-1`), and, once the
+        /// incidents are matched, the alert id it must carry (part of the key).
+        var incident: String? = nil
+        var link: String? = nil
+        var key: String {
+            "\(dossier)|\(device)|\(breach)|\(zone ?? network ?? "-")|\(protected ?? "-")|\(link ?? "-")"
+        }
     }
 
     func run() throws {
@@ -89,8 +100,10 @@ struct Verify: ParsableCommand {
 
         /// One row per breach kind of the contract, then any other kind the alerts name.
         func rows() -> [Row] {
-            var kinds = BreachKind.allCases.map(\.name)
-            for k in Set(raisedCount.keys).subtracting(kinds).sorted() { kinds.append(k) }
+            let present = Set(raisedCount.keys).union(truthCount.keys)
+            var kinds = BreachKind.allCases.filter { BreachKind.base.contains($0) || present.contains($0.name) }.map(
+                \.name)
+            for k in present.subtracting(kinds).sorted() { kinds.append(k) }
             return kinds.map { k in
                 let p = tp[k, default: 0], f = fp[k, default: 0], n = fn[k, default: 0]
                 let ds = delays[k] ?? []
@@ -113,7 +126,9 @@ struct Verify: ParsableCommand {
         var meanDelay, maxDelay: Double?
     }
 
-    /// Matches each truth breach with the nearest unused alert of the same key within the tolerance.
+    /// Matches each truth breach with the nearest unused alert of the same key within the tolerance: the
+    /// `network_outage` incidents first, then the rest, where a `communication_loss` must carry the id of the alert
+    /// matched to its truth incident (or none).
     func match(expected: [Item], raised: [Item]) -> Tally {
         var tally = Tally()
         for t in expected { tally.truthCount[t.breach, default: 0] += 1 }
@@ -121,6 +136,27 @@ struct Verify: ParsableCommand {
             tally.raisedCount[a.breach, default: 0] += 1
             if let d = a.detected { tally.delays[a.breach, default: []].append(d - a.raised) }
         }
+        let outage = "network_outage"
+        var alertOf: [String: String] = [:]
+        matchPairs(expected.filter { $0.breach == outage }, raised.filter { $0.breach == outage }, &tally) { t, a in
+            if let tid = t.id, let aid = a.id { alertOf[tid] = aid }
+        }
+        let truth = expected.filter { $0.breach != outage }.map { t -> Item in
+            var t = t
+            t.link = t.incident.map { alertOf[$0] ?? "unmatched \($0)" }
+            return t
+        }
+        let alerts = raised.filter { $0.breach != outage }.map { a -> Item in
+            var a = a
+            a.link = a.incident
+            return a
+        }
+        matchPairs(truth, alerts, &tally) { _, _ in }
+        return tally
+    }
+
+    /// One to one by key, nearest `raised` first; `matched` is told each pair.
+    func matchPairs(_ expected: [Item], _ raised: [Item], _ tally: inout Tally, matched: (Item, Item) -> Void) {
         let truthByKey = Dictionary(grouping: expected, by: \.key)
         let alertsByKey = Dictionary(grouping: raised, by: \.key)
         for key in Set(truthByKey.keys).union(alertsByKey.keys).sorted() {
@@ -135,6 +171,7 @@ struct Verify: ParsableCommand {
                 }
                 if let k = best {
                     used[k] = true
+                    matched(t, as_[k])
                     tally.tp[t.breach, default: 0] += 1
                     compareCleared(t, as_[k], &tally)
                 } else {
@@ -147,7 +184,6 @@ struct Verify: ParsableCommand {
                 tally.mismatches.append("spurious  \(a.label) event_ts \(Verify.time(a.raised))")
             }
         }
-        return tally
     }
 
     /// Counts a matched pair whose cleared_at differs (beyond the tolerance).
@@ -225,6 +261,13 @@ struct Verify: ParsableCommand {
         return out
     }
 
+    /// How an alert is named in the mismatches.
+    static func label(
+        _ breach: String, _ dossier: String, _ device: String, _ what: String?, _ id: String, _ incident: String?
+    ) -> String {
+        "\(breach) \(dossier) \(device)\(what.map { " " + $0 } ?? "") (\(id)\(incident.map { ", incident " + $0 } ?? ""))"
+    }
+
     static func time(_ ms: Int64?) -> String { ms.map { Timestamp(milliseconds: $0).rfc3339 } ?? "null" }
 
     private func readJSON(_ path: String) throws -> Any {
@@ -258,14 +301,24 @@ struct Verify: ParsableCommand {
             throw ValidationError("\(truth) is not a truth file written by `simulator generate`")
         }
         return try bs.map { b in
-            guard let d = b["dossier"] as? String, let dev = b["device"] as? String, let k = b["breach"] as? String,
+            let incident = b["breach"] as? String == "network_outage"
+            guard let d = b["dossier"] as? String ?? (incident ? "-" : nil),
+                let dev = b["device"] as? String ?? (incident ? "-" : nil), let k = b["breach"] as? String,
                 let r = try Verify.ts(b["raised_at"], "raised_at", truth)
             else { throw ValidationError("\(truth): a breach lacks dossier, device, breach or raised_at") }
+            if incident && b["network"] as? String == nil {
+                throw ValidationError("\(truth): a network_outage lacks its network")
+            }
             let zone = b["zone"] as? String
             return Item(
                 dossier: d, device: dev, breach: k, zone: zone, raised: r,
                 cleared: try Verify.ts(b["cleared_at"], "cleared_at", truth), detected: nil,
-                label: "\(k) \(d) \(dev)\(zone.map { " " + $0 } ?? "") (\(b["scenario"] as? String ?? "?"))")
+                label: Verify.label(
+                    k, d, dev, zone ?? b["network"] as? String ?? b["protected"] as? String,
+                    b["scenario"] as? String ?? "?", b["incident"] as? String),
+                protected: b["protected"] as? String, network: b["network"] as? String,
+                id: k == "network_outage" ? b["incident"] as? String : nil,
+                incident: k == "network_outage" ? nil : b["incident"] as? String)
         }
     }
 
@@ -276,13 +329,17 @@ struct Verify: ParsableCommand {
             let store: Store
             do { store = try Store(path: db) } catch { throw ValidationError("cannot open database \(db): \(error)") }
             for a in try store.alerts() {
-                guard let dev = a.device else { continue }  // review notices name no device
+                let incident = a.kind == .incident(.network_outage)
+                guard let dev = a.device ?? (incident ? "-" : nil) else { continue }  // review notices name no device
+                let dossier = incident ? "-" : a.dossier
                 list.append(
                     Item(
-                        dossier: a.dossier, device: dev, breach: a.kind.rawValue, zone: a.zone,
+                        dossier: dossier, device: dev, breach: a.kind.rawValue, zone: a.zone,
                         raised: a.eventTs.milliseconds,
                         cleared: a.clearedAt?.milliseconds, detected: a.detectedAt.milliseconds,
-                        label: "\(a.kind.rawValue) \(a.dossier) \(dev)\(a.zone.map { " " + $0 } ?? "") (\(a.id))"))
+                        label: Verify.label(
+                            a.kind.rawValue, dossier, dev, a.zone ?? a.network ?? a.protected, a.id, a.incident),
+                        protected: a.protected, network: a.network, id: a.id, incident: a.incident))
             }
             return list
         }
@@ -294,18 +351,21 @@ struct Verify: ParsableCommand {
         // a stream of publications may repeat an alert (escalation, clearing): keep the last version of each id
         var byID: [String: Int] = [:]
         for a in arr {
-            guard let breach = a["breach"] as? String, let dossier = a["dossier"] as? String else {
+            let incident = a["breach"] as? String == "network_outage"
+            guard let breach = a["breach"] as? String, let dossier = a["dossier"] as? String ?? (incident ? "-" : nil)
+            else {
                 throw ValidationError("\(path): an alert lacks breach or dossier")
             }
-            guard let dev = a["device"] as? String else { continue }  // review notices
+            guard let dev = a["device"] as? String ?? (incident ? "-" : nil) else { continue }  // review notices
+            let zone = a["zone"] as? String, network = a["network"] as? String, prot = a["protected"] as? String
             let item = Item(
-                dossier: dossier, device: dev, breach: breach, zone: a["zone"] as? String,
+                dossier: dossier, device: dev, breach: breach, zone: zone,
                 raised: try Verify.ts(a["event_ts"], "event_ts", path) ?? 0,
                 cleared: try Verify.ts(a["cleared_at"], "cleared_at", path),
                 detected: try Verify.ts(a["detected_at"], "detected_at", path),
-                label:
-                    "\(breach) \(dossier) \(dev)\((a["zone"] as? String).map { " " + $0 } ?? "") (\(a["id"] as? String ?? "?"))"
-            )
+                label: Verify.label(
+                    breach, dossier, dev, zone ?? network ?? prot, a["id"] as? String ?? "?", a["incident"] as? String),
+                protected: prot, network: network, id: a["id"] as? String, incident: a["incident"] as? String)
             if let id = a["id"] as? String, let k = byID[id] {
                 list[k] = item
             } else {
