@@ -386,39 +386,50 @@ struct BreachRecord: Hashable, Comparable, CustomStringConvertible, Sendable {
     var queues: [String]  // sorted
     /// Each queue's handling state, `queue:state` sorted by queue (PROTOCOL 4.4): what the operators did survives.
     var handling: [String] = []
+    /// (1.1) `victim_proximity`: the protected person (part of the occurrence).
+    var protected: String? = nil
+    /// (1.1) A `communication_loss` in a network incident: `incident`; a `network_outage`: its devices still lost.
+    var grouping: String = ""
 
     /// The occurrence, without what happened to it later.
-    var occurrence: String { "\(dossier) \(device) \(breach) \(zone ?? "-") \(eventTs)" }
+    var occurrence: String { "\(dossier) \(device) \(breach) \(zone ?? protected ?? "-") \(eventTs)" }
 
     var description: String {
         "\(occurrence) cleared_at=\(clearedAt ?? "null") queues=\(queues.joined(separator: ","))"
             + (handling.allSatisfy { $0.hasSuffix(":open") } ? "" : " handling=\(handling.joined(separator: ","))")
+            + (grouping.isEmpty ? "" : " " + grouping)
     }
 
     /// Orders by event_ts first, then the rest of the record.
     var sortKey: [String] {
         [
-            eventTs, dossier, device, breach, zone ?? "", clearedAt ?? "", queues.joined(separator: ","),
-            handling.joined(separator: ","),
+            eventTs, dossier, device, breach, zone ?? protected ?? "", clearedAt ?? "", queues.joined(separator: ","),
+            handling.joined(separator: ","), grouping,
         ]
     }
 
     static func < (a: BreachRecord, b: BreachRecord) -> Bool { a.sortKey.lexicographicallyPrecedes(b.sortKey) }
 
-    /// The alerts of a database (`seinhuis alerts list --format json`), review notices (device null) left out.
+    /// The alerts of a database (`seinhuis alerts list --format json`), review notices (device null) left out; a
+    /// network incident (device null too) is kept as device `network:NAME`, its ids left out (they may differ).
     static func list(db: String) throws -> [BreachRecord] {
         let out = try Binary.run(["alerts", "list", "--db", db, "--format", "json"])
         guard let array = try Binary.json(out) as? [[String: Any]] else {
             throw RestartHarness.Failure(description: "alerts list did not print a JSON array: \(out.prefix(200))")
         }
         return array.compactMap { a in
-            guard let device = a["device"] as? String else { return nil }
+            let network = (a["network"] as? String).map { "network:" + $0 }
+            guard let device = a["device"] as? String ?? network else { return nil }
+            let grouping =
+                network != nil
+                ? "devices=" + ((a["devices"] as? [String]) ?? []).joined(separator: ",")
+                : (a["incident"] is String ? "incident" : "")
             return BreachRecord(
                 dossier: a["dossier"] as? String ?? "?", device: device, breach: a["breach"] as? String ?? "?",
                 zone: a["zone"] as? String, eventTs: a["event_ts"] as? String ?? "?",
                 clearedAt: a["cleared_at"] as? String, queues: ((a["queues"] as? [String]) ?? []).sorted(),
                 handling: ((a["handling"] as? [String: [String: Any]]) ?? [:]).map { "\($0.key):\($0.value["state"] ?? "?")" }
-                    .sorted())
+                    .sorted(), protected: a["protected"] as? String, grouping: grouping)
         }.sorted()
     }
 }

@@ -102,6 +102,8 @@ struct GeneratedRun {
             "generate", "--devices", String(RestartPropertyTests.devices), "--hours",
             String(RestartPropertyTests.hours), "--start", RestartPropertyTests.start, "--seed", String(seed),
             "--out", sim, "--quiet",
+            // (1.1) Protected persons, crossing zones and a carrier outage: their state is restarted too.
+            "--victims", "3", "--crossings", "3", "--outage-share", "1",
         ]
         try SimulatorProcess.run(generate)
         var rng = SeededRandom(seed: seed ^ 0x5EED24)
