@@ -46,6 +46,15 @@ extension ConsoleBrowserTests {
         try browser.resize(width: 1400, height: 1200)
         try signIn(browser, base, "anna", anna)
         try browser.waitFor("location.pathname === '/console/queue/vcet'", what: "the vcet queue")
+        // The queue groups the incident's five alerts right under it.
+        try browser.waitFor("document.querySelectorAll('#rows tr.member').length === 5", what: "the members under the incident")
+        #expect(
+            try browser.evaluate(
+                "[...document.querySelectorAll('#rows tr[id]')].map(r => r.classList.contains('member') ? 'm' : r.id.slice(4)).join(' ')")
+                as? String == "\(incident) m m m m m")
+        #expect(
+            try browser.evaluate("document.querySelector('#row-\(incident) td:nth-child(5)').textContent") as? String
+                == "carrier-b · 5 toestellen")
         try browser.navigate(base + "/console/alert/\(incident)")
         try browser.waitFor("document.getElementById('incident-form')", what: "the incident's group action")
         #expect(try browser.evaluate("document.querySelectorAll('#incident tr[data-member]').length") as? Int == 5)

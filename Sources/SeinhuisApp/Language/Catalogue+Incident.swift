@@ -31,6 +31,7 @@ extension Catalogue {
         Message(
             "incident.done", nl: "Geregistreerd op de storing en {1} meldingen.",
             fr: "Enregistré sur la panne et {1} alertes.", en: "Recorded on the outage and {1} alerts."),
+        Message("console.incidentDevices", nl: "{1} toestellen", fr: "{1} appareils", en: "{1} devices"),
         Message("incident.partOf", nl: "Deel van storing", fr: "Fait partie de la panne", en: "Part of outage"),
     ]
 }

@@ -81,7 +81,8 @@ enum Assets {
         .prot-mark{fill:#7c3aed;stroke:#fff;stroke-width:2}.protected .acc{fill:rgba(124,58,237,.10);stroke:rgba(124,58,237,.5)}
         .prot-label{fill:#7c3aed;font-weight:700}
         .incident{border:1px solid var(--line,#ccc);border-radius:6px;padding:.5rem 1rem;margin:1rem 0}.incident-form label{margin-right:1rem}
-        .members tr.radex td{background:rgba(200,30,30,.06)}.incident-link{margin:.5rem 0}.key-dev{background:#1d4ed8;border:1px solid #fff}.en{color:var(--muted);font-weight:400}
+        .members tr.radex td{background:rgba(200,30,30,.06)}.incident-link{margin:.5rem 0}
+        tr.member td:nth-child(2){padding-left:1.5rem}.key-dev{background:#1d4ed8;border:1px solid #fff}.en{color:var(--muted);font-weight:400}
         table.handling time{font-size:12px}.after{color:var(--muted);font-size:12px}.log-queue{color:var(--muted);font-size:12px}
         """
 }

@@ -170,15 +170,25 @@ extension Assets {
               if (s) return s;
               return a.id < b.id ? 1 : -1;  // newest first: ids grow with time
             }
-            function row(a) {
+            // (1.1) A network incident's alerts right under it (PROTOCOL 4.5), in their own order.
+            function grouped(list) {
+              const ids = new Set(list.map(a => a.id)), members = new Map(), top = [];
+              for (const a of list) {
+                if (a.incident && ids.has(a.incident)) (members.get(a.incident) || members.set(a.incident, []).get(a.incident)).push(a);
+                else top.push(a);
+              }
+              return top.flatMap(a => [[a, false], ...(members.get(a.id) || []).map(m => [m, true])]);
+            }
+            function row([a, member]) {
               const st = own(a, q);
-              const cls = `sev-row-${esc(a.severity)} row-${esc(st)}${fresh.has(a.id) ? " new" : ""}`;
-              return `<tr id="row-${esc(a.id)}" class="${cls}" data-state="${esc(st)}" data-summary="${esc(a.state)}">
+              const cls = `sev-row-${esc(a.severity)} row-${esc(st)}${fresh.has(a.id) ? " new" : ""}${member ? " member" : ""}`;
+              const where = a.network ? `${esc(a.network)} · ${esc(tr("console.incidentDevices", (a.devices || []).length))}` : esc(a.zone ?? "—");
+              return `<tr id="row-${esc(a.id)}" class="${cls}" data-state="${esc(st)}" data-summary="${esc(a.state)}"${member ? ` data-incident="${esc(a.incident)}"` : ""}>
                 <td class="bar"></td>
-                <td><a class="alert-link" href="/console/alert/${encodeURIComponent(a.id)}">${esc(a.id)}</a></td>
+                <td>${member ? "↳ " : ""}<a class="alert-link" href="/console/alert/${encodeURIComponent(a.id)}">${esc(a.id)}</a></td>
                 <td><span class="sev sev-${esc(a.severity)}">${esc(nm("severity", a.severity))}</span> ${esc(nm("kind", a.breach))}</td>
-                <td>${esc(a.dossier)} ${a.radex ? '<span class="radex">RADEX</span>' : ""}</td>
-                <td>${esc(a.zone ?? "—")}</td>
+                <td>${esc(a.dossier ?? "—")} ${a.radex ? '<span class="radex">RADEX</span>' : ""}</td>
+                <td>${where}</td>
                 <td class="age" data-since="${esc(a.detected_at)}">${age(Date.now() - Date.parse(a.detected_at))}</td>
                 <td class="num">${a.escalation > 0 ? `<span class="esc" title="${esc(T["console.escalated"])}">↑${a.escalation}</span>` : "0"}</td>
                 <td><span class="state state-${esc(st)}" data-field="state" title="${esc(nm("queue", q))}: ${esc(nm("state", st))} · ${esc(T["console.summary"])}: ${esc(nm("state", a.state))}">${esc(nm("state", st))}</span>${a.cleared_at ? ` <span class="muted" title="${esc(T["console.clearedHint"])}">${esc(T["console.cleared"])}</span>` : ""}</td>
@@ -190,7 +200,7 @@ extension Assets {
               const crit = list.filter(a => own(a, q) === "open" && a.severity === "critical").length;
               document.getElementById("counts").textContent = tr("console.counts", open)
                 + (crit ? ", " + tr("console.countsCritical", crit) : "") + " · " + tr("console.countsShown", list.length);
-              document.getElementById("rows").innerHTML = list.length ? list.map(row).join("")
+              document.getElementById("rows").innerHTML = list.length ? grouped(list).map(row).join("")
                 : `<tr class="empty"><td colspan="9">${esc(T["console.empty"])}</td></tr>`;
             }
             function upsert(a, isLive) {
