@@ -232,19 +232,10 @@ public enum HTTPAPI {
         _ request: Request, _ context: ConsoleContext, _ store: APIStore, _ live: LiveAlerts,
         _ changed: @escaping @Sendable () -> Void, _ makeAction: (ActionBody) throws -> AlertAction
     ) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let user = try context.requireUser()
-        // Authorisation first: a role outside the alert's queues learns nothing from the body's validation.
-        if case .failure(let f) = try await visibleAlert(id, user, store) { return error(f.status, f.message) }
-        let action: AlertAction
-        let actor: ActingUser
-        do {
-            let body = try await decode(request)
-            let q = try queue(for: user, named: body.queue ?? request.uri.queryParameters.get("queue"))
-            action = try makeAction(body)
-            actor = ActingUser(name: user.name, role: user.role.rawValue, queue: q)
-        } catch let f as Failure {
-            return error(f.status, f.message)
+        let (id, action, actor): (String, AlertAction, ActingUser)
+        switch try await understand(request, context, store, makeAction) {
+        case .failure(let refusal): return refusal.response
+        case .success(let asked): (id, action, actor) = asked
         }
         let outcome = try await store.with { s -> Outcome in
             guard try s.alert(id: id) != nil else { return .unknownAlert }
@@ -269,6 +260,32 @@ public enum HTTPAPI {
             o.raw("alert", alert.json)
             o.strings("recorded", log.map(\.kind.rawValue))
             return json(o.finish())
+        }
+    }
+
+    /// A refusal before the store is asked, as the response to send.
+    struct Refusal: Error {
+        var response: Response
+    }
+
+    /// What an action request asks: the alert (the path's `id`, which the caller's role must see: checked first, so
+    /// a role outside the alert's queues learns nothing from the body's validation), the action, and who acts for
+    /// which queue. A refusal (400, 403, 404) otherwise.
+    static func understand(
+        _ request: Request, _ context: ConsoleContext, _ store: APIStore, _ makeAction: (ActionBody) throws -> AlertAction
+    ) async throws -> Result<(String, AlertAction, ActingUser), Refusal> {
+        let id = try context.parameters.require("id")
+        let user = try context.requireUser()
+        if case .failure(let f) = try await visibleAlert(id, user, store) {
+            return .failure(Refusal(response: error(f.status, f.message)))
+        }
+        do {
+            let body = try await decode(request)
+            let q = try queue(for: user, named: body.queue ?? request.uri.queryParameters.get("queue"))
+            let action = try makeAction(body)
+            return .success((id, action, ActingUser(name: user.name, role: user.role.rawValue, queue: q)))
+        } catch let f as Failure {
+            return .failure(Refusal(response: error(f.status, f.message)))
         }
     }
 

@@ -31,18 +31,10 @@ extension HTTPAPI {
         _ request: Request, _ context: ConsoleContext, _ store: APIStore, _ live: LiveAlerts,
         _ changed: @escaping @Sendable () -> Void, _ makeAction: (ActionBody) throws -> AlertAction
     ) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let user = try context.requireUser()
-        if case .failure(let f) = try await visibleAlert(id, user, store) { return error(f.status, f.message) }
-        let action: AlertAction
-        let actor: ActingUser
-        do {
-            let body = try await decode(request)
-            let q = try queue(for: user, named: body.queue ?? request.uri.queryParameters.get("queue"))
-            action = try makeAction(body)
-            actor = ActingUser(name: user.name, role: user.role.rawValue, queue: q)
-        } catch let f as Failure {
-            return error(f.status, f.message)
+        let (id, action, actor): (String, AlertAction, ActingUser)
+        switch try await understand(request, context, store, makeAction) {
+        case .failure(let refusal): return refusal.response
+        case .success(let asked): (id, action, actor) = asked
         }
         let outcome = try await store.with { s -> Result<[(Alert, [ActionRecord])], AlertActionError> in
             do {
