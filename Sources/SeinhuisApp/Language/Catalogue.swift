@@ -27,7 +27,7 @@ public struct Message: Sendable {
 /// `format`; every language of a message has the same placeholders (CatalogueTests checks this and that every key
 /// used in the sources exists).
 public enum Catalogue {
-    public static let all: [Message] = common + names + console + alertPage + pages + cli
+    public static let all: [Message] = common + names + console + alertPage + pages + cli + report
 
     static let index: [String: Message] = Dictionary(all.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
 
