@@ -88,7 +88,7 @@ struct ReviewCLITests {
             "<!DOCTYPE html>", "Review report", "Dossier", "Changes of conditions", "Breaches",
             "Escalations and responses",
             "Breach-to-response latency", "Communication loss", "Open items", "Previous review", "S-R1",
-            "Stable; &lt;b&gt;no&lt;/b&gt; incidents.", "adjust-conditions", "1 March 2026",
+            "Stable; &lt;b&gt;no&lt;/b&gt; incidents.", "adjust conditions", "1 March 2026",
         ] {
             #expect(html.contains(section), "missing \(section)")
         }

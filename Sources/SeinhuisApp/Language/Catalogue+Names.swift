@@ -1,5 +1,5 @@
 /// Display names of the contract's codes: breach kinds and review notices, severities, states, queues, measures,
-/// actions and roles. Only what people read changes; the JSON API and the CLI's machine formats keep the codes.
+/// actions, roles and review decisions. Only what people read changes; the JSON API and the CLI's machine formats keep the codes.
 /// The key is `area.code` (`kind.strap_tamper`), so `Catalogue.name("kind", code, lang)` finds any of them.
 extension Catalogue {
     static let names: [Message] = kinds + handling + people
@@ -63,10 +63,15 @@ extension Catalogue {
         Message("role.police", nl: "politie", fr: "police", en: "police"),
         Message("role.cell", nl: "cel", fr: "cellule", en: "cell"),
         Message("role.admin", nl: "beheerder", fr: "administrateur", en: "administrator"),
+        Message("decision.continue", nl: "voortzetten", fr: "poursuivre", en: "continue"),
+        Message("decision.adjust-conditions", nl: "voorwaarden aanpassen", fr: "adapter les conditions",
+            en: "adjust conditions"),
+        Message("decision.escalate", nl: "escaleren", fr: "escalader", en: "escalate"),
+        Message("decision.end", nl: "beëindigen", fr: "terminer", en: "end"),
     ]
 
     /// The display name of a contract code in `area` (`kind`, `severity`, `state`, `queue`, `measure`, `action`,
-    /// `role`); a code the catalogue does not know shows with spaces for underscores.
+    /// `role`, `decision`); a code the catalogue does not know shows with spaces for underscores.
     public static func name(_ area: String, _ code: String, _ lang: Language) -> String {
         index["\(area).\(code)"]?.text(lang) ?? code.replacingOccurrences(of: "_", with: " ")
     }

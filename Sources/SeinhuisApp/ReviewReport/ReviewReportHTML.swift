@@ -128,7 +128,7 @@ public enum ReviewReportHTML {
         if let p = r.previousReview {
             let line = Catalogue.format(
                 "report.previousBy", lang, esc(ReportText.day(p.review.date, lang)), "<b>\(esc(p.review.reviewer))</b>",
-                "<b>\(esc(p.review.decision.rawValue))</b>", esc(p.recordedBy))
+                "<b>\(esc(Catalogue.name("decision", p.review.decision.rawValue, lang)))</b>", esc(p.recordedBy))
             h += "<p>\(line)</p>"
             h += "<blockquote>\(esc(p.review.findings).replacingOccurrences(of: "\n", with: "<br>"))</blockquote>"
         } else if let l = r.importedLastReview {
