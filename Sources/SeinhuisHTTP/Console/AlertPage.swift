@@ -14,7 +14,7 @@ enum AlertPage {
         var map = ""
         if let d = c.dossier {
             dossier = dossierFacts(d, c, lang)
-            map = mapSVG(d, c)
+            map = mapSVG(d, c, lang)
         }
         let events = eventRows(c)
         let summary = HTML.stateBadge(a.state, lang)
@@ -119,16 +119,18 @@ enum AlertPage {
     }
 
     /// The map of home, the zones the role sees and the latest fixes.
-    static func mapSVG(_ d: Dossier, _ c: AlertContext) -> String {
-        SVGMap(
+    static func mapSVG(_ d: Dossier, _ c: AlertContext, _ lang: Language) -> String {
+        var map = SVGMap(
             home: d.home, zones: c.visibleZones,
             fixes: c.fixes.compactMap { ev in
                 if case .position(let lat, let lon, let acc) = ev.reading {
                     return (GeoPoint(lat: lat, lon: lon), acc, ev.ts)
                 }
                 return nil
-            }, breachZone: c.alert.zone
-        ).render()
+            }, breachZone: c.alert.zone)
+        map.label = Catalogue.text("alert.svgLabel", lang)
+        map.homeLabel = Catalogue.text("map.home", lang)
+        return map.render()
     }
 
     /// The events around the breach as table rows; the event at the breach's moment is marked.
