@@ -58,6 +58,7 @@ struct CatalogueTests {
             ("state", AlertState.allCases.map(\.rawValue)), ("queue", Queue.allCases.map(\.rawValue)),
             ("measure", Measure.allCases.map(\.rawValue)), ("role", Role.allCases.map(\.rawValue)),
             ("action", ["acknowledge", "respond", "close"]), ("decision", ReviewDecision.allCases.map(\.rawValue)),
+            ("event", EventKind.allCases.map(\.name)),
         ]
         for (area, values) in codes {
             for code in values {

@@ -2,7 +2,7 @@
 /// actions, roles and review decisions. Only what people read changes; the JSON API and the CLI's machine formats keep the codes.
 /// The key is `area.code` (`kind.strap_tamper`), so `Catalogue.name("kind", code, lang)` finds any of them.
 extension Catalogue {
-    static let names: [Message] = kinds + handling + people
+    static let names: [Message] = kinds + handling + people + events
 
     static let kinds: [Message] = [
         Message("kind.exclusion_zone_entry", nl: "verbodszone betreden", fr: "entrée en zone d'exclusion",
@@ -70,8 +70,19 @@ extension Catalogue {
         Message("decision.end", nl: "beëindigen", fr: "terminer", en: "end"),
     ]
 
+    static let events: [Message] = [
+        Message("event.position", nl: "positie", fr: "position", en: "position"),
+        Message("event.presence", nl: "aanwezigheid", fr: "présence", en: "presence"),
+        Message("event.strap", nl: "enkelband", fr: "bracelet", en: "strap"),
+        Message("event.case", nl: "behuizing", fr: "boîtier", en: "case"),
+        Message("event.battery", nl: "batterij", fr: "batterie", en: "battery"),
+        Message("event.gnss", nl: "satellietontvangst", fr: "réception satellite", en: "GNSS"),
+        Message("event.power", nl: "stroom", fr: "alimentation", en: "power"),
+        Message("event.heartbeat", nl: "levensteken", fr: "signal de vie", en: "heartbeat"),
+    ]
+
     /// The display name of a contract code in `area` (`kind`, `severity`, `state`, `queue`, `measure`, `action`,
-    /// `role`, `decision`); a code the catalogue does not know shows with spaces for underscores.
+    /// `role`, `decision`, `event`); a code the catalogue does not know shows with spaces for underscores.
     public static func name(_ area: String, _ code: String, _ lang: Language) -> String {
         index["\(area).\(code)"]?.text(lang) ?? code.replacingOccurrences(of: "_", with: " ")
     }

@@ -16,7 +16,7 @@ enum AlertPage {
             dossier = dossierFacts(d, c, lang)
             map = mapSVG(d, c, lang)
         }
-        let events = eventRows(c)
+        let events = eventRows(c, lang)
         let summary = HTML.stateBadge(a.state, lang)
             .replacingOccurrences(of: "<span ", with: #"<span title="\#(t("console.summary"))" "#)
         // The queues the user acts for, and the action log (each queue's latest measure), for the script.
@@ -134,12 +134,12 @@ enum AlertPage {
     }
 
     /// The events around the breach as table rows; the event at the breach's moment is marked.
-    static func eventRows(_ c: AlertContext) -> String {
+    static func eventRows(_ c: AlertContext, _ lang: Language) -> String {
         let e = HTML.escape
         return c.events.map { ev -> String in
             let mark = ev.ts == c.alert.eventTs ? #" class="at-breach""# : ""
             return
-                "<tr\(mark)><td>\(e(ev.ts.rfc3339))</td><td>\(ev.seq)</td><td>\(e(ev.kind.name))</td><td>\(e(ev.readingText))</td></tr>"
+                "<tr\(mark)><td>\(e(ev.ts.rfc3339))</td><td>\(ev.seq)</td><td>\(ConsoleText.name("event", ev.kind.name, lang))</td><td>\(e(ev.readingText))</td></tr>"
         }.joined()
     }
 
