@@ -120,11 +120,12 @@ enum HTTPReviewAPI {
             return report
         }
         guard let report else { return HTTPAPI.error(.notFound, "no dossier \(id)") }
+        let lang = ConsoleLanguage.of(request, user: user)
         let (text, type): (String, String) =
             switch format {
-            case "md": (ReviewReportMarkdown.render(report), "text/markdown; charset=utf-8")
+            case "md": (ReviewReportMarkdown.render(report, lang: lang), "text/markdown; charset=utf-8")
             case "csv": (ReviewReportCSV.render(report), "text/csv; charset=utf-8")
-            default: (ReviewReportHTML.render(report), "text/html; charset=utf-8")
+            default: (ReviewReportHTML.render(report, lang: lang), "text/html; charset=utf-8")
             }
         return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
     }

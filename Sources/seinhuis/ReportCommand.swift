@@ -34,11 +34,32 @@ struct ReportCommand: ParsableCommand {
         var radex = false
         @OptionGroup(title: "Routing") var routing: PolicyOption
         @Option(help: "Output format.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
 
         static func time(_ s: String?, _ name: String) throws -> Timestamp? {
             guard let s else { return nil }
             if let t = LatencyQuery.time(s) { return t }
             throw ValidationError("--\(name) must be a date (2026-07-01) or an RFC 3339 time")
+        }
+
+        /// The columns: in the language for the table, English names (the machine's) for JSON and CSV.
+        static func headers(_ by: LatencyDimension, _ lang: Language) -> [String] {
+            let t = { (name: String) in Catalogue.text("latencyreport." + name, lang) }
+            return [
+                Catalogue.name("dimension", by.rawValue, lang), t("alerts"), t("escalations"), t("responded"),
+                t("mean"), "p50", "p90", "p99", "max", t("within_target"), t("acknowledged"), t("ack_p50"),
+                t("ack_p90"),
+            ]
+        }
+
+        /// A group's display name: queues, kinds and severities by their names in the language.
+        static func group(_ g: String, _ by: LatencyDimension, _ lang: Language) -> String {
+            switch by {
+            case .queue: Catalogue.name("queue", g, lang)
+            case .breach: Catalogue.name("kind", g, lang)
+            case .severity: Catalogue.name("severity", g, lang)
+            default: g
+            }
         }
 
         func validate() throws {
@@ -54,27 +75,26 @@ struct ReportCommand: ParsableCommand {
             query.splitAt = try Self.time(splitAt, "split-at")
             query.radexOnly = radex
             let rows = try query.rows(store)
+            let forms = Formats(lang.language)
             func human(_ ms: Int64) -> String {
                 let s = ms / 1000
-                if s < 60 { return String(format: "%.1fs", Double(ms) / 1000) }
+                if s < 60 { return forms.decimal(Double(ms) / 1000) + "s" }
                 if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
                 return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
             }
             func secs(_ ms: Int64) -> String { String(format: "%.3f", Double(ms) / 1000) }
-            func share(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
             let table = format == .table
+            func share(_ x: Double?) -> String {
+                x.map { table ? forms.percent($0) : String(format: "%.1f%%", $0 * 100) } ?? "-"
+            }
             let d: (Int64) -> String = table ? human : secs
             let listing = Listing(
-                headers: [
-                    by.rawValue, "alerts", "escalations", "responded", "mean", "p50", "p90", "p99", "max",
-                    "within_target",
-                    "acknowledged", "ack_p50", "ack_p90",
-                ],
+                headers: Self.headers(by, table ? lang.language : .en),
                 rows: rows.map { r in
                     let resp = r.response
                     let none = resp.count == 0
                     return [
-                        r.group, String(r.alerts), String(r.escalations), String(resp.count),
+                        table ? Self.group(r.group, by, lang.language) : r.group, String(r.alerts), String(r.escalations), String(resp.count),
                         none ? "-" : d(Int64(resp.meanMs)), none ? "-" : d(resp.p50Ms), none ? "-" : d(resp.p90Ms),
                         none ? "-" : d(resp.p99Ms), none ? "-" : d(resp.maxMs), share(r.withinTarget),
                         String(r.acknowledge.count), r.acknowledge.count == 0 ? "-" : d(r.acknowledge.p50Ms),

@@ -118,6 +118,7 @@ struct ReviewCommand: ParsableCommand {
         @Option(help: "Write to this file (with --all: this directory) instead of standard output.") var out: String?
         @Option(name: .customLong("as-of"), help: "The report's last day (YYYY-MM-DD). Default: now.") var asOf: String?
         @OptionGroup var actor: ActorOption
+        @OptionGroup var lang: LanguageOption
 
         func validate() throws {
             if all {
@@ -167,8 +168,8 @@ struct ReviewCommand: ParsableCommand {
 
         func render(_ report: ReviewReport) -> String {
             switch format {
-            case .html: ReviewReportHTML.render(report)
-            case .md: ReviewReportMarkdown.render(report)
+            case .html: ReviewReportHTML.render(report, lang: lang.language)
+            case .md: ReviewReportMarkdown.render(report, lang: lang.language)
             case .csv: ReviewReportCSV.render(report)
             }
         }

@@ -128,15 +128,9 @@ struct ConsoleBrowserTests {
         let piet = try password(Binary.run(["user", "add", "piet", "--role", "police", "--db", db]))
         let cel = try password(Binary.run(["user", "add", "cel", "--role", "cell", "--db", db]))
         try Binary.addAccounts(db: db, [("k.peeters", "cell")])  // the reviewer named in the review form
-        let (server, port) = try startServer(db: db)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
-        let base = "http://127.0.0.1:\(port)"
-        let ctx = try ZMQContext()
-        let push = try ZMQSocket(ctx, .push)
-        try push.connect("tcp://127.0.0.1:\(port + 1)")
+        let served = try ServedConsole(self, db: db)
+        defer { withExtendedLifetime(served) {} }  // serve runs until the test ends
+        let (base, push) = (served.base, served.push)
         // Earlier alerts in the queue: a strap tamper and a low battery of two other dossiers.
         try push.send(event("TAG-0002", 1, 420, #""kind":"strap","state":"opened""#))
         try push.send(event("TAG-0003", 1, 95, #""kind":"battery","level":0.08,"charging":false"#))

@@ -38,15 +38,9 @@ extension ConsoleBrowserTests {
         let admin = try password(Binary.run(["user", "add", "admin", "--role", "admin", "--db", db]))
         let piet = try password(Binary.run(["user", "add", "piet", "--role", "police", "--db", db]))
         try Binary.addAccounts(db: db, [("bert", "police")])
-        let (server, port) = try startServer(db: db)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
-        let base = "http://127.0.0.1:\(port)"
-        let ctx = try ZMQContext()
-        let push = try ZMQSocket(ctx, .push)
-        try push.connect("tcp://127.0.0.1:\(port + 1)")
+        let served = try ServedConsole(self, db: db)
+        defer { withExtendedLifetime(served) {} }  // serve runs until the test ends
+        let (base, push) = (served.base, served.push)
         // A strap tamper of the Radex dossier: critical, to vcet, coordinator, cic and police at once.
         try push.send(event("TAG-0001", 1, 30, #""kind":"strap","state":"opened""#))
 

@@ -15,15 +15,9 @@ extension ConsoleBrowserTests {
         try dossiers.write(toFile: db + ".json", atomically: true, encoding: .utf8)
         try Binary.run(["dossier", "import", db + ".json", "--db", db])
         let anna = try password(Binary.run(["user", "add", "anna", "--role", "operator", "--db", db]))
-        let (server, port) = try startServer(db: db)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
-        let base = "http://127.0.0.1:\(port)"
-        let ctx = try ZMQContext()
-        let push = try ZMQSocket(ctx, .push)
-        try push.connect("tcp://127.0.0.1:\(port + 1)")
+        let served = try ServedConsole(self, db: db)
+        defer { withExtendedLifetime(served) {} }  // serve runs until the test ends
+        let (base, push) = (served.base, served.push)
 
         let browser = try Chromium(language: "fr-BE")
         try browser.navigate(base + "/login")
@@ -35,9 +29,15 @@ extension ConsoleBrowserTests {
         try browser.waitFor("location.pathname === '/console/queue/vcet'", what: "the vcet queue after signing in")
         try browser.waitFor("document.getElementById('live').textContent === 'en direct'", what: "the stream, in French")
 
+        // The queue loaded (empty, in French) before the alert arrives, so that it comes as a new one.
+        try browser.waitFor(
+            "document.querySelector('#rows tr.empty').textContent.startsWith('Aucune alerte à traiter')",
+            what: "the empty queue, in French")
+
         // A strap tamper of the Radex subject: critical, the banner and the row in French.
         try push.send(event("TAG-0001", 1, 5, #""kind":"strap","state":"opened""#))
         try browser.waitFor("document.querySelectorAll('#rows tr[id]').length === 1", what: "the alert's row")
+        try browser.waitFor("!document.getElementById('banner').hidden", what: "the banner of a new critical alert")
         let row = try text(browser, "#rows tr[id]")
         #expect(row.contains("sabotage du bracelet") && row.contains("critique") && row.contains("ouverte"))
         #expect(try text(browser, "#rows button[data-act=ack]") == "Accuser réception")

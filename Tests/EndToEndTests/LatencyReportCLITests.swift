@@ -47,6 +47,14 @@ struct LatencyReportCLITests {
         #expect(byPolicy.last?["alerts"] as? Int == 147)
         let table = try Binary.run(["report", "latency", "--db", db, "--by", "queue"])
         #expect(table.contains("police") && table.contains("WITHIN_TARGET"))
+        // The table in the language (Dutch by default, French with --lang); JSON and CSV keep the English names.
+        let dutch = try Binary.run(["report", "latency", "--db", db, "--by", "queue"], environment: ["SEINHUIS_LANG": ""])
+        #expect(dutch.contains("BINNEN_DOEL") && dutch.contains("WACHTRIJ") && dutch.contains("politie"))
+        #expect(dutch.range(of: #"[0-9],[0-9]%"#, options: .regularExpression) != nil)
+        let french = try Binary.run(["report", "latency", "--db", db, "--by", "queue", "--lang", "fr"])
+        #expect(french.contains("DANS_OBJECTIF") && french.contains("FILE") && french.contains("coordinateur"))
+        let csv = try Binary.run(["report", "latency", "--db", db, "--by", "queue", "--lang", "fr", "--format", "csv"])
+        #expect(csv.hasPrefix("queue,alerts,escalations,responded,mean"))
     }
 
     static func time(_ s: String) -> Date? {

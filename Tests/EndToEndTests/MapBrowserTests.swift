@@ -14,15 +14,9 @@ extension ConsoleBrowserTests {
         try Binary.run(["dossier", "import", db + ".json", "--db", db])
         let anna = try password(Binary.run(["user", "add", "anna", "--role", "operator", "--db", db]))
         let piet = try password(Binary.run(["user", "add", "piet", "--role", "police", "--db", db]))
-        let (server, port) = try startServer(db: db)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
-        let base = "http://127.0.0.1:\(port)"
-        let ctx = try ZMQContext()
-        let push = try ZMQSocket(ctx, .push)
-        try push.connect("tcp://127.0.0.1:\(port + 1)")
+        let served = try ServedConsole(self, db: db)
+        defer { withExtendedLifetime(served) {} }  // serve runs until the test ends
+        let (base, push) = (served.base, served.push)
         // A device of another dossier near its home, and the Radex subject in the exclusion zone (critical: to vcet,
         // coordinator, cic and police).
         try push.send(event("TAG-0002", 1, 60, #""kind":"position","lat":51.2101,"lon":4.4001,"acc":10"#))

@@ -88,7 +88,7 @@ struct ReviewCLITests {
             "<!DOCTYPE html>", "Review report", "Dossier", "Changes of conditions", "Breaches",
             "Escalations and responses",
             "Breach-to-response latency", "Communication loss", "Open items", "Previous review", "S-R1",
-            "Stable; &lt;b&gt;no&lt;/b&gt; incidents.", "adjust-conditions", "2026-03-01",
+            "Stable; &lt;b&gt;no&lt;/b&gt; incidents.", "adjust conditions", "1 March 2026",
         ] {
             #expect(html.contains(section), "missing \(section)")
         }
@@ -97,6 +97,20 @@ struct ReviewCLITests {
         #expect(!html.contains("<script") && !html.contains("<link"))
         let md = try Binary.run(["review", "report", "D-R-1", "--db", db, "--format", "md", "--as-of", "2026-06-30"])
         #expect(md.hasPrefix("# Review report D-R-1"))
+        // In French (--lang) and in Dutch (the default, no SEINHUIS_LANG): the words, the dates in the language's
+        // long form, the numbers in its form; the CSV below keeps its machine headers in every language.
+        let fr = try Binary.run(["review", "report", "D-R-1", "--db", db, "--as-of", "2026-06-30", "--lang", "fr"])
+        for text in [
+            #"<html lang="fr">"#, "Rapport de revue", "Revue précédente", "Perte de communication",
+            "<b>1 mars 2026</b> au <b>30 juin 2026</b> (122 jours)", "1 mars 2026 par <b>k.peeters</b>",
+        ] {
+            #expect(fr.contains(text), "missing \(text) in French")
+        }
+        #expect(!fr.contains("Previous review") && !fr.contains("2026-03-01 by"))
+        let nl = try Binary.run(
+            ["review", "report", "D-R-1", "--db", db, "--as-of", "2026-06-30", "--format", "md"],
+            environment: ["SEINHUIS_LANG": ""])
+        #expect(nl.hasPrefix("# Verslag van de doorlichting D-R-1") && nl.contains("1 maart 2026 tot 30 juni 2026"))
         // CSV: free text a spreadsheet would run as a formula is neutralised.
         try Binary.run([
             "review", "record", "D-R-1", "--db", db, "--reviewer", "k.peeters", "--date", "2026-04-01",
@@ -168,7 +182,7 @@ struct ReviewCLITests {
         #expect(files.count == 20)
         let withBreaches = try files.filter {
             try String(contentsOfFile: dir + "/reports/" + $0, encoding: .utf8).contains(
-                "aria-label=\"Timeline of breaches\"")
+                "aria-label=\"Timeline of breaches.\"")
         }
         #expect(withBreaches.count > 10)
         // Inline SVG charts: the timeline's dots and the latency bars (the simulator answered most alerts).

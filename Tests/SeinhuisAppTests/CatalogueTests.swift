@@ -1,5 +1,6 @@
 import Foundation
 import SeinhuisApp
+import SeinhuisCore
 import Testing
 
 @Suite("the message catalogue: every key in Dutch, French and English")
@@ -47,6 +48,25 @@ struct CatalogueTests {
             }
         }
         #expect(used > 0)
+    }
+
+    /// Every code of the contract that people read has a display name in all three languages: a new breach kind,
+    /// measure or queue cannot reach a page as its bare code.
+    @Test func everyCodeHasADisplayName() {
+        let codes: [(String, [String])] = [
+            ("kind", AlertKind.allCases.map(\.rawValue)), ("severity", Severity.allCases.map(\.rawValue)),
+            ("state", AlertState.allCases.map(\.rawValue)), ("queue", Queue.allCases.map(\.rawValue)),
+            ("measure", Measure.allCases.map(\.rawValue)), ("role", Role.allCases.map(\.rawValue)),
+            ("action", ["acknowledge", "respond", "close"]), ("decision", ReviewDecision.allCases.map(\.rawValue)),
+            ("event", EventKind.allCases.map(\.name)),
+        ]
+        for (area, values) in codes {
+            for code in values {
+                #expect(Catalogue.text("\(area).\(code)", .fr) != "\(area).\(code)", "no name for \(area) \(code)")
+            }
+        }
+        #expect(Catalogue.name("kind", "strap_tamper", .fr) == "sabotage du bracelet")
+        #expect(Catalogue.name("kind", "not_a_kind", .nl) == "not a kind")  // an unknown code: readable, not a crash
     }
 
     @Test func aMissingKeyShowsItselfAndPlaceholdersFill() {

@@ -35,6 +35,10 @@ struct ConsoleLanguageTests {
         #expect(french.contains(#""console.ack":"Accuser réception""#))  // the script's table, in French too
         let login = try await client.send("GET", "/login", headers: ["Accept-Language": "fr"]).text
         #expect(login.contains("Mot de passe") && Self.lang(login) == "fr")
+        let refused = try await client.send(
+            "POST", "/api/v1/login", #"{"user":"anna","password":"not-her-password"}"#,
+            headers: ["Accept-Language": "fr-BE"])
+        #expect(refused.status == 401 && refused.object["error"] as? String == "utilisateur inconnu ou mot de passe erroné")
 
         // The account's preference beats the browser's.
         let set = try await client.send("PUT", "/api/v1/me/language", #"{"language":"en"}"#, as: "anna")

@@ -26,6 +26,22 @@ struct UserStoreTests {
         #expect(throws: UserError.self) { try s.setPassword(name: "nobody", passwordHash: "h", by: "a", at: t0) }
     }
 
+    @Test func aUsersLanguageIsStoredWithTheSessionAndAudited() throws {
+        let s = try store()
+        try s.addUser(name: "anna", role: .operator, passwordHash: "h", by: "admin", at: t0)
+        #expect(try s.user(name: "anna")?.language == nil)
+        try s.startSession(tokenHash: "t1", user: "anna", at: t0, expiresAt: at(3600))
+        #expect(try s.sessionUser(tokenHash: "t1", at: at(1))?.language == nil)
+        try s.setLanguage(name: "anna", "fr", by: "anna", actorRole: "operator", at: at(2))
+        #expect(try s.user(name: "anna")?.language == "fr")
+        #expect(try s.sessionUser(tokenHash: "t1", at: at(3))?.language == "fr")  // the live session sees it at once
+        try s.setLanguage(name: "anna", nil, by: "admin", actorRole: "admin", at: at(4))
+        #expect(try s.user(name: "anna")?.language == nil)
+        #expect(throws: UserError.self) { try s.setLanguage(name: "nobody", "nl", by: "admin", at: at(5)) }
+        let trail = try s.auditTrail(subject: "anna").filter { $0.action == "user.language" }
+        #expect(trail.map(\.detail) == ["fr", "none"] && trail.map(\.actor) == ["anna", "admin"])
+    }
+
     @Test func sessionsExpireAndEndWithLogoutPasswordOrDisable() throws {
         let s = try store()
         try s.addUser(name: "anna", role: .operator, passwordHash: "h", by: "admin", at: t0)

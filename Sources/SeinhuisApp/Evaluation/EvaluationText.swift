@@ -23,7 +23,7 @@ struct EvaluationText {
     /// A duration: `42,0 s`, `7 min 05 s`, `3 h 12 min`; signed when `signed`.
     func duration(_ ms: Double?, signed: Bool = false) -> String {
         guard let ms else { return "—" }
-        var text = ReportText.duration(Int64(abs(ms).rounded())).replacingOccurrences(of: ".", with: decimalMark)
+        var text = ReportText.duration(Int64(abs(ms).rounded()), lang)
         if lang == .fr { text = text.replacingOccurrences(of: " d ", with: " j ") }  // jours
         guard signed else { return text }
         return (ms < 0 ? "−" : ms > 0 ? "+" : "") + text

@@ -6,6 +6,8 @@ extension Catalogue {
         Message("alert.alert", nl: "Melding", fr: "Alerte", en: "Alert"),
         Message("alert.log", nl: "Actielogboek", fr: "Journal des actions", en: "Action log"),
         Message("alert.map", nl: "Kaart", fr: "Carte", en: "Map"),
+        Message("alert.svgLabel", nl: "Kaart van zones, woning en laatste fixes",
+            fr: "Carte des zones, du domicile et des dernières positions", en: "Map of zones, home and latest fixes"),
         Message("alert.noMap", nl: "Geen kaart: geen dossier.", fr: "Pas de carte : pas de dossier.",
             en: "No map: no dossier."),
         Message("alert.dossier", nl: "Dossier", fr: "Dossier", en: "Dossier"),
@@ -66,6 +68,7 @@ extension Catalogue {
     ]
 
     static let liveMap: [Message] = [
+        Message("map.svgLabel", nl: "Kaart van de toestellen", fr: "Carte des appareils", en: "Map of the devices"),
         Message("map.title", nl: "Live kaart", fr: "Carte en direct", en: "Live map"),
         Message("map.device", nl: "Toestel", fr: "Appareil", en: "Device"),
         Message("map.dossier", nl: "Dossier", fr: "Dossier", en: "Dossier"),

@@ -23,6 +23,8 @@ extension Catalogue {
             fr: "Les comptes sont créés par un administrateur :", en: "Accounts are made by an administrator:"),
         Message("console.signInRefused", nl: "Aanmelden geweigerd ({1}).", fr: "Connexion refusée ({1}).",
             en: "Sign-in refused ({1})."),
+        Message("console.loginRefused", nl: "onbekende gebruiker of verkeerd wachtwoord",
+            fr: "utilisateur inconnu ou mot de passe erroné", en: "unknown user or wrong password"),
         Message("console.noAnswer", nl: "De server antwoordt niet.", fr: "Le serveur ne répond pas.",
             en: "The server did not answer."),
         Message("console.throttled",

@@ -1,8 +1,8 @@
 /// Display names of the contract's codes: breach kinds and review notices, severities, states, queues, measures,
-/// actions and roles. Only what people read changes; the JSON API and the CLI's machine formats keep the codes.
+/// actions, roles and review decisions. Only what people read changes; the JSON API and the CLI's machine formats keep the codes.
 /// The key is `area.code` (`kind.strap_tamper`), so `Catalogue.name("kind", code, lang)` finds any of them.
 extension Catalogue {
-    static let names: [Message] = kinds + handling + people
+    static let names: [Message] = kinds + handling + people + events
 
     static let kinds: [Message] = [
         Message("kind.exclusion_zone_entry", nl: "verbodszone betreden", fr: "entrée en zone d'exclusion",
@@ -64,10 +64,26 @@ extension Catalogue {
         Message("role.police", nl: "politie", fr: "police", en: "police"),
         Message("role.cell", nl: "cel", fr: "cellule", en: "cell"),
         Message("role.admin", nl: "beheerder", fr: "administrateur", en: "administrator"),
+        Message("decision.continue", nl: "voortzetten", fr: "poursuivre", en: "continue"),
+        Message("decision.adjust-conditions", nl: "voorwaarden aanpassen", fr: "adapter les conditions",
+            en: "adjust conditions"),
+        Message("decision.escalate", nl: "escaleren", fr: "escalader", en: "escalate"),
+        Message("decision.end", nl: "beëindigen", fr: "terminer", en: "end"),
+    ]
+
+    static let events: [Message] = [
+        Message("event.position", nl: "positie", fr: "position", en: "position"),
+        Message("event.presence", nl: "aanwezigheid", fr: "présence", en: "presence"),
+        Message("event.strap", nl: "enkelband", fr: "bracelet", en: "strap"),
+        Message("event.case", nl: "behuizing", fr: "boîtier", en: "case"),
+        Message("event.battery", nl: "batterij", fr: "batterie", en: "battery"),
+        Message("event.gnss", nl: "satellietontvangst", fr: "réception satellite", en: "GNSS"),
+        Message("event.power", nl: "stroom", fr: "alimentation", en: "power"),
+        Message("event.heartbeat", nl: "levensteken", fr: "signal de vie", en: "heartbeat"),
     ]
 
     /// The display name of a contract code in `area` (`kind`, `severity`, `state`, `queue`, `measure`, `action`,
-    /// `role`); a code the catalogue does not know shows with spaces for underscores.
+    /// `role`, `decision`, `event`); a code the catalogue does not know shows with spaces for underscores.
     public static func name(_ area: String, _ code: String, _ lang: Language) -> String {
         index["\(area).\(code)"]?.text(lang) ?? code.replacingOccurrences(of: "_", with: " ")
     }

@@ -28,7 +28,7 @@ public struct Message: Sendable {
 /// used in the sources exists).
 public enum Catalogue {
     public static let all: [Message] =
-        common + names + console + alertPage + pages + cli + incident + survey + evaluation
+        common + names + console + alertPage + pages + cli + report + incident + survey + evaluation
 
     static let index: [String: Message] = Dictionary(all.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
 

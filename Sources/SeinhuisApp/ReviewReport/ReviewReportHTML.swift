@@ -5,115 +5,136 @@ import SeinhuisCore
 /// two inline SVG charts (a timeline of breaches, the latency compared with the previous period). No external
 /// assets, no script. Every text from the database is escaped.
 public enum ReviewReportHTML {
-    public static func render(_ r: ReviewReport) -> String {
-        var h = head(r)
-        h += dossierSection(r)
-        h += breachSection(r)
-        h += responseSection(r)
-        h += "<section><h2>Communication loss</h2><p>\(esc(ReportText.communicationLoss(r)))</p>"
+    /// The report in `lang`: its words from the catalogue, dates and numbers in the language's form, moments in
+    /// Brussels time.
+    public static func render(_ r: ReviewReport, lang: Language) -> String {
+        let t = { (key: String) in Catalogue.text(key, lang) }
+        var h = head(r, lang)
+        h += dossierSection(r, lang)
+        h += breachSection(r, lang)
+        h += responseSection(r, lang)
+        h += "<section><h2>\(esc(t("report.commsLoss")))</h2><p>\(esc(ReportText.communicationLoss(r, lang)))</p>"
         h += "</section>\n"
-        h += "<section><h2>Open items (\(r.openItems.count))</h2>"
+        h += "<section><h2>\(esc(Catalogue.format("report.open", lang, String(r.openItems.count))))</h2>"
         h += table(
-            ["Alert", "What", "Since", "State"],
-            r.openItems.map { [$0.alertID, $0.what, ReportText.local($0.since, r.dossier.timezone), $0.state] },
-            empty: "Nothing open.")
+            [t("report.alert"), t("report.what"), t("report.since"), t("report.state")],
+            r.openItems.map {
+                [$0.alertID, $0.what, ReportText.moment($0.since, lang), Catalogue.name("state", $0.state, lang)]
+            },
+            empty: t("report.nothingOpen"))
         h += "</section>\n"
-        h += previousReviewSection(r)
-        h += "<footer>Seinhuis review report. Times are local to the dossier (\(esc(r.dossier.timezone))). "
-        h += "Latency runs from an alert's detection to its first recorded measure.</footer>\n</body></html>\n"
+        h += previousReviewSection(r, lang)
+        h += "<footer>\(esc(t("report.footer")))</footer>\n</body></html>\n"
         return h
     }
 
     /// The document's head and the report's header: title, period, review status.
-    static func head(_ r: ReviewReport) -> String {
+    static func head(_ r: ReviewReport, _ lang: Language) -> String {
         let d = r.dossier
-        let tz = d.timezone
+        let title = Catalogue.text("report.title", lang)
         var h = ""
-        h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        h += "<title>Review report \(esc(d.id))</title>\n<style>\(css)</style></head><body>\n"
-        h += "<header><h1>Review report <span class=\"id\">\(esc(d.id))</span></h1>"
-        h += "<p class=\"sub\">Six-monthly review (doorlichting) by the radicalisation cell. Period "
-        h +=
-            "<b>\(r.period.from)</b> to <b>\(r.period.to.adding(days: -1))</b> (\(ReportText.count(r.period.days, "day"))); "
-        h += "generated \(esc(ReportText.local(r.generatedAt, tz))) (\(esc(tz))).</p>"
+        h += "<!DOCTYPE html>\n<html lang=\"\(lang.rawValue)\"><head><meta charset=\"utf-8\">"
+        h += "<title>\(esc(title)) \(esc(d.id))</title>\n<style>\(css)</style></head><body>\n"
+        h += "<header><h1>\(esc(title)) <span class=\"id\">\(esc(d.id))</span></h1>"
+        let sub = Catalogue.format(
+            "report.sub", lang, "<b>\(esc(ReportText.day(r.period.from, lang)))</b>",
+            "<b>\(esc(ReportText.day(r.period.to.adding(days: -1), lang)))</b>",
+            esc(ReportText.days(r.period.days, lang)), esc(ReportText.moment(r.generatedAt, lang)))
+        h += "<p class=\"sub\">\(sub)</p>"
         let statusClass = r.position?.status.rawValue ?? "none"
-        h += "<p class=\"status \(statusClass)\">Review status: \(esc(ReportText.status(r.position)))</p></header>\n"
+        let status = Catalogue.format("report.status", lang, ReportText.status(r.position, lang))
+        h += "<p class=\"status \(statusClass)\">\(esc(status))</p></header>\n"
         return h
     }
 
     /// The dossier, its conditions, and their changes in the period.
-    static func dossierSection(_ r: ReviewReport) -> String {
+    static func dossierSection(_ r: ReviewReport, _ lang: Language) -> String {
         let d = r.dossier
-        let tz = d.timezone
-        var h = "<section><h2>Dossier</h2><div class=\"cols\"><table class=\"kv\">"
+        let t = { (key: String) in Catalogue.text(key, lang) }
+        var h = "<section><h2>\(esc(t("report.dossier")))</h2><div class=\"cols\"><table class=\"kv\">"
         for (k, v) in [
-            ("Pseudonym", d.subject), ("Radex", d.radex ? "yes" : "no"), ("Mandate", d.mandate.rawValue),
-            ("Start", d.start.description), ("End", d.end?.description ?? "none"), ("Time zone", tz),
-            ("Devices", d.devices.joined(separator: ", ")), ("Conditions version", String(r.version)),
+            ("report.pseudonym", d.subject), ("alert.radex", t(d.radex ? "common.yes" : "common.no")),
+            ("report.mandate", d.mandate.rawValue), ("report.start", ReportText.day(d.start, lang)),
+            ("report.end", d.end.map { ReportText.day($0, lang) } ?? t("alert.none")),
+            ("report.timeZone", d.timezone), ("report.devices", d.devices.joined(separator: ", ")),
+            ("report.version", String(r.version)),
         ] {
-            h += "<tr><th>\(esc(k))</th><td>\(esc(v))</td></tr>"
+            h += "<tr><th>\(esc(t(k)))</th><td>\(esc(v))</td></tr>"
         }
-        h += "</table><div><h3>Conditions</h3><ul>"
+        h += "</table><div><h3>\(esc(t("report.conditions")))</h3><ul>"
         for c in r.conditions { h += "<li>\(esc(c))</li>" }
         h += "</ul></div></div>"
-        h += "<h3>Changes of conditions in the period</h3>"
+        h += "<h3>\(esc(t("report.changes")))</h3>"
         h += table(
-            ["Version", "Imported", "By", "Changes"],
+            [t("report.versionCol"), t("report.imported"), t("report.by"), t("report.changesCol")],
             r.conditionChanges.map {
-                [String($0.version), ReportText.local($0.at, tz), $0.by, $0.changes.joined(separator: "; ")]
-            }, empty: "No change of conditions in the period.")
+                [String($0.version), ReportText.moment($0.at, lang), $0.by, $0.changes.joined(separator: "; ")]
+            }, empty: t("report.noChanges"))
         h += "</section>\n"
         return h
     }
 
     /// The timeline, the breaches per kind and severity, the alerts per queue, the review notices.
-    static func breachSection(_ r: ReviewReport) -> String {
-        var h = "<section><h2>Breaches (\(r.breaches.count))</h2>"
-        h += timeline(r)
+    static func breachSection(_ r: ReviewReport, _ lang: Language) -> String {
+        let t = { (key: String) in Catalogue.text(key, lang) }
+        let n = Formats(lang).integer
+        var h = "<section><h2>\(esc(Catalogue.format("report.breaches", lang, n(r.breaches.count))))</h2>"
+        h += timeline(r, lang)
         h += "<div class=\"cols\">"
-        h += table(["Kind", "Alerts"], r.breachesByKind.map { [$0.key, String($0.count)] }, empty: "No breaches.")
-        h += table(["Severity", "Alerts"], r.breachesBySeverity.map { [$0.key, String($0.count)] }, empty: "")
-        h += table(["Queue", "Alerts"], r.alertsPerQueue.map { [$0.key, String($0.count)] }, empty: "")
+        h += table(
+            [t("report.kind"), t("report.alerts")],
+            r.breachesByKind.map { [Catalogue.name("kind", $0.key, lang), n($0.count)] }, empty: t("report.noBreaches"))
+        h += table(
+            [t("report.severity"), t("report.alerts")],
+            r.breachesBySeverity.map { [Catalogue.name("severity", $0.key, lang), n($0.count)] }, empty: "")
+        h += table(
+            [t("report.queue"), t("report.alerts")],
+            r.alertsPerQueue.map { [Catalogue.name("queue", $0.key, lang), n($0.count)] }, empty: "")
         h += "</div>"
         if !r.notices.isEmpty {
-            h += "<p>Review notices in the period: "
-            h += esc(r.notices.map { "\($0.key) \($0.count)" }.joined(separator: ", ")) + ".</p>"
+            let list = r.notices.map { "\(Catalogue.name("kind", $0.key, lang)) \(n($0.count))" }
+            h += "<p>\(esc(Catalogue.format("report.notices", lang, list.joined(separator: ", "))))</p>"
         }
         h += "</section>\n"
         return h
     }
 
     /// Escalations, measures, and the latency against the previous period (table and chart).
-    static func responseSection(_ r: ReviewReport) -> String {
-        var h = "<section><h2>Escalations and responses</h2>"
-        h += "<p>\(esc(ReportText.escalations(r)))</p>"
+    static func responseSection(_ r: ReviewReport, _ lang: Language) -> String {
+        let t = { (key: String) in Catalogue.text(key, lang) }
+        let n = Formats(lang).integer
+        var h = "<section><h2>\(esc(t("report.responses")))</h2>"
+        h += "<p>\(esc(ReportText.escalations(r, lang)))</p>"
         h += "<div class=\"cols\">"
         h += table(
-            ["Measure", "Count"], r.measures.map { [$0.key, String($0.count)] }, empty: "No measures recorded.")
-        var latencyRows = ReportText.latencyRows(r).map { name, c, p in
-            [name, c.map(ReportText.duration) ?? "-", p.map(ReportText.duration) ?? "-"]
+            [t("report.measure"), t("report.count")],
+            r.measures.map { [Catalogue.name("measure", $0.key, lang), n($0.count)] }, empty: t("report.noMeasures"))
+        var latencyRows = ReportText.latencyRows(r, lang).map { name, c, p in
+            [name, c.map { ReportText.duration($0, lang) } ?? "-", p.map { ReportText.duration($0, lang) } ?? "-"]
         }
-        latencyRows.append(["answered", String(r.latency.count), r.previousLatency.map { String($0.count) } ?? "-"])
-        h += "<div><h3>Breach-to-response latency</h3>"
-        h += table(["", "This period", "Previous period"], latencyRows, empty: "")
-        h += "<p>\(esc(ReportText.acknowledge(r)))</p>"
+        latencyRows.append([t("report.answered"), n(r.latency.count), r.previousLatency.map { n($0.count) } ?? "-"])
+        h += "<div><h3>\(esc(t("report.latency")))</h3>"
+        h += table(["", t("report.thisPeriod"), t("report.previousPeriod")], latencyRows, empty: "")
+        h += "<p>\(esc(ReportText.acknowledge(r, lang)))</p>"
         h += "</div></div>"
-        h += latencyChart(r)
+        h += latencyChart(r, lang)
         h += "</section>\n"
         return h
     }
 
     /// The review the period starts from, with its findings.
-    static func previousReviewSection(_ r: ReviewReport) -> String {
-        var h = "<section><h2>Previous review</h2>"
+    static func previousReviewSection(_ r: ReviewReport, _ lang: Language) -> String {
+        var h = "<section><h2>\(esc(Catalogue.text("report.previousReview", lang)))</h2>"
         if let p = r.previousReview {
-            h += "<p>\(p.review.date) by <b>\(esc(p.review.reviewer))</b>, decision "
-            h += "<b>\(esc(p.review.decision.rawValue))</b> (recorded by \(esc(p.recordedBy))).</p>"
+            let line = Catalogue.format(
+                "report.previousBy", lang, esc(ReportText.day(p.review.date, lang)), "<b>\(esc(p.review.reviewer))</b>",
+                "<b>\(esc(Catalogue.name("decision", p.review.decision.rawValue, lang)))</b>", esc(p.recordedBy))
+            h += "<p>\(line)</p>"
             h += "<blockquote>\(esc(p.review.findings).replacingOccurrences(of: "\n", with: "<br>"))</blockquote>"
         } else if let l = r.importedLastReview {
-            h += "<p>\(l), from the imported dossier; no findings were recorded in Seinhuis.</p>"
+            h += "<p>\(esc(Catalogue.format("report.importedReview", lang, ReportText.day(l, lang))))</p>"
         } else {
-            h += "<p>None: the period runs from the dossier's start.</p>"
+            h += "<p>\(esc(Catalogue.text("report.noPrevious", lang)))</p>"
         }
         h += "</section>\n"
         return h
@@ -137,7 +158,7 @@ public enum ReviewReportHTML {
 
     /// Breaches over the period: one lane per kind, a dot per alert coloured by severity (a ring: not answered),
     /// the communication-loss episodes as bars.
-    static func timeline(_ r: ReviewReport) -> String {
+    static func timeline(_ r: ReviewReport, _ lang: Language) -> String {
         let kinds = r.breachesByKind.map(\.key)
         guard !kinds.isEmpty else { return "" }
         let left = 170.0, right = 20.0, width = 960.0, lane = 22.0, top = 12.0
@@ -147,11 +168,11 @@ public enum ReviewReportHTML {
             left + (width - left - right) * min(1, max(0, Double(t - r.period.start) / span))
         }
         var s = "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
-        s += "width=\"100%\" role=\"img\" aria-label=\"Timeline of breaches\">"
+        s += "width=\"100%\" role=\"img\" aria-label=\"\(esc(Catalogue.text("report.timeline", lang)))\">"
         for (i, k) in kinds.enumerated() {
             let y = top + Double(i) * lane + lane / 2
             s += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(width - right))\" y2=\"\(f(y))\" class=\"lane\"/>"
-            s += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\" class=\"lbl\">\(esc(k))</text>"
+            s += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\" class=\"lbl\">\(esc(Catalogue.name("kind", k, lang)))</text>"
         }
         // Month ticks (the first of each month in the period).
         let axisY = top + Double(kinds.count) * lane + 4
@@ -187,30 +208,32 @@ public enum ReviewReportHTML {
             }
             let fill = b.responseMs == nil ? "white" : colour
             s += "<circle cx=\"\(f(x(b.at)))\" cy=\"\(f(y))\" r=\"4.5\" fill=\"\(fill)\" stroke=\"\(colour)\" "
-            s += "stroke-width=\"2\"><title>\(esc(b.alertID)) \(esc(b.kind.rawValue)) \(esc(b.severity.rawValue)) "
-            s += "\(esc(ReportText.local(b.at, r.dossier.timezone)))</title></circle>"
+            s += "stroke-width=\"2\"><title>\(esc(b.alertID)) \(esc(Catalogue.name("kind", b.kind.rawValue, lang))) "
+            s += "\(esc(Catalogue.name("severity", b.severity.rawValue, lang))) "
+            s += "\(esc(ReportText.moment(b.at, lang)))</title></circle>"
         }
-        s += "</svg><figcaption>Timeline of breaches. "
+        s += "</svg><figcaption>\(esc(Catalogue.text("report.timeline", lang))) "
         for sev in Severity.allCases {
-            s += "<span class=\"key\" style=\"background:\(severityColour[sev]!)\"></span>\(sev.rawValue) "
+            let name = esc(Catalogue.name("severity", sev.rawValue, lang))
+            s += "<span class=\"key\" style=\"background:\(severityColour[sev]!)\"></span>\(name) "
         }
-        s += "&#9675; not answered; bars: communication loss.</figcaption></figure>"
+        s += "\(esc(Catalogue.text("report.timelineKey", lang)))</figcaption></figure>"
         return s
     }
 
     /// Mean, p50, p90 and max of breach-to-response latency: this period next to the previous one.
-    static func latencyChart(_ r: ReviewReport) -> String {
-        let rows = ReportText.latencyRows(r)
+    static func latencyChart(_ r: ReviewReport, _ lang: Language) -> String {
+        let rows = ReportText.latencyRows(r, lang)
         let peak = rows.flatMap { [$0.1, $0.2] }.compactMap { $0 }.max() ?? 0
-        guard peak > 0 else { return "<p class=\"none\">No responses to chart.</p>" }
+        guard peak > 0 else { return "<p class=\"none\">\(esc(Catalogue.text("report.noResponses", lang)))</p>" }
         let left = 60.0, width = 640.0, bar = 12.0, group = 38.0, top = 8.0
         let height = top + Double(rows.count) * group + 8
         let scale = (width - left - 150) / Double(peak)
         var s = "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
-        s += "width=\"70%\" role=\"img\" aria-label=\"Breach-to-response latency\">"
+        s += "width=\"70%\" role=\"img\" aria-label=\"\(esc(Catalogue.text("report.latency", lang)))\">"
         for (i, (name, cur, prev)) in rows.enumerated() {
             let y = top + Double(i) * group
-            s += "<text x=\"\(f(left - 8))\" y=\"\(f(y + bar + 4))\" text-anchor=\"end\" class=\"lbl\">\(name)</text>"
+            s += "<text x=\"\(f(left - 8))\" y=\"\(f(y + bar + 4))\" text-anchor=\"end\" class=\"lbl\">\(esc(name))</text>"
             for (j, (v, cls)) in [(cur, "cur"), (prev, "prev")].enumerated() {
                 let by = y + Double(j) * (bar + 2)
                 guard let v else {
@@ -220,11 +243,12 @@ public enum ReviewReportHTML {
                 let w = max(1, Double(v) * scale)
                 s += "<rect x=\"\(f(left))\" y=\"\(f(by))\" width=\"\(f(w))\" height=\"\(f(bar))\" class=\"\(cls)\"/>"
                 s += "<text x=\"\(f(left + w + 5))\" y=\"\(f(by + bar - 2))\" class=\"tick\">"
-                s += "\(esc(ReportText.duration(v)))</text>"
+                s += "\(esc(ReportText.duration(v, lang)))</text>"
             }
         }
-        s += "</svg><figcaption>Breach-to-response latency: <span class=\"key cur\"></span>this period, "
-        s += "<span class=\"key prev\"></span>previous period.</figcaption></figure>"
+        s += "</svg><figcaption>\(esc(Catalogue.text("report.latency", lang))): <span class=\"key cur\"></span>"
+        s += "\(esc(Catalogue.text("report.thisPeriod", lang))), <span class=\"key prev\"></span>"
+        s += "\(esc(Catalogue.text("report.previousPeriod", lang))).</figcaption></figure>"
         return s
     }
 

@@ -3,93 +3,109 @@ import SeinhuisCore
 
 /// The review report as Markdown (for a wiki or an e-mail) and as CSV (one row per figure, for a spreadsheet).
 public enum ReviewReportMarkdown {
-    public static func render(_ r: ReviewReport) -> String {
+    /// The report in `lang` (the same words as the HTML report's).
+    public static func render(_ r: ReviewReport, lang: Language) -> String {
+        let t = { (key: String) in Catalogue.text(key, lang) }
         var md = MarkdownLines()
-        summary(r, &md)
-        dossier(r, &md)
-        breaches(r, &md)
-        responses(r, &md)
-        md.heading("## Communication loss")
-        md.paragraph(ReportText.communicationLoss(r))
-        md.heading("## Open items (\(r.openItems.count))")
+        summary(r, lang, &md)
+        dossier(r, lang, &md)
+        breaches(r, lang, &md)
+        responses(r, lang, &md)
+        md.heading("## " + t("report.commsLoss"))
+        md.paragraph(ReportText.communicationLoss(r, lang))
+        md.heading("## " + Catalogue.format("report.open", lang, String(r.openItems.count)))
         md.table(
-            ["alert", "what", "since", "state"],
-            r.openItems.map { [$0.alertID, $0.what, ReportText.local($0.since, r.dossier.timezone), $0.state] })
-        previousReview(r, &md)
+            [t("report.alert"), t("report.what"), t("report.since"), t("report.state")],
+            r.openItems.map {
+                [$0.alertID, $0.what, ReportText.moment($0.since, lang), Catalogue.name("state", $0.state, lang)]
+            })
+        previousReview(r, lang, &md)
         return md.lines.joined(separator: "\n")
     }
 
     /// The title and the period with the review status.
-    static func summary(_ r: ReviewReport, _ md: inout MarkdownLines) {
-        md.heading("# Review report \(r.dossier.id)")
-        md.paragraph(
-            "Period \(r.period.from) to \(r.period.to.adding(days: -1)) (\(ReportText.count(r.period.days, "day"))), generated \(r.generatedAt.rfc3339). Review status: \(ReportText.status(r.position))."
-        )
+    static func summary(_ r: ReviewReport, _ lang: Language, _ md: inout MarkdownLines) {
+        md.heading("# \(Catalogue.text("report.title", lang)) \(r.dossier.id)")
+        let sub = Catalogue.format(
+            "report.sub", lang, ReportText.day(r.period.from, lang), ReportText.day(r.period.to.adding(days: -1), lang),
+            ReportText.days(r.period.days, lang), ReportText.moment(r.generatedAt, lang))
+        md.paragraph(sub + " " + Catalogue.format("report.status", lang, ReportText.status(r.position, lang)))
     }
 
     /// The dossier, its conditions, and their changes in the period.
-    static func dossier(_ r: ReviewReport, _ md: inout MarkdownLines) {
+    static func dossier(_ r: ReviewReport, _ lang: Language, _ md: inout MarkdownLines) {
         let d = r.dossier
-        let tz = d.timezone
-        md.heading("## Dossier")
+        let t = { (key: String) in Catalogue.text(key, lang) }
+        md.heading("## " + t("report.dossier"))
         md.table(
-            ["field", "value"],
+            ["", ""],
             [
-                ["pseudonym", d.subject], ["radex", d.radex ? "yes" : "no"], ["mandate", d.mandate.rawValue],
-                ["start", d.start.description], ["end", d.end?.description ?? "none"], ["time zone", tz],
-                ["devices", d.devices.joined(separator: ", ")], ["conditions version", String(r.version)],
+                [t("report.pseudonym"), d.subject], [t("alert.radex"), t(d.radex ? "common.yes" : "common.no")],
+                [t("report.mandate"), d.mandate.rawValue], [t("report.start"), ReportText.day(d.start, lang)],
+                [t("report.end"), d.end.map { ReportText.day($0, lang) } ?? t("alert.none")],
+                [t("report.timeZone"), d.timezone], [t("report.devices"), d.devices.joined(separator: ", ")],
+                [t("report.version"), String(r.version)],
             ])
-        md.heading("Conditions:")
+        md.heading(t("report.conditions") + ":")
         for c in r.conditions { md.lines.append("- \(c)") }
         md.lines.append("")
-        md.heading("## Changes of conditions")
+        md.heading("## " + t("report.changes"))
         md.table(
-            ["version", "imported", "by", "changes"],
+            [t("report.versionCol"), t("report.imported"), t("report.by"), t("report.changesCol")],
             r.conditionChanges.map {
-                [String($0.version), ReportText.local($0.at, tz), $0.by, $0.changes.joined(separator: "; ")]
+                [String($0.version), ReportText.moment($0.at, lang), $0.by, $0.changes.joined(separator: "; ")]
             })
     }
 
     /// The breaches per kind and severity, the alerts per queue and the review notices.
-    static func breaches(_ r: ReviewReport, _ md: inout MarkdownLines) {
-        md.heading("## Breaches (\(r.breaches.count))")
-        md.table(["kind", "alerts"], r.breachesByKind.map { [$0.key, String($0.count)] })
-        if !r.breachesBySeverity.isEmpty {
-            md.table(["severity", "alerts"], r.breachesBySeverity.map { [$0.key, String($0.count)] })
+    static func breaches(_ r: ReviewReport, _ lang: Language, _ md: inout MarkdownLines) {
+        let t = { (key: String) in Catalogue.text(key, lang) }
+        let n = Formats(lang).integer
+        func rows(_ area: String, _ counts: [ReviewReport.Count]) -> [[String]] {
+            counts.map { [Catalogue.name(area, $0.key, lang), n($0.count)] }
         }
-        md.heading("## Alerts per queue")
-        md.table(["queue", "alerts"], r.alertsPerQueue.map { [$0.key, String($0.count)] })
-        if !r.notices.isEmpty { md.table(["review notice", "count"], r.notices.map { [$0.key, String($0.count)] }) }
+        md.heading("## " + Catalogue.format("report.breaches", lang, n(r.breaches.count)))
+        md.table([t("report.kind"), t("report.alerts")], rows("kind", r.breachesByKind))
+        if !r.breachesBySeverity.isEmpty {
+            md.table([t("report.severity"), t("report.alerts")], rows("severity", r.breachesBySeverity))
+        }
+        md.table([t("report.queue"), t("report.alerts")], rows("queue", r.alertsPerQueue))
+        if !r.notices.isEmpty { md.table([t("report.kind"), t("report.count")], rows("kind", r.notices)) }
     }
 
     /// Escalations, measures, and the latency against the previous period.
-    static func responses(_ r: ReviewReport, _ md: inout MarkdownLines) {
-        md.heading("## Escalations and responses")
-        md.paragraph(ReportText.escalations(r))
-        md.table(["measure", "count"], r.measures.map { [$0.key, String($0.count)] })
-        md.heading("Breach-to-response latency (detected to first measure):")
+    static func responses(_ r: ReviewReport, _ lang: Language, _ md: inout MarkdownLines) {
+        let t = { (key: String) in Catalogue.text(key, lang) }
+        let n = Formats(lang).integer
+        md.heading("## " + t("report.responses"))
+        md.paragraph(ReportText.escalations(r, lang))
         md.table(
-            ["", "this period", "previous period"],
-            ReportText.latencyRows(r).map { name, c, p in
-                [name, c.map(ReportText.duration) ?? "-", p.map(ReportText.duration) ?? "-"]
-            } + [["answered", String(r.latency.count), r.previousLatency.map { String($0.count) } ?? "-"]])
-        md.paragraph(ReportText.acknowledge(r))
+            [t("report.measure"), t("report.count")],
+            r.measures.map { [Catalogue.name("measure", $0.key, lang), n($0.count)] })
+        md.heading(t("report.latency") + ":")
+        md.table(
+            ["", t("report.thisPeriod"), t("report.previousPeriod")],
+            ReportText.latencyRows(r, lang).map { name, c, p in
+                [name, c.map { ReportText.duration($0, lang) } ?? "-", p.map { ReportText.duration($0, lang) } ?? "-"]
+            } + [[t("report.answered"), n(r.latency.count), r.previousLatency.map { n($0.count) } ?? "-"]])
+        md.paragraph(ReportText.acknowledge(r, lang))
     }
 
     /// The review the period starts from, with its findings quoted.
-    static func previousReview(_ r: ReviewReport, _ md: inout MarkdownLines) {
-        md.heading("## Previous review")
+    static func previousReview(_ r: ReviewReport, _ lang: Language, _ md: inout MarkdownLines) {
+        md.heading("## " + Catalogue.text("report.previousReview", lang))
         if let p = r.previousReview {
             md.paragraph(
-                "\(p.review.date) by \(p.review.reviewer), decision **\(p.review.decision.rawValue)** (recorded by \(p.recordedBy))."
-            )
+                Catalogue.format(
+                    "report.previousBy", lang, ReportText.day(p.review.date, lang), p.review.reviewer,
+                    "**\(p.review.decision.rawValue)**", p.recordedBy))
             for line in p.review.findings.split(separator: "\n", omittingEmptySubsequences: false) {
                 md.lines.append("> \(line)")
             }
         } else if let l = r.importedLastReview {
-            md.lines.append("\(l) (from the imported dossier; no findings recorded in Seinhuis).")
+            md.lines.append(Catalogue.format("report.importedReview", lang, ReportText.day(l, lang)))
         } else {
-            md.lines.append("None: the period runs from the dossier's start.")
+            md.lines.append(Catalogue.text("report.noPrevious", lang))
         }
         md.lines.append("")
     }
@@ -159,7 +175,7 @@ public enum ReviewReportCSV {
         rows.append(["responses", "unanswered", String(r.unanswered), ""])
         for c in r.measures { rows.append(["measures", c.key, String(c.count), ""]) }
         func secs(_ ms: Int64?) -> String { ms.map { String(format: "%.3f", Double($0) / 1000) } ?? "" }
-        for (name, c, p) in ReportText.latencyRows(r) { rows.append(["latency_s", name, secs(c), secs(p)]) }
+        for (name, c, p) in ReportText.latencyRows(r, .en) { rows.append(["latency_s", name, secs(c), secs(p)]) }
         rows.append(["latency_s", "count", String(r.latency.count), r.previousLatency.map { String($0.count) } ?? ""])
         rows.append(["acknowledge_s", "p50", r.acknowledge.count > 0 ? secs(r.acknowledge.p50Ms) : "", ""])
         rows.append(["acknowledge_s", "p90", r.acknowledge.count > 0 ? secs(r.acknowledge.p90Ms) : "", ""])

@@ -3,10 +3,11 @@ import SeinhuisCore
 
 /// Formatting shared by the review report's renderers.
 enum ReportText {
-    /// A duration in words a reader takes in at a glance: `42 s`, `7 min 05 s`, `3 h 12 min`, `2 d 4 h`.
-    static func duration(_ ms: Int64) -> String {
+    /// A duration in words a reader takes in at a glance: `42 s`, `7 min 05 s`, `3 h 12 min`, `2 d 4 h` (`4,2 s` in
+    /// Dutch and French).
+    static func duration(_ ms: Int64, _ lang: Language) -> String {
         let s = max(0, ms) / 1000
-        if s < 60 { return String(format: "%.1f s", Double(max(0, ms)) / 1000) }
+        if s < 60 { return Formats(lang).decimal(Double(max(0, ms)) / 1000) + " s" }
         if s < 3600 { return "\(s / 60) min \(String(format: "%02d", s % 60)) s" }
         if s < 86_400 { return "\(s / 3600) h \(String(format: "%02d", (s % 3600) / 60)) min" }
         return "\(s / 86_400) d \((s % 86_400) / 3600) h"
@@ -21,51 +22,64 @@ enum ReportText {
         return "\(day) \(TimeWindow.clockText(minutes))"
     }
 
-    /// The status line: `due: 12 days left (deadline 2026-11-01)`.
-    static func status(_ p: ReviewPosition?) -> String {
-        guard let p else { return "not in review scope" }
+    /// `1 day`, `12 days` in the language.
+    static func days(_ n: Int, _ lang: Language) -> String {
+        n == 1 ? Catalogue.text("common.day", lang) : Catalogue.format("common.days", lang, Formats(lang).integer(n))
+    }
+
+    /// A calendar day in the language's long form: `30 novembre 2026` (noon UTC is the same day in Brussels).
+    static func day(_ d: LocalDate, _ lang: Language) -> String {
+        Formats(lang).date(ms: d.daysSinceEpoch * 86_400_000 + 43_200_000)
+    }
+
+    /// A moment for people, in the language, in Brussels time: `30 novembre 2026 01:53`.
+    static func moment(_ t: Timestamp, _ lang: Language) -> String { Formats(lang).dateTime(ms: t.milliseconds) }
+
+    /// The status line: `due: deadline 2026-11-01 (12 days left)`.
+    static func status(_ p: ReviewPosition?, _ lang: Language) -> String {
+        guard let p else { return Catalogue.text("report.statusNone", lang) }
+        let deadline = day(p.deadline, lang)
         switch p.status {
-        case .ok: return "ok: deadline \(p.deadline) (\(p.daysLeft) days left)"
-        case .due: return "due: deadline \(p.deadline) (\(p.daysLeft) days left)"
-        case .overdue: return "overdue: deadline \(p.deadline) (\(-p.daysLeft) days over)"
+        case .ok: return Catalogue.format("report.statusOk", lang, deadline, days(p.daysLeft, lang))
+        case .due: return Catalogue.format("report.statusDue", lang, deadline, days(p.daysLeft, lang))
+        case .overdue: return Catalogue.format("report.statusOverdue", lang, deadline, days(-p.daysLeft, lang))
         }
     }
 
     /// Latency rows: measure name, current and previous (nil: no previous period or no responses).
-    static func latencyRows(_ r: ReviewReport) -> [(String, Int64?, Int64?)] {
+    static func latencyRows(_ r: ReviewReport, _ lang: Language) -> [(String, Int64?, Int64?)] {
         let c = r.latency.count > 0 ? r.latency : nil
         let p = (r.previousLatency?.count ?? 0) > 0 ? r.previousLatency : nil
         return [
-            ("mean", c.map { Int64($0.meanMs) }, p.map { Int64($0.meanMs) }),
+            (Catalogue.text("report.mean", lang), c.map { Int64($0.meanMs) }, p.map { Int64($0.meanMs) }),
             ("p50", c?.p50Ms, p?.p50Ms),
             ("p90", c?.p90Ms, p?.p90Ms),
             ("max", c?.maxMs, p?.maxMs),
         ]
     }
 
-    /// `3 alerts`, `1 alert`.
-    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-
     /// `2 alerts escalated (5 escalations in all). 7 alerts answered with a measure, 1 without.`
-    static func escalations(_ r: ReviewReport) -> String {
-        "\(count(r.escalatedAlerts, "alert")) escalated (\(count(r.escalations, "escalation")) in all). "
-            + "\(count(r.answered, "alert")) answered with a measure, \(r.unanswered) without."
+    static func escalations(_ r: ReviewReport, _ lang: Language) -> String {
+        let n = Formats(lang).integer
+        return Catalogue.format(
+            "report.escalations", lang, n(r.escalatedAlerts), n(r.escalations), n(r.answered), n(r.unanswered))
     }
 
-    /// `2 episodes, 1 d 6 h in all, longest 21 h 59 min.` or `None in the period.`
-    static func communicationLoss(_ r: ReviewReport) -> String {
-        guard r.communicationLossEpisodes > 0 else { return "No communication loss in the period." }
-        return "\(count(r.communicationLossEpisodes, "episode")), \(duration(r.communicationLossMs)) in all, "
-            + "longest \(duration(r.longestCommunicationLossMs))."
+    /// `2 episodes, 1 d 6 h in all, longest 21 h 59 min.` or `No communication loss in the period.`
+    static func communicationLoss(_ r: ReviewReport, _ lang: Language) -> String {
+        guard r.communicationLossEpisodes > 0 else { return Catalogue.text("report.noCommsLoss", lang) }
+        return Catalogue.format(
+            "report.commsLossText", lang, Formats(lang).integer(r.communicationLossEpisodes),
+            duration(r.communicationLossMs, lang), duration(r.longestCommunicationLossMs, lang))
     }
 
     /// `Time to acknowledge: p50 1 min 05 s, p90 4 min 00 s (12 acknowledged).`
-    static func acknowledge(_ r: ReviewReport) -> String {
+    static func acknowledge(_ r: ReviewReport, _ lang: Language) -> String {
         let a = r.acknowledge
-        guard a.count > 0 else { return "Time to acknowledge: no alert acknowledged." }
-        return "Time to acknowledge: p50 \(duration(a.p50Ms)), p90 \(duration(a.p90Ms)) (\(a.count) acknowledged)."
+        guard a.count > 0 else { return Catalogue.text("report.noAck", lang) }
+        return Catalogue.format(
+            "report.ack", lang, duration(a.p50Ms, lang), duration(a.p90Ms, lang), Formats(lang).integer(a.count))
     }
-
 }
 
 extension LocalClock {

@@ -14,9 +14,9 @@ enum AlertPage {
         var map = ""
         if let d = c.dossier {
             dossier = dossierFacts(d, c, lang)
-            map = mapSVG(d, c)
+            map = mapSVG(d, c, lang)
         }
-        let events = eventRows(c)
+        let events = eventRows(c, lang)
         let summary = HTML.stateBadge(a.state, lang)
             .replacingOccurrences(of: "<span ", with: #"<span title="\#(t("console.summary"))" "#)
         // The queues the user acts for, and the action log (each queue's latest measure), for the script.
@@ -121,25 +121,27 @@ enum AlertPage {
     }
 
     /// The map of home, the zones the role sees and the latest fixes.
-    static func mapSVG(_ d: Dossier, _ c: AlertContext) -> String {
-        SVGMap(
+    static func mapSVG(_ d: Dossier, _ c: AlertContext, _ lang: Language) -> String {
+        var map = SVGMap(
             home: d.home, zones: c.visibleZones,
             fixes: c.fixes.compactMap { ev in
                 if case .position(let lat, let lon, let acc) = ev.reading {
                     return (GeoPoint(lat: lat, lon: lon), acc, ev.ts)
                 }
                 return nil
-            }, breachZone: c.alert.zone
-        ).render()
+            }, breachZone: c.alert.zone)
+        map.label = Catalogue.text("alert.svgLabel", lang)
+        map.homeLabel = Catalogue.text("map.home", lang)
+        return map.render()
     }
 
     /// The events around the breach as table rows; the event at the breach's moment is marked.
-    static func eventRows(_ c: AlertContext) -> String {
+    static func eventRows(_ c: AlertContext, _ lang: Language) -> String {
         let e = HTML.escape
         return c.events.map { ev -> String in
             let mark = ev.ts == c.alert.eventTs ? #" class="at-breach""# : ""
             return
-                "<tr\(mark)><td>\(e(ev.ts.rfc3339))</td><td>\(ev.seq)</td><td>\(e(ev.kind.name))</td><td>\(e(ev.readingText))</td></tr>"
+                "<tr\(mark)><td>\(e(ev.ts.rfc3339))</td><td>\(ev.seq)</td><td>\(ConsoleText.name("event", ev.kind.name, lang))</td><td>\(e(ev.readingText))</td></tr>"
         }.joined()
     }
 

@@ -9,6 +9,7 @@ enum Assets {
         nav.top{display:flex;gap:4px;align-items:center;background:#111827;color:#e5e7eb;padding:0 16px;height:44px}
         nav.top a{color:#cbd5e1;text-decoration:none;padding:12px 10px}nav.top a.active,nav.top a:hover{color:#fff;background:#1f2937}
         .brand{font-weight:700;margin-right:16px;color:#fff}.who{margin-left:auto;color:#9ca3af}
+        label.lang{margin:0 10px;font-size:12px}label.lang select{font:inherit;background:#1f2937;color:#e5e7eb;border:1px solid #374151;border-radius:3px}
         form.inline{display:inline}button.link{background:none;border:0;color:#93c5fd;cursor:pointer;font:inherit}
         button{font:inherit;padding:4px 10px;border:1px solid var(--line);border-radius:4px;background:#fff;cursor:pointer}
         button:hover{border-color:#9ca3af}button.primary{background:#1d4ed8;color:#fff;border-color:#1d4ed8}

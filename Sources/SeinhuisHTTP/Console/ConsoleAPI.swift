@@ -29,7 +29,9 @@ enum ConsoleAPI {
             return .answer(HTTPAPI.error(.badRequest, #"the body must be {"user": NAME, "password": PASSWORD}"#))
         }
         switch try await sessions.login(name: body.user, password: body.password, from: context.sourceAddress) {
-        case .refused: return .answer(HTTPAPI.error(.unauthorized, "unknown user or wrong password"))
+        case .refused:
+            let reason = Catalogue.text("console.loginRefused", ConsoleLanguage.of(request, user: nil))
+            return .answer(HTTPAPI.error(.unauthorized, reason))
         case .throttled(let seconds):
             var response = HTTPAPI.error(.tooManyRequests, Pages.throttledMessage(seconds, ConsoleLanguage.of(request, user: nil)))
             response.headers[.retryAfter] = String(seconds)

@@ -51,7 +51,9 @@ enum HandlingTable {
         let e = HTML.escape
         let t = { (key: String) in tr("console." + key, lang) }
         let none = tr("common.none", lang)
-        func time(_ ts: Timestamp?) -> String { ts.map { "<time>\(e($0.rfc3339))</time>" } ?? none }
+        func time(_ ts: Timestamp?) -> String {
+            ts.map { #"<time datetime="\#($0.rfc3339)">\#(e(Formats(lang).dateTime(ms: $0.milliseconds)))</time>"# } ?? none
+        }
         func words(_ m: Measure?) -> String { m.map { ConsoleText.name("measure", $0.rawValue, lang) } ?? "" }
         var first = time(h.firstMeasureAt)
         if let f = h.firstMeasureAt {

@@ -85,7 +85,10 @@ enum LatencyPage {
         let markers =
             moment == \LatencyRecord.respondedAt && target > 0
             ? [(label: Catalogue.text("latency.target", lang), seconds: target)] : []
-        return SVGChart(series: lines.map { .init(name: $0.name, values: $0.values) }, markers: markers).render()
+        // Queues by their names in the language; policy versions and periods as they are.
+        let name = { (n: String) in by == .queue ? Catalogue.name("queue", n, lang) : n }
+        return SVGChart(series: lines.map { .init(name: name($0.name), values: $0.values) }, markers: markers)
+            .render()
     }
 
     /// The latencies (ms after detection) of the chart's lines. By queue, an alert counts in every queue it reached

@@ -1,3 +1,4 @@
+import SeinhuisApp
 import SeinhuisCore
 import SeinhuisStore
 
@@ -146,8 +147,8 @@ struct LiveMap: Sendable {
             .sorted { $0.id < $1.id }
     }
 
-    /// The map as SVG: framed on the devices' fixes and the homes.
-    var svg: String {
+    /// The map as SVG in `lang`: framed on the devices' fixes and the homes.
+    func svg(_ lang: Language) -> String {
         let markers = devices.compactMap { d -> SVGMap.Marker? in
             guard let f = d.fix else { return nil }
             return SVGMap.Marker(
@@ -163,7 +164,10 @@ struct LiveMap: Sendable {
         let zones = areas.flatMap { a in a.zones.map { z in Zone(id: a.dossier + "/" + z.id, kind: z.kind, shape: z.shape) } }
         let homes = areas.compactMap(\.home)
         let origin = markers.first?.point ?? homes.first?.center ?? GeoPoint(lat: 50.85, lon: 4.35)
-        return SVGMap(origin: origin, homes: homes, zones: zones, breachZones: breachZones, markers: markers).render()
+        var map = SVGMap(origin: origin, homes: homes, zones: zones, breachZones: breachZones, markers: markers)
+        map.label = Catalogue.text("map.svgLabel", lang)
+        map.homeLabel = Catalogue.text("map.home", lang)
+        return map.render()
     }
 
     var json: String {

@@ -24,7 +24,7 @@ enum MapPage {
             let map = try await load(user.role, store)
             var body = map.json
             if request.uri.queryParameters.get("svg") == "1" {
-                body = String(body.dropLast()) + #","svg":\#(JSONObjectWriter.quoted(map.svg))}"#
+                body = String(body.dropLast()) + #","svg":\#(JSONObjectWriter.quoted(map.svg(ConsoleLanguage.of(request, user: user))))}"#
             }
             var response = HTTPAPI.json(body)
             response.headers[.cacheControl] = "no-store"  // positions of people: never kept by a cache
@@ -64,7 +64,7 @@ enum MapPage {
             <span id="live" class="live off" title="\(tr("console.liveTitle", lang))">\(tr("console.connecting", lang))</span>
             <span class="counts" id="map-counts"></span></header>
             \(hint.isEmpty ? "" : #"<p class="hint">\#(hint)</p>"#)
-            <div class="map-wrap" id="map-svg">\(map.svg)</div>
+            <div class="map-wrap" id="map-svg">\(map.svg(lang))</div>
             <p class="legend-line">\(map.scope.conditions ? #"<span class="key key-home"></span> \#(l("home"))"# : "")
             <span class="key key-ex"></span> \(l("exclusion")) <span class="key key-in"></span> \(l("inclusion"))
             <span class="key key-dev"></span> \(l("deviceKey"))</p>

@@ -101,7 +101,7 @@ enum ReviewListPage {
                 let review =
                     r.map {
                         "\(HTML.escape($0.review.date.description)) · \(HTML.escape($0.review.reviewer)) · "
-                            + #"<span class="decision">\#(HTML.escape($0.review.decision.rawValue))</span>"#
+                            + #"<span class="decision">\#(ConsoleText.name("decision", $0.review.decision.rawValue, lang))</span>"#
                     } ?? row.lastReview.map { trf("review.beforeSeinhuis", lang, HTML.escape($0.description)) }
                     ?? #"<span class="muted">\#(t("noneYet"))</span>"#
                 let findings =
@@ -134,7 +134,7 @@ enum ReviewListPage {
                 #"<option value="\#(id)"\#($0.dossier.id == first ? " selected" : "")>\#(id) (\#(HTML.escape($0.dossier.subject)))</option>"#
         }.joined()
         let decisions = ReviewDecision.allCases.map {
-            #"<option value="\#($0.rawValue)">\#($0.rawValue.replacingOccurrences(of: "-", with: " "))</option>"#
+            #"<option value="\#($0.rawValue)">\#(ConsoleText.name("decision", $0.rawValue, lang))</option>"#
         }.joined()
         let form =
             canRecord

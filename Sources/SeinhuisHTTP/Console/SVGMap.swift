@@ -32,7 +32,9 @@ struct SVGMap {
     var markers: [Marker] = []
     var width = 640.0
     var height = 420.0
+    /// What a screen reader says for the map, and the word under a home (the caller's language).
     var label = "Map of zones, home and latest fixes"
+    var homeLabel = "home"
 
     /// The alert page's map: framed on the home, the fixes and the zone of the breach.
     init(home: GeoCircle, zones: [Zone], fixes: [(point: GeoPoint, acc: Double, ts: Timestamp)], breachZone: String?) {
@@ -52,7 +54,7 @@ struct SVGMap {
         self.markers = markers
         width = 960
         height = 600
-        label = "Kaart van de toestellen · Map of the devices"
+        label = "Map of the devices"
     }
 
     /// Metres east and north of the origin.
@@ -163,7 +165,7 @@ struct SVGMap {
             let x = fr.x(p.x), y = fr.y(p.y)
             return #"<circle class="home" cx="\#(f(x))" cy="\#(f(y))" r="\#(r(home.radiusMetres, fr))"/>"#
                 + #"<path class="home-mark" d="M\#(f(x)) \#(f(y - 9)) l8 7 h-3 v7 h-10 v-7 h-3 z"/>"#
-                + text(homes.count == 1 ? "home" : "", f(x), f(y + 18))
+                + text(homes.count == 1 ? homeLabel : "", f(x), f(y + 18))
         }.joined()
     }
 
