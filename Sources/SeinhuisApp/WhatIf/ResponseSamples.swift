@@ -22,11 +22,10 @@ public struct ResponseSamples: Sendable {
     /// under a version unknown here is left out, its moment of reach is not known).
     public init(_ breaches: [StoredBreach], policies: [String: RoutingPolicy]) {
         for b in breaches {
-            let atOnce = Set(b.queuesAtOnce)
             let route = policies[b.policy]?.route(radex: b.radex, severity: b.severity)
             for q in b.queues {
                 let reached: Timestamp
-                if atOnce.contains(q) {
+                if b.queuesAtOnce.contains(q) {  // a few queues: no Set per breach
                     reached = b.detectedAt
                 } else if let route {
                     reached = b.detectedAt + route.escalateAfterSeconds * 1000
