@@ -22,83 +22,120 @@ public struct ModelledAlert: Sendable, Equatable {
 /// recorded by then (`refresh`), exactly as `serve` tells it what operators recorded in the database. So `stops_on`,
 /// the maximum number of escalations and the escalation queues mean what they mean in the pipeline.
 public enum WhatIfModel {
-    /// Replays breach number `index` (its place in the period, for the seed) under `policy`. Nil for a stored
-    /// alert that is no breach.
+    /// Replays breach number `index` (its place in the period, for the seed) under `policy`, in a book of its own.
+    /// Nil for a stored alert that is no breach. `run` gives the same for every breach (a test checks it).
     public static func simulate(
         _ b: StoredBreach, index: Int, under policy: RoutingPolicy, samples: ResponseSamples, seed: UInt64
     ) -> ModelledAlert? {
-        var replayer = Replayer(policy: policy, samples: samples, seed: seed)
-        return replayer.simulate(b, index: index)
+        guard case .breach(let kind) = b.kind else { return nil }
+        var book = AlertBook(policy: policy, nextNumber: 1)
+        book.radex[b.id] = b.radex
+        let key = BreachKey(dossier: b.id, device: "whatif", kind: kind)
+        guard var alert = book.apply(.raised(key, at: b.detectedAt), detectedAt: b.detectedAt) else { return nil }
+        var draws = Draws(breach: b, index: index, samples: samples, seed: seed)
+        draws.reach(alert.queues, at: b.detectedAt)
+        while let due = book.nextEscalation {
+            alert.handling = handling(alert.queues, draws.measures, asOf: due)
+            book.refresh(alert)
+            guard let escalated = book.escalate(dueBy: due).last else { break }
+            alert = escalated
+            draws.reach(alert.queues, at: due)
+        }
+        return ModelledAlert(
+            detectedAt: b.detectedAt, queues: alert.queues, escalation: alert.escalation, measures: draws.measures,
+            targetSeconds: policy.route(radex: b.radex, severity: b.severity).targetSeconds)
     }
 
-    /// Every breach of `breaches` under `policy`.
+    /// Every breach of `breaches` under `policy`. The book's way with an alert nobody answers depends only on the
+    /// route (radex, breach kind), so it is played once per route (`Trajectory`) and each breach walks it, stopping
+    /// where the book would: at the first due escalation whose modelled handling stops it.
     public static func run(
         _ breaches: [StoredBreach], under policy: RoutingPolicy, samples: ResponseSamples, seed: UInt64
     )
         -> [ModelledAlert]
     {
-        var replayer = Replayer(policy: policy, samples: samples, seed: seed)
+        var trajectories: [Trajectory.Key: Trajectory] = [:]
         var out: [ModelledAlert] = []
         out.reserveCapacity(breaches.count)
         for (i, b) in breaches.enumerated() {
-            if let m = replayer.simulate(b, index: i) { out.append(m) }
+            guard case .breach(let kind) = b.kind else { continue }
+            let k = Trajectory.Key(radex: b.radex, kind: kind)
+            if trajectories[k] == nil { trajectories[k] = Trajectory(policy, radex: b.radex, kind: kind) }
+            guard let t = trajectories[k]!.steps else { continue }
+            var draws = Draws(breach: b, index: i, samples: samples, seed: seed)
+            var queues = trajectories[k]!.atOnce
+            draws.reach(queues, at: b.detectedAt)
+            var escalation = 0
+            for step in t {
+                let due = b.detectedAt + step.afterMs
+                if handling(queues, draws.measures, asOf: due).stopsEscalation(stopsOn: trajectories[k]!.stopsOn) {
+                    break
+                }
+                escalation += 1
+                queues = step.queues
+                draws.reach(queues, at: due)
+            }
+            out.append(
+                ModelledAlert(
+                    detectedAt: b.detectedAt, queues: queues, escalation: escalation, measures: draws.measures,
+                    targetSeconds: policy.route(radex: b.radex, severity: b.severity).targetSeconds))
         }
         return out
     }
 
-    /// One alert book for a whole run: each breach is raised in it, escalated to its end, then cleared, which
-    /// leaves the book as empty as a fresh one (an alert whose breach is cleared and that can no longer escalate is
-    /// forgotten), without building a book per breach.
-    struct Replayer {
-        var book: AlertBook
-        let policy: RoutingPolicy
+    /// What the pipeline's alert book does with an alert of one route that nobody answers: the queues routed at
+    /// once, then each escalation's moment (after detection) and the queues reached by then, up to the policy's
+    /// maximum; and the queues whose measure stops it.
+    struct Trajectory {
+        struct Key: Hashable {
+            var radex: Bool
+            var kind: BreachKind
+        }
+        var atOnce: [Queue] = []
+        /// Nil: the book raises no alert for it.
+        var steps: [(afterMs: Int64, queues: [Queue])]?
+        var stopsOn: Set<Queue>?
+
+        init(_ policy: RoutingPolicy, radex: Bool, kind: BreachKind) {
+            var book = AlertBook(policy: policy, nextNumber: 1)
+            book.radex["whatif"] = radex
+            let t0 = Timestamp(milliseconds: 0)
+            let key = BreachKey(dossier: "whatif", device: "whatif", kind: kind)
+            guard let alert = book.apply(.raised(key, at: t0), detectedAt: t0) else { return }
+            atOnce = alert.queues
+            stopsOn = policy.route(radex: radex, severity: kind.severity).stopsOn
+            var steps: [(afterMs: Int64, queues: [Queue])] = []
+            while let due = book.nextEscalation, let escalated = book.escalate(dueBy: due).last {
+                steps.append((due - t0, escalated.queues))
+            }
+            self.steps = steps
+        }
+    }
+
+    /// The responses drawn for one breach: each queue's, once, from the moment it is reached.
+    struct Draws {
+        let breach: StoredBreach
+        let index: Int
         let samples: ResponseSamples
         let seed: UInt64
-        static let radexDossier = "whatif-radex", otherDossier = "whatif-other"
+        var measures: [Queue: Timestamp] = [:]
+        var reached: UInt8 = 0
 
-        init(policy: RoutingPolicy, samples: ResponseSamples, seed: UInt64) {
-            self.policy = policy
+        init(breach: StoredBreach, index: Int, samples: ResponseSamples, seed: UInt64) {
+            self.breach = breach
+            self.index = index
             self.samples = samples
             self.seed = seed
-            book = Self.freshBook(policy)
         }
 
-        static func freshBook(_ policy: RoutingPolicy) -> AlertBook {
-            var book = AlertBook(policy: policy, nextNumber: 1)
-            book.radex = [radexDossier: true, otherDossier: false]
-            return book
-        }
-
-        mutating func simulate(_ b: StoredBreach, index: Int) -> ModelledAlert? {
-            guard case .breach(let kind) = b.kind else { return nil }
-            let key = BreachKey(dossier: b.radex ? Self.radexDossier : Self.otherDossier, device: "whatif", kind: kind)
-            guard var alert = book.apply(.raised(key, at: b.detectedAt), detectedAt: b.detectedAt) else { return nil }
-            var measures: [Queue: Timestamp] = [:]
-            var reached: UInt8 = 0
-            func reach(_ queues: [Queue], at: Timestamp) {
-                for q in queues where reached & q.bit == 0 {
-                    reached |= q.bit
-                    // One generator per breach and queue: a queue reached at the same moment under both policies
-                    // gives the same response (common random numbers), so differences come from the policies.
-                    var rng = SplitMix64(seed: WhatIfModel.stream(seed: seed, index: index, queue: q))
-                    if let delay = samples.draw(q, b.severity, &rng) { measures[q] = at + delay }
-                }
+        mutating func reach(_ queues: [Queue], at: Timestamp) {
+            for q in queues where reached & q.bit == 0 {
+                reached |= q.bit
+                // One generator per breach and queue: a queue reached at the same moment under both policies
+                // gives the same response (common random numbers), so differences come from the policies.
+                var rng = SplitMix64(seed: WhatIfModel.stream(seed: seed, index: index, queue: q))
+                if let delay = samples.draw(q, breach.severity, &rng) { measures[q] = at + delay }
             }
-            reach(alert.queues, at: b.detectedAt)
-            while let due = book.nextEscalation {
-                alert.handling = WhatIfModel.handling(alert.queues, measures, asOf: due)
-                book.refresh(alert)
-                guard let escalated = book.escalate(dueBy: due).last else { break }
-                alert = escalated
-                reach(alert.queues, at: due)
-            }
-            _ = book.apply(.cleared(key, at: b.detectedAt), detectedAt: b.detectedAt)
-            if book.openCount != 0 || !book.liveIDs.isEmpty || book.nextEscalation != nil {
-                book = Self.freshBook(policy)  // never expected: start the next breach from a fresh book all the same
-            }
-            return ModelledAlert(
-                detectedAt: b.detectedAt, queues: alert.queues, escalation: alert.escalation, measures: measures,
-                targetSeconds: policy.route(radex: b.radex, severity: b.severity).targetSeconds)
         }
     }
 
