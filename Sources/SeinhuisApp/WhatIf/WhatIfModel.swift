@@ -59,16 +59,21 @@ public enum WhatIfModel {
         out.reserveCapacity(breaches.count)
         for (i, b) in breaches.enumerated() {
             guard case .breach(let kind) = b.kind else { continue }
-            let k = Trajectory.Key(radex: b.radex, kind: kind)
-            if trajectories[k] == nil { trajectories[k] = Trajectory(policy, radex: b.radex, kind: kind) }
-            guard let t = trajectories[k]!.steps else { continue }
+            let k = Trajectory.Key(radex: b.radex, kind: kind, severity: b.severity)
+            let t = trajectories[k] ?? Trajectory(policy, k)
+            trajectories[k] = t
+            guard let steps = t.steps else { continue }
             var draws = Draws(breach: b, index: i, samples: samples, seed: seed)
-            var queues = trajectories[k]!.atOnce
+            var queues = t.atOnce
             draws.reach(queues, at: b.detectedAt)
             var escalation = 0
-            for step in t {
+            for step in steps {
                 let due = b.detectedAt + step.afterMs
-                if handling(queues, draws.measures, asOf: due).stopsEscalation(stopsOn: trajectories[k]!.stopsOn) {
+                // Only a measure recorded by then can stop it (the handling is never closed in the model): without
+                // one, the book's test is not worth building a handling for.
+                if draws.measures.values.contains(where: { $0 <= due }),
+                    handling(queues, draws.measures, asOf: due).stopsEscalation(stopsOn: t.stopsOn)
+                {
                     break
                 }
                 escalation += 1
@@ -78,7 +83,7 @@ public enum WhatIfModel {
             out.append(
                 ModelledAlert(
                     detectedAt: b.detectedAt, queues: queues, escalation: escalation, measures: draws.measures,
-                    targetSeconds: policy.route(radex: b.radex, severity: b.severity).targetSeconds))
+                    targetSeconds: t.targetSeconds))
         }
         return out
     }
@@ -90,13 +95,18 @@ public enum WhatIfModel {
         struct Key: Hashable {
             var radex: Bool
             var kind: BreachKind
+            /// The stored alert's severity, for its target (routing goes by the kind's, as in the pipeline).
+            var severity: Severity
         }
         var atOnce: [Queue] = []
+        var targetSeconds: Int64 = 0
         /// Nil: the book raises no alert for it.
         var steps: [(afterMs: Int64, queues: [Queue])]?
         var stopsOn: Set<Queue>?
 
-        init(_ policy: RoutingPolicy, radex: Bool, kind: BreachKind) {
+        init(_ policy: RoutingPolicy, _ k: Key) {
+            let (radex, kind) = (k.radex, k.kind)
+            targetSeconds = policy.route(radex: radex, severity: k.severity).targetSeconds
             var book = AlertBook(policy: policy, nextNumber: 1)
             book.radex["whatif"] = radex
             let t0 = Timestamp(milliseconds: 0)
