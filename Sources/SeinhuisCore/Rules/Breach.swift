@@ -5,7 +5,7 @@ public enum Severity: String, Sendable, CaseIterable, Comparable {
     public static func < (a: Severity, b: Severity) -> Bool { a.ordinal < b.ordinal }
 
     /// The place in `allCases`, without building it.
-    var ordinal: Int {
+    public var ordinal: Int {
         switch self {
         case .critical: 0
         case .high: 1
