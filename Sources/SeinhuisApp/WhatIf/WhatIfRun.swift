@@ -1,3 +1,4 @@
+import Foundation
 import SeinhuisCore
 import SeinhuisStore
 
@@ -35,11 +36,19 @@ public struct WhatIfRun: Sendable, Equatable {
         var versions = [RoutingPolicy.v1.version: RoutingPolicy.v1]
         versions[current.version] = current
         let samples = ResponseSamples(stored, policies: versions)
-        sides = [("current", current), ("proposed", proposed)].map { role, p in
-            WhatIfSide(
-                role: role, policy: p,
-                rows: WhatIfReport.rows(WhatIfModel.run(stored, under: p, samples: samples, seed: seed), days: days))
+        // The two policies are independent: modelled side by side, one thread each.
+        let roles = [("current", current), ("proposed", proposed)]
+        let results = SideResults(count: roles.count)
+        DispatchQueue.concurrentPerform(iterations: roles.count) { i in
+            let (role, p) = roles[i]
+            results.set(
+                i,
+                WhatIfSide(
+                    role: role, policy: p,
+                    rows: WhatIfReport.rows(
+                        WhatIfModel.run(stored, under: p, samples: samples, seed: seed), days: days)))
         }
+        sides = results.all
         honesty = WhatIfHonesty(
             recorded: WhatIfReport.recorded(stored), modelled: sides[0].rows.first?.response ?? .empty,
             recordedEscalations: stored.reduce(0) { $0 + $1.escalation },
@@ -97,4 +106,17 @@ public struct WhatIfRun: Sendable, Equatable {
         c.int("modelled_escalations", h.modelledEscalations)
         return c.finish()
     }
+}
+
+/// The sides as the threads finish them.
+private final class SideResults: @unchecked Sendable {
+    // @unchecked: each slot is written by one thread under the lock, and read after all have finished.
+    private var slots: [WhatIfSide?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ side: WhatIfSide) { lock.withLock { slots[i] = side } }
+
+    var all: [WhatIfSide] { lock.withLock { slots.map { $0! } } }
 }
