@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SeinhuisCore", targets: ["SeinhuisCore"]),
         .library(name: "SeinhuisStore", targets: ["SeinhuisStore"]),
         .library(name: "SeinhuisPipeline", targets: ["SeinhuisPipeline"]),
+        .library(name: "SeinhuisApp", targets: ["SeinhuisApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -36,6 +36,18 @@ let package = Package(
             path: "Benchmarks/Replay",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // seinhuis whatif on a year of breaches (docs/PERFORMANCE.md, "What if").
+        .executableTarget(
+            name: "WhatIf",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SeinhuisCore", package: "seinhuis"),
+                .product(name: "SeinhuisStore", package: "seinhuis"),
+                .product(name: "SeinhuisApp", package: "seinhuis"),
+            ],
+            path: "Benchmarks/WhatIf",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

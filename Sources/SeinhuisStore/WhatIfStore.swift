@@ -33,6 +33,39 @@ public struct StoredBreach: Sendable, Equatable {
     }
 }
 
+/// Names of stored alerts' columns read in place: the column's bytes compared with each known name, so reading a
+/// year of breaches builds no `String` per row for them (docs/PERFORMANCE.md, "What if").
+struct AlertNames {
+    static let kinds = AlertKind.allCases.map { (Array($0.rawValue.utf8), $0) }
+    static let severities = Severity.allCases.map { (Array($0.rawValue.utf8), $0) }
+    static let queueNames = Queue.allCases.map { (Array($0.rawValue.utf8), $0) }
+    /// The policy versions seen so far (a period has one or two).
+    private var policies: [([UInt8], String)] = []
+
+    static func find<T>(_ b: UnsafeBufferPointer<UInt8>, in table: [([UInt8], T)]) -> T? {
+        table.first { $0.0.count == b.count && $0.0.elementsEqual(b) }?.1
+    }
+
+    static func queue(_ b: UnsafeBufferPointer<UInt8>) -> Queue? { find(b, in: queueNames) }
+
+    func kind(_ r: Row, _ i: Int32, alert id: String) throws -> AlertKind {
+        if let k = r.withText(i, { Self.find($0, in: Self.kinds) }) { return k }
+        return try r.alertKind(i, alert: id)  // the error that names the alert and the value
+    }
+
+    func severity(_ r: Row, _ i: Int32, alert id: String) throws -> Severity {
+        if let s = r.withText(i, { Self.find($0, in: Self.severities) }) { return s }
+        return try r.severity(i, alert: id)
+    }
+
+    mutating func policy(_ r: Row, _ i: Int32) -> String {
+        if let p = r.withText(i, { Self.find($0, in: policies) }) { return p }
+        let p = r.text(i)
+        policies.append((Array(p.utf8), p))
+        return p
+    }
+}
+
 extension Store {
     /// The breach alerts (alerts with a device; review notices excluded) detected in [from, to), in the order they
     /// were raised, with their recorded handling.
@@ -43,18 +76,29 @@ extension Store {
             FROM alert WHERE detected_at >= ? AND detected_at < ? AND device IS NOT NULL ORDER BY number
             """)
         try s.bind([.integer(from.milliseconds), .integer(to.milliseconds)])
-        func queues(_ text: String) -> [Queue] { text.split(separator: ",").compactMap { Queue(rawValue: String($0)) } }
         var out: [StoredBreach] = []
+        var names = AlertNames()
         try s.forEach { r in
             let id = r.text(0)
-            let reached = r.text(7)
-            let atOnce = r.isNull(6) ? reached : r.text(6)
+            let reached = r.withText(7) { Self.queues($0) }
+            let handling = r.withText(9) { b in b.isEmpty ? nil : Handling(storedBytes: b) }
             out.append(
                 StoredBreach(
-                    id: id, kind: try r.alertKind(1, alert: id), severity: try r.severity(2, alert: id),
-                    radex: r.int(3) != 0, policy: r.text(4), detectedAt: Timestamp(milliseconds: r.int(5)),
-                    queuesAtOnce: queues(atOnce), queues: queues(reached), escalation: Int(r.int(8)),
-                    handling: Self.handling(r.text(9), queues: reached)))
+                    id: id, kind: try names.kind(r, 1, alert: id), severity: try names.severity(r, 2, alert: id),
+                    radex: r.int(3) != 0, policy: names.policy(r, 4), detectedAt: Timestamp(milliseconds: r.int(5)),
+                    queuesAtOnce: r.isNull(6) ? reached : r.withText(6) { Self.queues($0) }, queues: reached,
+                    escalation: Int(r.int(8)), handling: handling ?? Handling(reached: reached)))
+        }
+        return out
+    }
+
+    /// `vcet,police` read in place; unknown names are left out (as `Queue(rawValue:)` of each name).
+    static func queues(_ b: UnsafeBufferPointer<UInt8>) -> [Queue] {
+        var out: [Queue] = []
+        var start = 0
+        for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: ",") {
+            if i > start, let q = AlertNames.queue(UnsafeBufferPointer(rebasing: b[start..<i])) { out.append(q) }
+            start = i + 1
         }
         return out
     }

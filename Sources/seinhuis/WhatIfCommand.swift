@@ -47,43 +47,33 @@ struct WhatIfCommand: ParsableCommand {
         if let f = fromT, let t = toT, f.milliseconds >= t.milliseconds {
             throw ValidationError("--from (\(from ?? "")) must be before --to (\(to ?? ""))")
         }
-        let breaches = try store.storedBreaches(from: fromT ?? .distantPast, to: toT ?? .distantFuture)
-        var versions = [RoutingPolicy.v1.version: RoutingPolicy.v1]
-        versions[currentPolicy.version] = currentPolicy
-        let samples = ResponseSamples(breaches, policies: versions)
-        let days = WhatIfReport.days(from: fromT, to: toT, breaches)
-        let sides = [("current", currentPolicy), ("proposed", policy)].map { role, p in
-            (role, p, WhatIfReport.rows(WhatIfModel.run(breaches, under: p, samples: samples, seed: seed), days: days))
-        }
-        let honesty = WhatIfHonesty(
-            recorded: WhatIfReport.recorded(breaches), modelled: sides[0].2.first?.response ?? .empty,
-            recordedEscalations: breaches.reduce(0) { $0 + $1.escalation },
-            modelledEscalations: sides[0].2.first?.escalations ?? 0)
+        let run = try WhatIfRun(
+            store: store, current: currentPolicy, proposed: policy, from: fromT, to: toT, seed: seed)
         switch format {
         case .json:
-            print(json(sides, honesty, breaches: breaches.count, days: days))
+            print(run.json)
         case .csv, .table:
             let table = format == .table
             if table {
-                print("\(breaches.count) breaches over \(String(format: "%.1f", days)) day(s), seed \(seed)")
+                print("\(run.breaches) breaches over \(String(format: "%.1f", run.days)) day(s), seed \(seed)")
             }
-            print(listing(sides, table: table).render(format) { [] })
-            let check = Self.honestyLine(honesty, version: currentPolicy.version)
+            print(listing(run.sides, table: table).render(format) { [] })
+            let check = Self.honestyLine(run.honesty, version: currentPolicy.version)
             if table { print(check) } else { FileHandle.standardError.write(Data((check + "\n").utf8)) }
         }
     }
 
-    func listing(_ sides: [(String, RoutingPolicy, [WhatIfRow])], table: Bool) -> Listing {
+    func listing(_ sides: [WhatIfSide], table: Bool) -> Listing {
         func d(_ ms: Int64) -> String { table ? Self.human(ms) : String(format: "%.3f", Double(ms) / 1000) }
         var rows: [[String]] = []
-        for (role, p, policyRows) in sides {
-            for r in policyRows {
+        for side in sides {
+            for r in side.rows {
                 let s = r.response
                 let none = s.count == 0
                 let durations: [String] =
                     none ? ["-", "-", "-", "-"] : [d(Int64(s.meanMs)), d(s.p50Ms), d(s.p90Ms), d(s.p99Ms)]
                 let share: String = r.withinTarget.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
-                let head: [String] = [role, p.version, r.group, String(r.alerts), String(format: "%.2f", r.perDay)]
+                let head: [String] = [side.role, side.policy.version, r.group, String(r.alerts), String(format: "%.2f", r.perDay)]
                 rows.append(head + [String(r.escalations), String(s.count)] + durations + [share])
             }
         }
@@ -111,54 +101,6 @@ struct WhatIfCommand: ParsableCommand {
             + part("p90", h.modelled.p90Ms, h.recorded.p90Ms, h.p90OffMs) + "; "
             + (h.withinTolerance ? "within tolerance" : "OUTSIDE tolerance: treat the comparison with care")
             + escalations
-    }
-
-    func json(_ sides: [(String, RoutingPolicy, [WhatIfRow])], _ h: WhatIfHonesty, breaches: Int, days: Double)
-        -> String
-    {
-        func summary(_ s: LatencySummary) -> String { s.json(max: false) }
-        var o = JSONObjectWriter()
-        o.int("breaches", breaches)
-        o.double("days", days)
-        o.string("seed", String(seed))
-        o.raw(
-            "policies",
-            "["
-                + sides.map { role, p, rows in
-                    var s = JSONObjectWriter()
-                    s.string("role", role)
-                    s.string("version", p.version)
-                    s.raw(
-                        "rows",
-                        "["
-                            + rows.map { r in
-                                var w = JSONObjectWriter()
-                                w.string("queue", r.group)
-                                w.int("alerts", r.alerts)
-                                w.double("per_day", r.perDay)
-                                w.int("escalations", r.escalations)
-                                w.raw("response", summary(r.response))
-                                if let t = r.withinTarget {
-                                    w.double("within_target", t)
-                                } else {
-                                    w.raw("within_target", "null")
-                                }
-                                return w.finish()
-                            }.joined(separator: ",") + "]")
-                    return s.finish()
-                }.joined(separator: ",") + "]")
-        var c = JSONObjectWriter()
-        c.raw("recorded", summary(h.recorded))
-        c.raw("modelled", summary(h.modelled))
-        c.double("p50_off_s", Double(h.p50OffMs) / 1000)
-        c.double("p90_off_s", Double(h.p90OffMs) / 1000)
-        c.double("tolerance_share", WhatIfHonesty.toleranceShare)
-        c.double("tolerance_s", Double(WhatIfHonesty.toleranceMs) / 1000)
-        c.bool("within_tolerance", h.withinTolerance)
-        c.int("recorded_escalations", h.recordedEscalations)
-        c.int("modelled_escalations", h.modelledEscalations)
-        o.raw("honesty", c.finish())
-        return o.finish()
     }
 
     static func human(_ ms: Int64) -> String {

@@ -104,4 +104,27 @@ struct AlertWorkflowTests {
                 == #"{"vcet":{"state":"closed","acknowledged_at":"\#(t0.rfc3339)","first_measure_at":"\#(t0.rfc3339)","measure":"false_alarm","closed_at":"\#(t0.rfc3339)"},"coordinator":{"state":"open"},"police":{"state":"acknowledged","acknowledged_at":"\#((t0 + 5).rfc3339)"}}"#
         )
     }
+
+    /// The stored form read from bytes in place (what `whatif` reads a year of breaches with) accepts and refuses
+    /// exactly what the format allows.
+    @Test func theStoredFormIsReadFromItsBytes() throws {
+        let good = [
+            "vcet responded 1795000000000 1795000060000 phone_call ",
+            "vcet closed 1 2 false_alarm 3;police open    ",
+            ";vcet open    ;;cic acknowledged 7   ;",
+            "vcet open -5 +6  ",
+        ]
+        for text in good {
+            let h = try #require(Handling(stored: text), "\(text)")
+            #expect(Handling(stored: h.stored) == h)
+        }
+        let cic = Handling(stored: ";vcet open    ;;cic acknowledged 7   ;")
+        #expect(cic?.queues == [.vcet, .cic] && cic?[.cic]?.acknowledgedAt == Timestamp(milliseconds: 7))
+        #expect(Handling(stored: "police open -5 +6  ")?[.police]?.acknowledgedAt == Timestamp(milliseconds: -5))
+        let bad = [
+            "vcet open   ", "vcet open     ", "nowhere open    ", "vcet shut    ", "vcet open x   ",
+            "vcet open 1 2 teleport ", "vcet open 99999999999999999999   ", "vcet open -   ", " ",
+        ]
+        for text in bad { #expect(Handling(stored: text) == nil, "\(text)") }
+    }
 }

@@ -21,12 +21,23 @@ public struct ResponseSamples: Sendable {
     /// escalation at the routing policy's first escalation (`policies` by version; a queue reached by escalation
     /// under a version unknown here is left out, its moment of reach is not known).
     public init(_ breaches: [StoredBreach], policies: [String: RoutingPolicy]) {
+        // Gathered per (queue, severity) and per queue in the breaches' order, then kept by key: the same arrays, in
+        // the same order, as appending to the dictionaries breach by breach, without hashing per breach.
+        var bySlot = [[Int64?]](repeating: [], count: Queue.allCases.count * Self.severities)
+        var ofQueue = [[Int64?]](repeating: [], count: Queue.allCases.count)
+        var routes: [(policy: String, radex: Bool, severity: Severity, route: Route?)] = []
         for b in breaches {
-            let atOnce = Set(b.queuesAtOnce)
-            let route = policies[b.policy]?.route(radex: b.radex, severity: b.severity)
+            let route: Route?
+            if let r = routes.first(where: { $0.policy == b.policy && $0.radex == b.radex && $0.severity == b.severity })
+            {
+                route = r.route
+            } else {
+                route = policies[b.policy]?.route(radex: b.radex, severity: b.severity)
+                routes.append((b.policy, b.radex, b.severity, route))
+            }
             for q in b.queues {
                 let reached: Timestamp
-                if atOnce.contains(q) {
+                if b.queuesAtOnce.contains(q) {  // a few queues: no Set per breach
                     reached = b.detectedAt
                 } else if let route {
                     reached = b.detectedAt + route.escalateAfterSeconds * 1000
@@ -34,11 +45,28 @@ public struct ResponseSamples: Sendable {
                     continue
                 }
                 let delay = b.handling[q]?.firstMeasureAt.map { max(0, $0 - reached) }
-                byKey[Key(queue: q, severity: b.severity), default: []].append(delay)
-                byQueue[q, default: []].append(delay)
+                bySlot[Self.slot(q, b.severity)].append(delay)
+                ofQueue[q.ordinal].append(delay)
             }
         }
+        for q in Queue.allCases where !ofQueue[q.ordinal].isEmpty {
+            byQueue[q] = ofQueue[q.ordinal]
+            for s in Severity.allCases where !bySlot[Self.slot(q, s)].isEmpty {
+                byKey[Key(queue: q, severity: s)] = bySlot[Self.slot(q, s)]
+            }
+        }
+        // What `draw` picks from, per slot: that queue and severity, else that queue, else nil (the default).
+        table = (0..<bySlot.count).map { i in
+            let queue = ofQueue[i / Self.severities]
+            return !bySlot[i].isEmpty ? bySlot[i] : (queue.isEmpty ? nil : queue)
+        }
     }
+
+    /// Draws per (queue, severity), with the fallback to the queue's already applied.
+    private var table: [[Int64?]?] = []
+
+    static let severities = Severity.allCases.count
+    static func slot(_ q: Queue, _ s: Severity) -> Int { q.ordinal * severities + s.ordinal }
 
     /// Where the draws for a queue and severity come from: `recorded` (that queue and severity), `queue` (that
     /// queue, any severity) or `default`.
@@ -49,9 +77,7 @@ public struct ResponseSamples: Sendable {
 
     /// One draw: the delay in milliseconds from reaching `queue` to its first measure, or nil (no measure).
     public func draw(_ queue: Queue, _ severity: Severity, _ rng: inout SplitMix64) -> Int64? {
-        if let s = byKey[Key(queue: queue, severity: severity)] ?? byQueue[queue] {
-            return s[rng.index(below: s.count)]
-        }
+        if !table.isEmpty, let s = table[Self.slot(queue, severity)] { return s[rng.index(below: s.count)] }
         return Self.defaultDelaysSeconds[rng.index(below: Self.defaultDelaysSeconds.count)] * 1000
     }
 }

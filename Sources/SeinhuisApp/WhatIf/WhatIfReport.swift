@@ -59,30 +59,40 @@ public struct WhatIfHonesty: Sendable, Equatable {
 /// Summaries of modelled alerts: pure.
 public enum WhatIfReport {
     /// `all`, then one row per queue reached (canonical order). `days`: the period's length, for alerts per day.
+    /// One pass over the alerts, each group's durations in the alerts' order (the mean sums them in that order).
     public static func rows(_ alerts: [ModelledAlert], days: Double) -> [WhatIfRow] {
-        var out = [row("all", alerts, days: days) { $0.respondedAt }]
-        for q in Queue.allCases {
-            let reached = alerts.filter { $0.queues.contains(q) }
-            guard !reached.isEmpty else { continue }
-            out.append(row(q.rawValue, reached, days: days) { $0.measures[q] })
+        var groups = [Group](repeating: Group(), count: Queue.allCases.count + 1)
+        for a in alerts {
+            groups[0].add(a, responded: a.respondedAt)
+            for q in a.queues { groups[q.ordinal + 1].add(a, responded: a.measures[q]) }
+        }
+        var out = [groups[0].row("all", days: days)]
+        for q in Queue.allCases where groups[q.ordinal + 1].alerts > 0 {
+            out.append(groups[q.ordinal + 1].row(q.rawValue, days: days))
         }
         return out
     }
 
-    static func row(_ group: String, _ alerts: [ModelledAlert], days: Double, responded: (ModelledAlert) -> Timestamp?)
-        -> WhatIfRow
-    {
-        var durations: [Int64] = []
+    /// One row's counts as the alerts are read.
+    struct Group {
+        var alerts = 0
+        var escalations = 0
         var within = 0
-        for a in alerts {
-            guard let t = responded(a) else { continue }
+        var durations: [Int64] = []
+
+        mutating func add(_ a: ModelledAlert, responded: Timestamp?) {
+            alerts += 1
+            escalations += a.escalation
+            guard let t = responded else { return }
             durations.append(t - a.detectedAt)
             if t - a.detectedAt <= a.targetSeconds * 1000 { within += 1 }
         }
-        return WhatIfRow(
-            group: group, alerts: alerts.count, perDay: days > 0 ? Double(alerts.count) / days : 0,
-            escalations: alerts.reduce(0) { $0 + $1.escalation }, response: LatencySummary(durations),
-            withinTarget: alerts.isEmpty ? nil : Double(within) / Double(alerts.count))
+
+        func row(_ group: String, days: Double) -> WhatIfRow {
+            WhatIfRow(
+                group: group, alerts: alerts, perDay: days > 0 ? Double(alerts) / days : 0, escalations: escalations,
+                response: LatencySummary(durations), withinTarget: alerts == 0 ? nil : Double(within) / Double(alerts))
+        }
     }
 
     /// The recorded breach-to-response of `breaches` (first measure of any queue), for the honesty check.

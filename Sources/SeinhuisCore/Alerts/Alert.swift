@@ -7,8 +7,18 @@ public enum AlertState: String, Sendable, CaseIterable {
 public enum Queue: String, Sendable, CaseIterable, Comparable {
     case vcet, coordinator, cic, police, cell
 
-    public static func < (a: Queue, b: Queue) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    public static func < (a: Queue, b: Queue) -> Bool { a.ordinal < b.ordinal }
+
+    /// The place in the canonical order (`allCases`), without building `allCases` (sorting queues is on the
+    /// what-if model's path, once per alert and escalation).
+    public var ordinal: Int {
+        switch self {
+        case .vcet: 0
+        case .coordinator: 1
+        case .cic: 2
+        case .police: 3
+        case .cell: 4
+        }
     }
 }
 

@@ -117,26 +117,73 @@ public struct Handling: Sendable, Equatable {
 
     /// Reads `stored`; nil if it is damaged.
     public init?(stored: String) {
+        var text = stored
+        guard let h = text.withUTF8({ Handling(storedBytes: $0) }) else { return nil }
+        self = h
+    }
+
+    /// Reads `stored` from its UTF-8 bytes (a database column read in place); nil if it is damaged.
+    public init?(storedBytes b: UnsafeBufferPointer<UInt8>) {
         var out: [Queue: QueueHandling] = [:]
-        for item in stored.split(separator: ";") {
-            let f = item.split(separator: " ", omittingEmptySubsequences: false)
-            guard f.count == 6, let q = Queue(rawValue: String(f[0])), let state = AlertState(rawValue: String(f[1]))
-            else { return nil }
-            func t(_ s: Substring) -> Timestamp?? {
-                if s.isEmpty { return .some(nil) }
-                guard let ms = Int64(s) else { return nil }
-                return .some(Timestamp(milliseconds: ms))
+        var field = 0
+        var start = 0
+        var q: Queue?, state: AlertState?, measure: Measure?
+        var times: [Timestamp?] = [nil, nil, nil]  // ack, first measure, closed
+        func text(_ from: Int, _ to: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self)
+        }
+        // Milliseconds as `Int64(String)` reads them (a sign, digits, no overflow); empty: did not happen.
+        func time(_ from: Int, _ to: Int) -> Timestamp?? {
+            if from == to { return .some(nil) }
+            let negative = b[from] == UInt8(ascii: "-")
+            let digits = b[from] == UInt8(ascii: "-") || b[from] == UInt8(ascii: "+") ? from + 1 : from
+            guard digits < to else { return nil }
+            var v: Int64 = 0
+            for i in digits..<to {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let (n, o2) = negative ? m.subtractingReportingOverflow(Int64(b[i] - 48)) : m.addingReportingOverflow(Int64(b[i] - 48))
+                guard !o1, !o2 else { return nil }
+                v = n
             }
-            guard let ack = t(f[2]), let first = t(f[3]), let closed = t(f[5]) else { return nil }
-            let measure: Measure?
-            if f[4].isEmpty {
-                measure = nil
-            } else {
-                guard let m = Measure(rawValue: String(f[4])) else { return nil }
-                measure = m
+            return .some(Timestamp(milliseconds: v))
+        }
+        // Each item: six fields separated by single spaces; items by `;` (empty items skipped, as `split` does).
+        var i = 0
+        while i <= b.count {
+            let end = i == b.count || b[i] == UInt8(ascii: ";")
+            if end || b[i] == UInt8(ascii: " ") {
+                switch field {
+                case 0: q = Queue(rawValue: text(start, i))
+                case 1: state = AlertState(rawValue: text(start, i))
+                case 2, 3:
+                    guard let t = time(start, i) else { return nil }
+                    times[field - 2] = t
+                case 4:
+                    if start == i { measure = nil } else {
+                        guard let m = Measure(rawValue: text(start, i)) else { return nil }
+                        measure = m
+                    }
+                case 5:
+                    guard let t = time(start, i) else { return nil }
+                    times[2] = t
+                default: return nil
+                }
+                if end {
+                    if field == 0 && start == i {  // an empty item
+                    } else {
+                        guard field == 5, let q, let state else { return nil }
+                        out[q] = QueueHandling(
+                            state: state, acknowledgedAt: times[0], firstMeasureAt: times[1], measure: measure,
+                            closedAt: times[2])
+                    }
+                    field = 0
+                } else {
+                    field += 1
+                }
+                start = i + 1
             }
-            out[q] = QueueHandling(
-                state: state, acknowledgedAt: ack, firstMeasureAt: first, measure: measure, closedAt: closed)
+            i += 1
         }
         byQueue = out
     }

@@ -2,8 +2,16 @@
 public enum Severity: String, Sendable, CaseIterable, Comparable {
     case critical, high, medium, low
 
-    public static func < (a: Severity, b: Severity) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    public static func < (a: Severity, b: Severity) -> Bool { a.ordinal < b.ordinal }
+
+    /// The place in `allCases`, without building it.
+    public var ordinal: Int {
+        switch self {
+        case .critical: 0
+        case .high: 1
+        case .medium: 2
+        case .low: 3
+        }
     }
 }
 

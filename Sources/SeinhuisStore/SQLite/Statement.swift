@@ -97,6 +97,12 @@ public struct Row {
     }
     public func optionalText(_ i: Int32) -> String? { isNull(i) ? nil : text(i) }
     public func optionalInt(_ i: Int32) -> Int64? { isNull(i) ? nil : int(i) }
+    /// The text's UTF-8 bytes in place (no `String`), valid only inside `body`.
+    public func withText<R>(_ i: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let p = sqlite3_column_text(handle, i)  // before the length: the conversion to text sets it
+        let n = Int(sqlite3_column_bytes(handle, i))
+        return try body(UnsafeBufferPointer(start: p, count: p == nil ? 0 : n))
+    }
     /// The blob's bytes, valid only inside `body`.
     public func withBlob<R>(_ i: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let n = Int(sqlite3_column_bytes(handle, i))

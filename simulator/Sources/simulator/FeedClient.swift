@@ -25,6 +25,8 @@ final class FeedClient {
     let user: String
     let password: String
     private var token: String?
+    /// The signed-in account's role, from the login's answer.
+    private(set) var role: String?
     private let session: URLSession
 
     init(base: URL, user: String, password: String) {
@@ -83,6 +85,27 @@ final class FeedClient {
             throw Failure(description: "the login answered without a token", retry: false)
         }
         token = t
+        role = o?["role"] as? String
+    }
+
+    /// `POST /api/v1/alerts/{id}/{action}` (`ack`, `respond`, `close`) with a JSON body, for the account's queue
+    /// (docs/API.md): the HTTP status and the answer's error, if any. 409 (the queue closed it, say) is an answer,
+    /// not a failure; a server away is (retry).
+    func act(_ action: String, alert id: String, body: String) throws -> (status: Int, error: String?) {
+        if token == nil { try login() }
+        var request = URLRequest(url: base.appendingPathComponent("api/v1/alerts/\(id)/\(action)"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(body.utf8)
+        var (status, text) = try send(&request)
+        if status == 401 {
+            try login()
+            (status, text) = try send(&request)
+        }
+        if status == 200 { return (200, nil) }
+        if status >= 500 { throw Self.failure(status, text, "\(action) \(id)") }
+        let o = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+        return (status, o?["error"] as? String ?? String(text.prefix(200)))
     }
 
     private func send(_ request: inout URLRequest, signedIn: Bool = true) throws -> (Int, String) {

@@ -55,11 +55,13 @@ struct ReviewCheck: ParsableCommand {
     }
 }
 
-/// `simulator respond`: plays the operators on a replayed history — records a measure on most breach alerts a few
-/// minutes after detection (and closes many), through the store's own action path, so reports have latencies.
-struct Respond: ParsableCommand {
+/// `simulator respond-offline`: plays the operators on a replayed history in a database file, no server — records a
+/// measure on most breach alerts a few minutes after detection (and closes many), through the store's own action
+/// path, so review reports of a history have latencies (`scripts/review-history`). A live run: `simulator respond`.
+struct RespondOffline: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Record operators' measures on the breach alerts of a database (for review reports of a history).")
+        commandName: "respond-offline",
+        abstract: "Record operators' measures straight into a database's breach alerts (a replayed history, no serve).")
     @Option(help: "The database.") var db: String
     @Option(help: "Seed.") var seed: UInt64 = 1
     @Option(help: "Share of alerts answered (0-1).") var share: Double = 0.85

@@ -22,6 +22,6 @@ struct Simulator: ParsableCommand {
         subcommands: [
             Generate.self, Stream.self, StreamReplay.self, Verify.self, Listen.self, Sink.self, Probe.self,
             LoadRun.self, BarePull.self, BareEchoCommand.self,
-            History.self, ReviewCheck.self, Respond.self,
+            History.self, ReviewCheck.self, Respond.self, RespondOffline.self,
         ])
 }
