@@ -151,7 +151,7 @@ struct ReviewCLITests {
         try Binary.run(["dossier", "import", dir + "/dossiers.json", "--db", db])
         try Binary.addAccounts(db: db, Self.cell)
         try Binary.run(["replay", dir + "/events.ndjson", "--db", db, "--quiet"])
-        try simulate(["respond", "--db", db, "--seed", "3"])
+        try simulate(["respond-offline", "--db", db, "--seed", "3"])
         let reviews = try String(contentsOfFile: dir + "/reviews.tsv", encoding: .utf8)
         var recorded = 0
         for line in reviews.split(separator: "\n") {
